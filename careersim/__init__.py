@@ -1,0 +1,37 @@
+"""careersim: should I do an ML PhD, an AI residency, a research-engineer job, or
+independent research? A Monte Carlo model that lives all four careers in the same
+simulated worlds and reports outcome distributions and paired differences.
+
+Examples
+--------
+>>> import careersim
+>>> result = careersim.simulate(careersim.load_scenario("default"), worlds=2_000, rng=42)
+>>> result.careers
+('phd', 'residency', 'engineer', 'independent')
+"""
+
+from __future__ import annotations
+
+from ._engine import simulate
+from ._finances import income_tax
+from ._params import ScenarioError
+from ._results import Comparison, Result
+from ._scenario import SECTIONS, Scenario
+from ._scenario_io import bundled_scenarios, load_scenario
+from .careers import CAREERS, STATUS_NAMES
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "CAREERS",
+    "SECTIONS",
+    "STATUS_NAMES",
+    "Comparison",
+    "Result",
+    "Scenario",
+    "ScenarioError",
+    "bundled_scenarios",
+    "income_tax",
+    "load_scenario",
+    "simulate",
+]

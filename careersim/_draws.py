@@ -1,0 +1,141 @@
+"""Raw random draws, one independent stream per source of randomness and block of worlds.
+
+Everything random is drawn here first, as parameter-free standard uniforms and normals
+(STYLE.md rule 3); the kernels downstream turn them into events with the scenario's
+parameters. Because no draw depends on a parameter (only on the horizon and the market
+model), changing a parameter of one career cannot move any other career's draws, and
+because streams are keyed by *block* (a fixed group of :data:`BLOCK_WORLDS` worlds), the
+numbers a world sees do not depend on chunk size or worker count.
+
+Arrays over time are time-major: ``(year, world)``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+
+#: worlds per random-stream block; chunks are whole numbers of blocks
+BLOCK_WORLDS = 2048
+
+#: one stream per source of randomness; the index is part of each stream's key
+STREAMS = ("market", "regime", "person", "layoffs", "employment", "phd", "residency", "independent")
+
+
+def root_seed_sequence(rng: np.random.Generator | np.random.SeedSequence | int | None) -> np.random.SeedSequence:
+    """Normalise ``rng`` into the root :class:`~numpy.random.SeedSequence` of a run.
+
+    An int or None seeds a new sequence (None: fresh OS entropy, recorded in the
+    result); a Generator contributes 128 bits drawn from it, so a seeded Generator
+    gives a reproducible run.
+    """
+    if isinstance(rng, np.random.SeedSequence):
+        return rng
+    if isinstance(rng, np.random.Generator):
+        return np.random.SeedSequence(rng.integers(0, 2**63, size=2, dtype=np.uint64).tolist())
+    if rng is None or (isinstance(rng, (int, np.integer)) and not isinstance(rng, bool)):
+        if rng is not None and int(rng) < 0:
+            raise ValueError(f"rng = {rng}: an integer seed must be >= 0")
+        return np.random.SeedSequence(None if rng is None else int(rng))
+    raise TypeError(f"rng = {rng!r}: must be an int >= 0, a numpy SeedSequence or Generator, or None")
+
+
+def stream(root: np.random.SeedSequence, block: int, name: str) -> np.random.Generator:
+    """The generator of one source of randomness for one block of worlds."""
+    key = tuple(root.spawn_key) + (block, STREAMS.index(name))
+    return np.random.Generator(np.random.PCG64(np.random.SeedSequence(root.entropy, spawn_key=key)))
+
+
+@dataclasses.dataclass(frozen=True)
+class Draws:
+    """All raw draws for one block of worlds (arrays over time are ``(year, world)``)."""
+
+    # market: standard normals, plus gamma variates (Student-t) or uniforms (bootstrap)
+    market_z_return: np.ndarray
+    market_z_inflation: np.ndarray
+    market_extra: np.ndarray
+    # regime chain uniforms
+    regime_u: np.ndarray
+    # the person: latent research ability and pay luck, standard normal per world
+    ability_z: np.ndarray
+    pay_z: np.ndarray
+    # layoffs, shared by every employed state
+    layoff_u: np.ndarray
+    lab_closure_u: np.ndarray
+    spell_z: np.ndarray
+    reemployment_z: np.ndarray
+    # promotions, going back to school
+    promotion_u: np.ndarray
+    switch_u: np.ndarray
+    # the PhD: one set per world
+    phd_funding_u: np.ndarray
+    phd_duration_z: np.ndarray
+    phd_advisor_z: np.ndarray
+    phd_attrition_u: np.ndarray
+    phd_attrition_year_u: np.ndarray
+    phd_tier_u: np.ndarray
+    phd_pay_z: np.ndarray
+    phd_breakthrough_u: np.ndarray
+    # residency: one set per world
+    residency_convert_u: np.ndarray
+    residency_phd_u: np.ndarray
+    # independent research: per year
+    grant_renew_u: np.ndarray
+    grant_gap_z: np.ndarray
+
+    def take(self, n: int) -> Draws:
+        """The first ``n`` worlds of the block."""
+        return Draws(**{f.name: getattr(self, f.name)[..., :n] for f in dataclasses.fields(self)})
+
+
+def draw_block(root: np.random.SeedSequence, block: int, *, horizon_years: int, market_model: str, student_t_df: float = 5.0) -> Draws:
+    """Draw everything random for one full block of :data:`BLOCK_WORLDS` worlds.
+
+    A full block is always drawn (and sliced later) so that world ``i`` of a block sees
+    the same numbers whatever the number of worlds requested.
+    """
+    T, B = horizon_years, BLOCK_WORLDS
+    g = {name: stream(root, block, name) for name in STREAMS}
+    m = g["market"]
+    z_ret = m.standard_normal((T, B))
+    z_inf = m.standard_normal((T, B))
+    if market_model == "student_t":
+        # chi-square(df) / df via a gamma variate, for t = z / sqrt(chi2/df)
+        extra = m.standard_gamma(student_t_df / 2.0, size=(T, B)) * (2.0 / student_t_df)
+    elif market_model in ("bootstrap", "historical"):
+        extra = m.random((T, B))
+    else:
+        extra = np.empty((T, 0))
+    person = g["person"]
+    lay = g["layoffs"]
+    emp = g["employment"]
+    phd = g["phd"]
+    res = g["residency"]
+    ind = g["independent"]
+    return Draws(
+        market_z_return=z_ret,
+        market_z_inflation=z_inf,
+        market_extra=extra,
+        regime_u=g["regime"].random((T + 1, B)),
+        ability_z=person.standard_normal(B),
+        pay_z=person.standard_normal(B),
+        layoff_u=lay.random((T, B)),
+        lab_closure_u=lay.random((T, B)),
+        spell_z=lay.standard_normal((T, B)),
+        reemployment_z=lay.standard_normal((T, B)),
+        promotion_u=emp.random((T, B)),
+        switch_u=emp.random((T, B)),
+        phd_funding_u=phd.random(B),
+        phd_duration_z=phd.standard_normal(B),
+        phd_advisor_z=phd.standard_normal(B),
+        phd_attrition_u=phd.random(B),
+        phd_attrition_year_u=phd.random(B),
+        phd_tier_u=phd.random(B),
+        phd_pay_z=phd.standard_normal(B),
+        phd_breakthrough_u=phd.random(B),
+        residency_convert_u=res.random(B),
+        residency_phd_u=res.random(B),
+        grant_renew_u=ind.random((T, B)),
+        grant_gap_z=ind.standard_normal((T, B)),
+    )

@@ -1,0 +1,207 @@
+"""The Monte Carlo engine: blocks of worlds, common random numbers, every career.
+
+For each block of :data:`~careersim._draws.BLOCK_WORLDS` worlds the engine draws every
+source of randomness once (:mod:`careersim._draws`), builds the world's market and regime
+(:mod:`careersim._market`), runs each career's state machine on those same draws
+(:mod:`careersim.careers`), and turns income into net worth (:mod:`careersim._finances`).
+Blocks are independent, so they can be computed in any order, chunk size or process,
+with identical results.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+
+import numpy as np
+
+from ._draws import BLOCK_WORLDS, draw_block, root_seed_sequence
+from ._finances import accumulate
+from ._market import make_world
+from ._params import ScenarioError
+from ._results import Result
+from ._scenario import Scenario
+from .careers import CAREERS, START_STATES, run_career
+from .careers._machine import STUDENT
+from .careers.phd import phd_plan
+
+#: per-world facts kept in Result.facts
+FACTS = ("ability", "advisor_quality", "phd_funding", "phd_years", "phd_attrited", "phd_breakthrough")
+
+
+def simulate_block(scenario: Scenario, careers: Sequence[str], root: np.random.SeedSequence, block: int, n_worlds: int) -> dict[str, np.ndarray]:
+    """Simulate the first ``n_worlds`` worlds of one block.
+
+    Returns
+    -------
+    dict
+        ``net_worth``, ``income`` ``(career, year, world)`` float; ``status`` the same
+        shape, int8; ``real_return``, ``inflation``, ``bust`` ``(year, world)``; and the
+        per-world :data:`FACTS`.
+    """
+    sim = scenario.simulation
+    d = draw_block(root, block, horizon_years=sim.horizon_years, market_model=scenario.market.model, student_t_df=scenario.market.student_t_df).take(n_worlds)
+    world = make_world(scenario.market, scenario.regime, d)
+    T = sim.horizon_years
+    out = {
+        "net_worth": np.empty((len(careers), T, n_worlds)),
+        "income": np.empty((len(careers), T, n_worlds)),
+        "status": np.empty((len(careers), T, n_worlds), dtype=np.int8),
+    }
+    for i, career in enumerate(careers):
+        path = run_career(START_STATES[career](scenario, world, d), scenario, world, d)
+        fin = accumulate(path.income, path.status == STUDENT, world.real_return, world.inflation, scenario.finances, initial_net_worth_usd=sim.initial_net_worth_usd)
+        out["net_worth"][i] = fin.net_worth
+        out["income"][i] = path.income
+        out["status"][i] = path.status
+    out["real_return"] = world.real_return
+    out["inflation"] = world.inflation
+    out["bust"] = world.bust
+    plan = phd_plan(scenario, world, d)
+    out["ability"] = world.ability
+    out["advisor_quality"] = plan["advisor_quality"]
+    out["phd_funding"] = plan["funding"].astype(np.int8)
+    out["phd_years"] = plan["years"].astype(np.int16)
+    out["phd_attrited"] = plan["attrited"]
+    out["phd_breakthrough"] = plan["breakthrough"]
+    return out
+
+
+def block_sizes(worlds: int) -> list[int]:
+    """Worlds in each block: full blocks, then the remainder."""
+    full, rest = divmod(worlds, BLOCK_WORLDS)
+    return [BLOCK_WORLDS] * full + ([rest] if rest else [])
+
+
+def _run_blocks(args: tuple[Scenario, tuple[str, ...], np.random.SeedSequence, list[tuple[int, int]]]) -> list[dict[str, np.ndarray]]:
+    scenario, careers, root, blocks = args
+    return [simulate_block(scenario, careers, root, b, n) for b, n in blocks]
+
+
+def iter_blocks(
+    scenario: Scenario,
+    careers: tuple[str, ...],
+    root: np.random.SeedSequence,
+    worlds: int,
+    *,
+    workers: int = 1,
+    blocks_per_task: int = 4,
+) -> Iterator[dict[str, np.ndarray]]:
+    """Yield each block's arrays in block order, computed locally or in worker processes."""
+    blocks = list(enumerate(block_sizes(worlds)))
+    tasks = [blocks[i : i + blocks_per_task] for i in range(0, len(blocks), blocks_per_task)]
+    if workers <= 1 or len(tasks) <= 1:
+        for task in tasks:
+            yield from _run_blocks((scenario, careers, root, task))
+        return
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        for result in pool.map(_run_blocks, [(scenario, careers, root, task) for task in tasks]):
+            yield from result
+
+
+def check_careers(careers: Iterable[str] | None) -> tuple[str, ...]:
+    if careers is None:
+        return CAREERS
+    if isinstance(careers, str):
+        careers = (careers,)
+    out = tuple(careers)
+    for c in out:
+        if c not in CAREERS:
+            raise ScenarioError(f"careers: {c!r} is not a career; allowed: {', '.join(CAREERS)}")
+    if not out or len(set(out)) != len(out):
+        raise ScenarioError(f"careers = {out!r}: must name each career at most once, at least one")
+    return out
+
+
+def check_worlds(worlds: int) -> int:
+    if isinstance(worlds, bool) or not isinstance(worlds, (int, np.integer)) or worlds < 1:
+        raise ScenarioError(f"worlds = {worlds!r}: must be a whole number >= 1")
+    return int(worlds)
+
+
+def resolve_workers(workers: int | None) -> int:
+    if workers is None:
+        return 1
+    if isinstance(workers, bool) or not isinstance(workers, (int, np.integer)) or workers < 0:
+        raise ScenarioError(f"workers = {workers!r}: must be a whole number >= 0 (0 = one per CPU)")
+    return int(workers) or (os.cpu_count() or 1)
+
+
+def simulate(
+    scenario: Scenario | None = None,
+    *,
+    worlds: int = 10_000,
+    rng: np.random.Generator | np.random.SeedSequence | int | None = None,
+    careers: Iterable[str] | None = None,
+    workers: int | None = 1,
+) -> Result:
+    """Live every career in the same simulated worlds.
+
+    Parameters
+    ----------
+    scenario
+        The parameters; None uses the bundled ``default`` scenario.
+    worlds
+        Number of Monte Carlo worlds (draws of market, regime and person).
+    rng
+        Seed: an int, a :class:`numpy.random.SeedSequence`, a :class:`numpy.random.Generator`
+        or None (fresh entropy, recorded in ``Result.seed_entropy``).
+    careers
+        Career ids to simulate, default all four: ``phd``, ``residency``, ``engineer``,
+        ``independent``.
+    workers
+        Worker processes (1 = in this process, 0 = one per CPU). Results do not depend on it.
+
+    Returns
+    -------
+    Result
+        Arrays ``(career, world, year)`` of net worth, gross income and status.
+
+    Examples
+    --------
+    >>> import careersim
+    >>> r = careersim.simulate(worlds=2_000, rng=1)
+    >>> r.net_worth.shape
+    (4, 2000, 40)
+    """
+    if scenario is None:
+        from ._scenario_io import load_scenario
+
+        scenario = load_scenario("default")
+    if not isinstance(scenario, Scenario):
+        raise ScenarioError(f"scenario = {scenario!r}: must be a careersim.Scenario (see careersim.load_scenario)")
+    careers_t = check_careers(careers)
+    worlds = check_worlds(worlds)
+    root = root_seed_sequence(rng)
+    T = scenario.simulation.horizon_years
+    C = len(careers_t)
+    net_worth = np.empty((C, worlds, T))
+    income = np.empty((C, worlds, T))
+    status = np.empty((C, worlds, T), dtype=np.int8)
+    world_arrays = {k: np.empty((worlds, T), dtype=dt) for k, dt in (("real_return", float), ("inflation", float), ("bust", bool))}
+    facts: dict[str, np.ndarray] = {}
+    start = 0
+    for out in iter_blocks(scenario, careers_t, root, worlds, workers=resolve_workers(workers)):
+        n = out["net_worth"].shape[-1]
+        sl = slice(start, start + n)
+        net_worth[:, sl] = out["net_worth"].transpose(0, 2, 1)
+        income[:, sl] = out["income"].transpose(0, 2, 1)
+        status[:, sl] = out["status"].transpose(0, 2, 1)
+        for k in world_arrays:
+            world_arrays[k][sl] = out[k].T
+        for k in FACTS:
+            facts.setdefault(k, np.empty(worlds, dtype=out[k].dtype))[sl] = out[k]
+        start += n
+    return Result(
+        scenario=scenario,
+        careers=careers_t,
+        net_worth=net_worth,
+        income=income,
+        status=status,
+        real_return=world_arrays["real_return"],
+        inflation=world_arrays["inflation"],
+        bust=world_arrays["bust"],
+        facts=facts,
+        seed_entropy=root.entropy,
+    )

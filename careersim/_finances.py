@@ -1,0 +1,124 @@
+"""Pay -> tax -> living costs -> savings -> index fund -> net worth, in real dollars.
+
+Taxes use a simple progressive table: the 2025 US federal brackets for a single filer
+with the standard deduction (IRS Rev. Proc. 2024-40), FICA (Social Security 6.2% up to
+the 2025 wage base of $176,100, Medicare 1.45%; PhD stipends are exempt), and a flat
+state rate from the scenario. Brackets are indexed to inflation in US law, so in real
+dollars the table is constant. Every tax here is piecewise linear in gross pay, so it is
+evaluated exactly with :func:`numpy.interp` on the kinks.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+
+from ._scenario import FinanceParams
+
+STANDARD_DEDUCTION_USD = 15_000.0
+#: (lower edge of taxable income, marginal rate), 2025, single filer
+FEDERAL_BRACKETS = ((0.0, 0.10), (11_925.0, 0.12), (48_475.0, 0.22), (103_350.0, 0.24), (197_300.0, 0.32), (250_525.0, 0.35), (626_350.0, 0.37))
+SOCIAL_SECURITY_RATE, SOCIAL_SECURITY_WAGE_BASE_USD, MEDICARE_RATE = 0.062, 176_100.0, 0.0145
+_TOP = 1e15  # beyond any pay; the last slope extends to here
+
+
+def _kinks(edges_rates: tuple[tuple[float, float], ...], offset: float) -> tuple[np.ndarray, np.ndarray]:
+    x = [0.0] + [offset + e for e, _ in edges_rates] + [_TOP]
+    y = [0.0, 0.0]
+    for (edge, rate), nxt in zip(edges_rates, x[2:]):
+        y.append(y[-1] + rate * (nxt - (offset + edge)))
+    return np.array(x), np.array(y)
+
+
+_FEDERAL_X, _FEDERAL_Y = _kinks(FEDERAL_BRACKETS, STANDARD_DEDUCTION_USD)
+_FICA_X = np.array([0.0, SOCIAL_SECURITY_WAGE_BASE_USD, _TOP])
+_FICA_Y = np.array([0.0, (SOCIAL_SECURITY_RATE + MEDICARE_RATE) * SOCIAL_SECURITY_WAGE_BASE_USD, (SOCIAL_SECURITY_RATE + MEDICARE_RATE) * SOCIAL_SECURITY_WAGE_BASE_USD + MEDICARE_RATE * (_TOP - SOCIAL_SECURITY_WAGE_BASE_USD)])
+
+
+def income_tax(gross_usd: np.ndarray, *, state_rate: float, fica_exempt: np.ndarray | bool = False) -> np.ndarray:
+    """Total tax on annual gross pay (federal + FICA + flat state), real USD.
+
+    Parameters
+    ----------
+    gross_usd
+        Gross pay, any shape, >= 0.
+    state_rate
+        Flat state income tax rate.
+    fica_exempt
+        Where True (PhD students), no FICA is due.
+
+    Examples
+    --------
+    >>> float(income_tax(np.array(15_000.0), state_rate=0.0, fica_exempt=True))
+    0.0
+    """
+    gross = np.maximum(gross_usd, 0.0)
+    federal = np.interp(gross, _FEDERAL_X, _FEDERAL_Y)
+    fica = np.where(fica_exempt, 0.0, np.interp(gross, _FICA_X, _FICA_Y))
+    return federal + fica + state_rate * gross
+
+
+@dataclasses.dataclass(frozen=True)
+class Finances:
+    """Yearly money flows and end-of-year net worth, each ``(year, world)``, real USD.
+
+    The accounting identity holds per world:
+    ``net_worth[-1] = initial + contributions.sum() - withdrawals.sum() + investment_return.sum()``.
+    """
+
+    net_worth: np.ndarray
+    taxes: np.ndarray
+    contributions: np.ndarray  #: saved and invested at the end of each year
+    withdrawals: np.ndarray  #: shortfalls drawn from savings or borrowed
+    investment_return: np.ndarray  #: fund gains (or debt interest, negative) over each year
+
+
+def accumulate(
+    income: np.ndarray,
+    fica_exempt: np.ndarray,
+    real_return: np.ndarray,
+    inflation: np.ndarray,
+    p: FinanceParams,
+    *,
+    initial_net_worth_usd: float = 0.0,
+) -> Finances:
+    """Turn gross income into net worth.
+
+    Savings (``savings_rate`` of after-tax income above living costs) go into the index
+    fund at the end of each year; a shortfall is drawn from the fund and, once it is
+    empty, borrowed at ``debt_interest_rate`` (nominal, so its real rate moves with
+    inflation).
+
+    Parameters
+    ----------
+    income, fica_exempt, real_return, inflation
+        ``(year, world)`` arrays.
+    p
+        Finance parameters.
+    initial_net_worth_usd
+        Net worth at the start of year 1.
+
+    Returns
+    -------
+    Finances
+    """
+    taxes = income_tax(income, state_rate=p.state_income_tax_rate, fica_exempt=fica_exempt)
+    surplus = income - taxes - p.living_cost_usd
+    saving = np.where(surplus > 0.0, p.savings_rate * surplus, surplus)
+    debt_real_rate = (1.0 + p.debt_interest_rate) / (1.0 + inflation) - 1.0
+    T, n = income.shape
+    net_worth = np.empty((T, n))
+    gains = np.empty((T, n))
+    wealth = np.full(n, float(initial_net_worth_usd))
+    for t in range(T):
+        gains[t] = wealth * np.where(wealth >= 0.0, real_return[t], debt_real_rate[t])
+        wealth = wealth + gains[t] + saving[t]
+        net_worth[t] = wealth
+    return Finances(
+        net_worth=net_worth,
+        taxes=taxes,
+        contributions=np.maximum(saving, 0.0),
+        withdrawals=np.maximum(-saving, 0.0),
+        investment_return=gains,
+    )

@@ -1,0 +1,110 @@
+"""World draws: index-fund real returns, inflation, and the ML job-market regime.
+
+Pure functions of raw draws (see :mod:`careersim._draws`) and parameters. Arrays are
+``(year, world)``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+from importlib import resources
+
+import numpy as np
+
+from ._draws import Draws
+from ._scenario import MarketParams, RegimeParams
+
+
+@dataclasses.dataclass(frozen=True)
+class History:
+    """Annual US history: year, nominal S&P 500 total return and CPI inflation."""
+
+    year: np.ndarray
+    nominal_return: np.ndarray
+    inflation: np.ndarray
+
+    @property
+    def real_return(self) -> np.ndarray:
+        return (1.0 + self.nominal_return) / (1.0 + self.inflation) - 1.0
+
+
+@functools.cache
+def load_history() -> History:
+    """The bundled Damodaran series, data/us_annual_returns_1928-2025.csv."""
+    path = resources.files("careersim") / "data" / "us_annual_returns_1928-2025.csv"
+    raw = np.genfromtxt(path.open("rb"), delimiter=",", names=True)
+    return History(
+        year=raw["year"].astype(int),
+        nominal_return=raw["sp500_total_return"].astype(float),
+        inflation=raw["cpi_inflation"].astype(float),
+    )
+
+
+@dataclasses.dataclass(frozen=True)
+class World:
+    """The market and regime of a block of worlds, ``(year, world)`` arrays."""
+
+    real_return: np.ndarray  #: real total return of the index fund in each year
+    inflation: np.ndarray  #: CPI inflation in each year
+    bust: np.ndarray  #: True where the ML job market is in a bust year
+    ability: np.ndarray  #: (world,) latent research ability, standard normal
+
+
+def expected_real_return(p: MarketParams) -> float:
+    """Arithmetic mean annual real return implied by the market parameters."""
+    if p.model in ("bootstrap", "historical"):
+        return float(load_history().real_return.mean())
+    return float(np.expm1(p.real_log_return_mean + 0.5 * p.real_log_return_sd**2))
+
+
+def market_paths(p: MarketParams, d: Draws, *, currency_year: int = 2026) -> tuple[np.ndarray, np.ndarray]:
+    """Real returns and inflation, ``(year, world)``, for the chosen market model."""
+    T = d.market_z_return.shape[0]
+    if p.model in ("lognormal", "student_t"):
+        z1 = d.market_z_return
+        if p.model == "student_t":
+            # scale so the shock has unit variance, keeping the fat tails
+            z1 = z1 / np.sqrt(d.market_extra) * np.sqrt((p.student_t_df - 2.0) / p.student_t_df)
+        rho = p.return_inflation_correlation
+        z2 = rho * d.market_z_return + np.sqrt(1.0 - rho**2) * d.market_z_inflation
+        real = np.expm1(p.real_log_return_mean + p.real_log_return_sd * z1)
+        inflation = p.inflation_mean + p.inflation_sd * z2
+        return real, inflation
+    h = load_history()
+    n_hist = len(h.year)
+    idx = _bootstrap_indices(d.market_extra, n_hist, p.bootstrap_block_years)
+    if p.model == "historical":
+        first = int(np.searchsorted(h.year, p.history_start_year))
+        n_known = min(T, n_hist - first)
+        idx[:n_known] = (first + np.arange(n_known))[:, None]
+    return h.real_return[idx], h.inflation[idx]
+
+
+def _bootstrap_indices(u: np.ndarray, n_years: int, block_years: int) -> np.ndarray:
+    """Circular block bootstrap: a random start year every ``block_years`` years."""
+    T = u.shape[0]
+    t = np.arange(T)
+    block_start_row = (t // block_years) * block_years
+    starts = np.floor(u[block_start_row] * n_years).astype(np.int64)
+    return (starts + (t % block_years)[:, None]) % n_years
+
+
+def regime_path(p: RegimeParams, u: np.ndarray) -> np.ndarray:
+    """Boom/bust Markov chain, ``(year, world)`` booleans (True = bust).
+
+    ``u`` has ``horizon + 1`` rows: row 0 decides the first year, row ``t`` the move
+    into year ``t``.
+    """
+    T = u.shape[0] - 1
+    bust = np.empty((T, u.shape[1]), dtype=bool)
+    bust[0] = u[0] < p.initial_bust_probability
+    for t in range(1, T):
+        bust[t] = np.where(bust[t - 1], u[t] >= p.bust_to_boom_probability, u[t] < p.boom_to_bust_probability)
+    return bust
+
+
+def make_world(market: MarketParams, regime: RegimeParams, d: Draws) -> World:
+    """Assemble the :class:`World` of a block from its raw draws."""
+    real, inflation = market_paths(market, d)
+    return World(real_return=real, inflation=inflation, bust=regime_path(regime, d.regime_u), ability=d.ability_z)

@@ -1,0 +1,331 @@
+"""Simulation results: raw arrays plus tidy tables, each estimate with its Monte Carlo error.
+
+Axis order of every per-career array is ``(career, world, year)``; ``year`` 1 is the
+first simulated year and values are at its end (net worth) or over it (income). The age
+at the end of year ``y`` is ``start_age + y``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from ._params import ScenarioError
+from ._scenario import Scenario
+from .careers import STATUS_NAMES
+
+DEFAULT_QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
+_Z95 = 1.959963984540054
+Variable = Literal["net_worth", "income"]
+
+
+def quantile_label(q: float) -> str:
+    return f"p{100 * q:g}"
+
+
+def quantiles_with_se(x: np.ndarray, quantiles: Sequence[float], axis: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Sample quantiles along ``axis`` and their Monte Carlo standard errors.
+
+    The standard error comes from the distribution-free order-statistic interval: the
+    95% interval of the ``q``-quantile runs between the order statistics at
+    ``n q -/+ 1.96 sqrt(n q (1 - q))``, and se = its width / (2 x 1.96).
+
+    Returns
+    -------
+    values, se
+        Arrays with the ``axis`` dimension replaced by one of length ``len(quantiles)``
+        (moved to the front).
+    """
+    xs = np.sort(np.moveaxis(np.asarray(x, dtype=float), axis, 0), axis=0)
+    n = xs.shape[0]
+    qs = np.asarray(quantiles, dtype=float)
+    values = np.quantile(xs, qs, axis=0)
+    half = _Z95 * np.sqrt(n * qs * (1.0 - qs))
+    lo = np.clip(np.floor(n * qs - half).astype(int), 0, n - 1)
+    hi = np.clip(np.ceil(n * qs + half).astype(int), 0, n - 1)
+    se = (xs[hi] - xs[lo]) / (2.0 * _Z95)
+    return values, se
+
+
+def mean_with_se(x: np.ndarray, axis: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Mean along ``axis`` and its standard error, sd / sqrt(n)."""
+    n = x.shape[axis]
+    mean = x.mean(axis=axis)
+    se = x.std(axis=axis, ddof=1) / np.sqrt(n) if n > 1 else np.full_like(mean, np.nan)
+    return mean, se
+
+
+def proportion_with_se(mask: np.ndarray, axis: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Share of True along ``axis`` and its binomial standard error."""
+    n = mask.shape[axis]
+    p = mask.mean(axis=axis)
+    return p, np.sqrt(p * (1.0 - p) / n)
+
+
+@dataclasses.dataclass(frozen=True)
+class Comparison:
+    """Paired comparison of career ``a`` against career ``b`` in the same worlds.
+
+    Attributes
+    ----------
+    difference
+        ``(world, year)`` net worth of ``a`` minus ``b``, real USD.
+    catch_up_year
+        ``(world,)`` first year in which ``a``'s net worth is at least ``b``'s;
+        0 where it never is within the horizon.
+    """
+
+    a: str
+    b: str
+    start_age: int
+    difference: np.ndarray
+    catch_up_year: np.ndarray
+
+    @property
+    def years(self) -> np.ndarray:
+        return np.arange(1, self.difference.shape[1] + 1)
+
+    @property
+    def p_a_ahead(self) -> np.ndarray:
+        """P(a's net worth > b's) per year."""
+        return (self.difference > 0).mean(axis=0)
+
+    def summary(self, quantiles: Sequence[float] = DEFAULT_QUANTILES) -> pd.DataFrame:
+        """Tidy table per year: P(a ahead), P(b ahead), P(tie), mean and quantiles of the
+        difference, each with its Monte Carlo standard error.
+
+        Returns
+        -------
+        DataFrame
+            Columns ``a, b, year, age, statistic, value, se``.
+        """
+        d = self.difference
+        rows = {}
+        for name, mask in (("p_a_ahead", d > 0), ("p_b_ahead", d < 0), ("p_tie", d == 0)):
+            rows[name] = proportion_with_se(mask)
+        rows["mean_difference"] = mean_with_se(d)
+        values, se = quantiles_with_se(d, quantiles)
+        for i, q in enumerate(quantiles):
+            rows[f"{quantile_label(q)}_difference"] = (values[i], se[i])
+        frames = [
+            pd.DataFrame({"a": self.a, "b": self.b, "year": self.years, "age": self.start_age + self.years, "statistic": name, "value": v, "se": s})
+            for name, (v, s) in rows.items()
+        ]
+        return pd.concat(frames, ignore_index=True)
+
+    def catch_up(self) -> pd.DataFrame:
+        """Distribution of the first year ``a`` catches up with ``b``.
+
+        Returns
+        -------
+        DataFrame
+            One row per year (``never`` False) plus one row for "never within the
+            horizon" (``year`` missing, ``never`` True); columns ``year, age, never,
+            probability, se``.
+        """
+        n = len(self.catch_up_year)
+        T = self.difference.shape[1]
+        counts = np.bincount(self.catch_up_year, minlength=T + 1)
+        p = counts / n
+        se = np.sqrt(p * (1 - p) / n)
+        years = pd.array(list(range(1, T + 1)) + [None], dtype="Int64")
+        return pd.DataFrame(
+            {
+                "year": years,
+                "age": years + self.start_age,
+                "never": [False] * T + [True],
+                "probability": np.r_[p[1:], p[0]],
+                "se": np.r_[se[1:], se[0]],
+            }
+        )
+
+    @property
+    def p_never_catches_up(self) -> float:
+        return float((self.catch_up_year == 0).mean())
+
+
+@dataclasses.dataclass(frozen=True)
+class Result:
+    """Outcome of :func:`careersim.simulate`.
+
+    Attributes
+    ----------
+    scenario
+        The scenario simulated.
+    careers
+        Career ids, in the order of the first axis of the arrays.
+    net_worth
+        ``(career, world, year)`` net worth at the end of each year, real USD.
+    income
+        ``(career, world, year)`` gross income over each year, real USD.
+    status
+        ``(career, world, year)`` int8 status codes, see :data:`STATUS_NAMES`.
+    real_return, inflation, bust
+        ``(world, year)`` the market's real return, CPI inflation and the bust flag.
+    facts
+        ``(world,)`` arrays about each world's person and PhD: ``ability``,
+        ``advisor_quality``, ``phd_funding`` (0 fellowship, 1 advisor grant, 2 TA),
+        ``phd_years``, ``phd_attrited``, ``phd_breakthrough``.
+    seed_entropy
+        Entropy of the root SeedSequence: ``simulate(..., rng=np.random.SeedSequence(seed_entropy))``
+        reproduces the run.
+    """
+
+    scenario: Scenario
+    careers: tuple[str, ...]
+    net_worth: np.ndarray
+    income: np.ndarray
+    status: np.ndarray
+    real_return: np.ndarray
+    inflation: np.ndarray
+    bust: np.ndarray
+    facts: dict[str, np.ndarray]
+    seed_entropy: int | Sequence[int] | None = None
+
+    # -- shape helpers ---------------------------------------------------------------------
+    @property
+    def worlds(self) -> int:
+        return self.net_worth.shape[1]
+
+    @property
+    def horizon_years(self) -> int:
+        return self.net_worth.shape[2]
+
+    @property
+    def years(self) -> np.ndarray:
+        """Year numbers 1..horizon."""
+        return np.arange(1, self.horizon_years + 1)
+
+    @property
+    def ages(self) -> np.ndarray:
+        """Age at the end of each year."""
+        return self.scenario.simulation.start_age + self.years
+
+    @property
+    def units(self) -> str:
+        return f"real {self.scenario.simulation.currency_year} US dollars"
+
+    def index(self, career: str) -> int:
+        """Position of ``career`` on the first axis."""
+        if career not in self.careers:
+            raise ScenarioError(f"career {career!r} was not simulated; simulated: {', '.join(self.careers)}")
+        return self.careers.index(career)
+
+    def year_of_age(self, age: int) -> int:
+        """The year (1-based) at whose end the person is ``age``."""
+        year = int(age) - self.scenario.simulation.start_age
+        if not 1 <= year <= self.horizon_years:
+            raise ScenarioError(f"age = {age!r}: must be between {self.ages[0]} and {self.ages[-1]} for this result")
+        return year
+
+    def price_level(self) -> np.ndarray:
+        """``(world, year)`` CPI at the end of each year relative to the start."""
+        return np.cumprod(1.0 + self.inflation, axis=1)
+
+    def values(self, variable: Variable = "net_worth", *, dollars: Literal["real", "nominal"] = "real") -> np.ndarray:
+        """``(career, world, year)`` values of a money variable, in real or nominal dollars."""
+        if variable not in ("net_worth", "income"):
+            raise ScenarioError(f"variable = {variable!r}: must be 'net_worth' or 'income'")
+        x = getattr(self, variable)
+        if dollars == "nominal":
+            return x * self.price_level()[None]
+        if dollars != "real":
+            raise ScenarioError(f"dollars = {dollars!r}: must be 'real' or 'nominal'")
+        return x
+
+    # -- tables --------------------------------------------------------------------------------
+    def summary(self, variable: Variable = "net_worth", *, quantiles: Sequence[float] = DEFAULT_QUANTILES, dollars: Literal["real", "nominal"] = "real") -> pd.DataFrame:
+        """Tidy per career and year: mean and quantiles, each with its Monte Carlo standard error.
+
+        Returns
+        -------
+        DataFrame
+            Columns ``career, year, age, variable, statistic, value, se``; ``statistic``
+            is ``mean`` or ``p5``, ``p25``, ... for the requested quantiles.
+
+        Examples
+        --------
+        >>> import careersim
+        >>> r = careersim.simulate(worlds=2_000, rng=0)
+        >>> s = r.summary()
+        >>> sorted(s.statistic.unique())
+        ['mean', 'p25', 'p5', 'p50', 'p75', 'p95']
+        """
+        x = self.values(variable, dollars=dollars)
+        mean, mean_se = mean_with_se(x, axis=1)
+        q, q_se = quantiles_with_se(x, quantiles, axis=1)  # (quantile, career, year)
+        frames = []
+        for ci, career in enumerate(self.careers):
+            base = {"career": career, "year": self.years, "age": self.ages, "variable": variable}
+            frames.append(pd.DataFrame({**base, "statistic": "mean", "value": mean[ci], "se": mean_se[ci]}))
+            for qi, qq in enumerate(quantiles):
+                frames.append(pd.DataFrame({**base, "statistic": quantile_label(qq), "value": q[qi, ci], "se": q_se[qi, ci]}))
+        return pd.concat(frames, ignore_index=True)
+
+    def compare(self, a: str, b: str) -> Comparison:
+        """Paired difference of net worth, ``a`` minus ``b``, world by world.
+
+        Examples
+        --------
+        >>> import careersim
+        >>> r = careersim.simulate(worlds=2_000, rng=0)
+        >>> c = r.compare("phd", "engineer")
+        >>> c.difference.shape
+        (2000, 40)
+        """
+        d = self.net_worth[self.index(a)] - self.net_worth[self.index(b)]
+        caught = d >= 0
+        first = np.where(caught.any(axis=1), caught.argmax(axis=1) + 1, 0)
+        return Comparison(a=a, b=b, start_age=self.scenario.simulation.start_age, difference=d, catch_up_year=first)
+
+    def horizon_table(self, *, baseline: str = "engineer", year: int | None = None) -> pd.DataFrame:
+        """One row per career: net worth at ``year`` (default: the horizon) with
+        p5, p25, p50, p75, p95, mean and mean_se, and P(ahead of ``baseline``) with its se."""
+        year = self.horizon_years if year is None else int(year)
+        if not 1 <= year <= self.horizon_years:
+            raise ScenarioError(f"year = {year!r}: must be between 1 and {self.horizon_years}")
+        x = self.net_worth[:, :, year - 1]
+        q, _ = quantiles_with_se(x, DEFAULT_QUANTILES, axis=1)
+        mean, se = mean_with_se(x, axis=1)
+        table = pd.DataFrame({quantile_label(qq): q[i] for i, qq in enumerate(DEFAULT_QUANTILES)}, index=pd.Index(self.careers, name="career"))
+        table["mean"] = mean
+        table["mean_se"] = se
+        if baseline in self.careers:
+            b = x[self.index(baseline)]
+            p, p_se = proportion_with_se(x > b[None], axis=1)
+            table[f"p_ahead_of_{baseline}"] = p
+            table[f"p_ahead_of_{baseline}_se"] = p_se
+        return table
+
+    def status_shares(self) -> pd.DataFrame:
+        """Tidy share of worlds in each status, per career and year (with binomial se)."""
+        frames = []
+        for ci, career in enumerate(self.careers):
+            for code, name in STATUS_NAMES.items():
+                p, se = proportion_with_se(self.status[ci] == code)
+                frames.append(pd.DataFrame({"career": career, "year": self.years, "age": self.ages, "status": name, "share": p, "se": se}))
+        return pd.concat(frames, ignore_index=True)
+
+    def to_frame(self, variables: Sequence[str] = ("net_worth", "income", "status")) -> pd.DataFrame:
+        """Every value in long format: columns ``career, world, year, variable, value``."""
+        C, W, T = self.net_worth.shape
+        frames = []
+        for v in variables:
+            if v not in ("net_worth", "income", "status"):
+                raise ScenarioError(f"variable {v!r}: must be one of net_worth, income, status")
+            frames.append(
+                pd.DataFrame(
+                    {
+                        "career": pd.Categorical.from_codes(np.repeat(np.arange(C), W * T), categories=list(self.careers)),
+                        "world": np.tile(np.repeat(np.arange(W), T), C),
+                        "year": np.tile(np.arange(1, T + 1), C * W),
+                        "variable": v,
+                        "value": getattr(self, v).reshape(-1).astype(float),
+                    }
+                )
+            )
+        return pd.concat(frames, ignore_index=True)
