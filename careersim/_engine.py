@@ -11,6 +11,7 @@ with identical results.
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 
@@ -135,6 +136,7 @@ def simulate(
     rng: np.random.Generator | np.random.SeedSequence | int | None = None,
     careers: Iterable[str] | None = None,
     workers: int | None = 1,
+    progress: bool = False,
 ) -> Result:
     """Live every career in the same simulated worlds.
 
@@ -152,6 +154,8 @@ def simulate(
         ``independent``.
     workers
         Worker processes (1 = in this process, 0 = one per CPU). Results do not depend on it.
+    progress
+        Show a progress bar on stderr if the run takes more than two seconds.
 
     Returns
     -------
@@ -182,7 +186,12 @@ def simulate(
     world_arrays = {k: np.empty((worlds, T), dtype=dt) for k, dt in (("real_return", float), ("inflation", float), ("bust", bool))}
     facts: dict[str, np.ndarray] = {}
     start = 0
-    for out in iter_blocks(scenario, careers_t, root, worlds, workers=resolve_workers(workers)):
+    blocks = iter_blocks(scenario, careers_t, root, worlds, workers=resolve_workers(workers))
+    if progress:
+        from tqdm.auto import tqdm
+
+        blocks = tqdm(blocks, total=len(block_sizes(worlds)), unit="block", delay=2.0, file=sys.stderr, desc="simulating")
+    for out in blocks:
         n = out["net_worth"].shape[-1]
         sl = slice(start, start + n)
         net_worth[:, sl] = out["net_worth"].transpose(0, 2, 1)

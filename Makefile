@@ -1,0 +1,40 @@
+# careersim: `make run` and `make test` set everything up on a fresh machine with Python 3.11.
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+
+.PHONY: run test test-fast app bench docs clean
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	@touch $(STAMP)
+
+## run the main job on the bundled default scenario and print its table
+run: $(STAMP)
+	$(VENV)/bin/careersim run default
+
+## the whole test suite: library, CLI, notebooks, browser
+test: $(STAMP)
+	$(PY) -m pytest -q
+
+## the test suite without notebooks and the browser
+test-fast: $(STAMP)
+	$(PY) -m pytest -q -m "not slow and not browser"
+
+## the explorer notebook as a standalone web app (Voila) on http://127.0.0.1:8866
+app: $(STAMP)
+	$(VENV)/bin/voila --no-browser --port=8866 --Voila.ip=127.0.0.1 notebooks/explorer.ipynb
+
+## benchmarks: one JSON line per target
+bench: $(STAMP)
+	$(PY) benchmarks/run.py
+
+## regenerate docs/scenarios.md from the parameter declarations
+docs: $(STAMP)
+	$(PY) -m careersim._docs > docs/scenarios.md
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache .hypothesis

@@ -1,0 +1,112 @@
+"""Writing a run's figures and tidy tables to a folder, atomically.
+
+Everything is first written into a fresh temporary folder beside the target; only when
+every file is complete are they moved into place, each with an atomic :func:`os.replace`.
+A run that fails or is interrupted (an exception, Ctrl-C) removes the temporary folder,
+so the target never holds a half-written file.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from ._params import ScenarioError
+from ._results import Result
+
+
+def tidy_tables(result: Result) -> dict[str, pd.DataFrame]:
+    """The tables written by ``careersim run --out``, by file stem."""
+    comparisons = [result.compare(a, "engineer") for a in result.careers if a != "engineer" and "engineer" in result.careers]
+    if "phd" in result.careers and "residency" in result.careers:
+        comparisons.append(result.compare("residency", "phd"))
+    tables = {
+        "summary": pd.concat([result.summary("net_worth"), result.summary("income")], ignore_index=True),
+        "horizon": result.horizon_table().reset_index(),
+        "status_shares": result.status_shares(),
+    }
+    if comparisons:
+        tables["comparisons"] = pd.concat([c.summary() for c in comparisons], ignore_index=True)
+        tables["catch_up"] = pd.concat([c.catch_up().assign(a=c.a, b=c.b) for c in comparisons], ignore_index=True)
+    return tables
+
+
+def _figures(result: Result, folder: Path) -> list[str]:
+    import matplotlib
+
+    matplotlib.use("Agg", force=False)
+    import matplotlib.pyplot as plt
+
+    from . import plotting
+
+    written = []
+    jobs = {
+        "fan_chart.png": lambda ax: plotting.plot_fan(result, ax=ax),
+        "distribution_at_horizon.png": lambda ax: plotting.plot_distribution(result, ax=ax),
+        "p_ahead.png": lambda ax: plotting.plot_p_ahead(result, ax=ax),
+    }
+    pairs = [(a, "engineer") for a in result.careers if a != "engineer" and "engineer" in result.careers]
+    if "phd" in result.careers and "residency" in result.careers:
+        pairs.append(("residency", "phd"))
+    for a, b in pairs:
+        jobs[f"difference_{a}_vs_{b}.png"] = lambda ax, a=a, b=b: plotting.plot_difference(result, a, b, ax=ax)
+    for name, draw in jobs.items():
+        fig, ax = plt.subplots(figsize=(8, 4.8), layout="constrained")
+        try:
+            draw(ax)
+            fig.savefig(folder / name, dpi=110)
+        finally:
+            plt.close(fig)
+        written.append(name)
+    return written
+
+
+def write_outputs(result: Result, out_dir: str | os.PathLike[str], *, document: dict[str, Any] | None = None) -> list[Path]:
+    """Write PNG figures, CSV and Parquet tables (and ``result.json``) to ``out_dir``.
+
+    Returns
+    -------
+    list of Path
+        The files written.
+
+    Raises
+    ------
+    ScenarioError
+        If ``out_dir`` exists and is not a folder, or cannot be created or written.
+    """
+    out = Path(out_dir)
+    if out.exists() and not out.is_dir():
+        raise ScenarioError(f"--out {out}: exists and is not a folder")
+    parent = out.parent if str(out.parent) else Path(".")
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-", dir=parent))
+    except OSError as exc:
+        raise ScenarioError(f"--out {out}: cannot create the folder ({exc.strerror})") from None
+    try:
+        names = _figures(result, tmp)
+        for stem, table in tidy_tables(result).items():
+            table.to_csv(tmp / f"{stem}.csv", index=False)
+            table.to_parquet(tmp / f"{stem}.parquet", index=False)
+            names += [f"{stem}.csv", f"{stem}.parquet"]
+        if document is not None:
+            (tmp / "result.json").write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
+            names.append("result.json")
+        (tmp / "scenario.toml").write_text(result.scenario.to_toml(), encoding="utf-8")
+        names.append("scenario.toml")
+        out.mkdir(exist_ok=True)
+        written = []
+        for name in names:
+            os.replace(tmp / name, out / name)
+            written.append(out / name)
+        return written
+    except OSError as exc:
+        raise ScenarioError(f"--out {out}: cannot write ({exc.strerror or exc})") from None
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)

@@ -1,0 +1,176 @@
+"""Figures of a :class:`~careersim.Result`: statistics from the result, drawing here.
+
+Every function takes ``ax=None`` (a new figure when None, never the current one),
+returns the :class:`matplotlib.axes.Axes`, never calls ``plt.show()``, and imports
+matplotlib lazily so that computing never needs it.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from ._results import Result, quantiles_with_se
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+#: one colour per career, the same in every figure
+CAREER_COLORS = {"phd": "#1f77b4", "residency": "#ff7f0e", "engineer": "#2ca02c", "independent": "#9467bd"}
+CAREER_LABELS = {"phd": "ML PhD", "residency": "AI residency", "engineer": "Research engineer", "independent": "Independent research"}
+
+
+def _axes(ax: Axes | None, figsize: tuple[float, float] = (7.5, 4.5)) -> Axes:
+    if ax is not None:
+        return ax
+    import matplotlib.pyplot as plt
+
+    _, ax = plt.subplots(figsize=figsize, layout="constrained")
+    return ax
+
+
+def _dollars(ax: Axes, axis: str = "y") -> None:
+    from matplotlib.ticker import FuncFormatter
+
+    def fmt(v: float, _pos: Any) -> str:
+        a = abs(v)
+        if a >= 1e6:
+            return f"${v / 1e6:,.1f}M"
+        if a >= 1e3:
+            return f"${v / 1e3:,.0f}k"
+        return f"${v:,.0f}"
+
+    (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(FuncFormatter(fmt))
+
+
+def plot_fan(
+    result: Result,
+    *,
+    careers: tuple[str, ...] | None = None,
+    variable: str = "net_worth",
+    bands: tuple[tuple[float, float], ...] = ((0.05, 0.95), (0.25, 0.75)),
+    x: str = "age",
+    ax: Axes | None = None,
+    line_kwargs: dict[str, Any] | None = None,
+    band_kwargs: dict[str, Any] | None = None,
+) -> Axes:
+    """Fan chart: median and quantile bands of a variable by age, one colour per career."""
+    ax = _axes(ax)
+    xs = result.ages if x == "age" else result.years
+    values = result.values(variable)  # type: ignore[arg-type]
+    for career in careers or result.careers:
+        v = values[result.index(career)]
+        color = CAREER_COLORS.get(career)
+        for i, (lo, hi) in enumerate(bands):
+            q = np.quantile(v, [lo, hi], axis=0)
+            ax.fill_between(xs, q[0], q[1], color=color, alpha=0.12 + 0.1 * i, linewidth=0, **(band_kwargs or {}))
+        ax.plot(xs, np.median(v, axis=0), color=color, label=CAREER_LABELS.get(career, career), **(line_kwargs or {}))
+    ax.axhline(0, color="0.6", linewidth=0.8)
+    ax.set_xlabel("age" if x == "age" else "year")
+    ax.set_ylabel(f"{variable.replace('_', ' ')} ({result.units})")
+    band_text = ", ".join(f"p{100 * lo:g}-p{100 * hi:g}" for lo, hi in bands)
+    ax.set_title(f"Median and {band_text} bands, {result.worlds:,} worlds")
+    _dollars(ax)
+    ax.legend(loc="upper left", frameon=False)
+    return ax
+
+
+def plot_distribution(
+    result: Result,
+    *,
+    age: int | None = None,
+    careers: tuple[str, ...] | None = None,
+    bins: int = 60,
+    clip_quantiles: tuple[float, float] = (0.01, 0.99),
+    ax: Axes | None = None,
+    hist_kwargs: dict[str, Any] | None = None,
+) -> Axes:
+    """Histogram of net worth at one age (default: the horizon), one per career, with medians."""
+    ax = _axes(ax)
+    year = result.horizon_years if age is None else result.year_of_age(age)
+    x = result.net_worth[:, :, year - 1]
+    sel = careers or result.careers
+    lo, hi = np.quantile(x[[result.index(c) for c in sel]], clip_quantiles)
+    edges = np.linspace(lo, hi, bins + 1)
+    for career in sel:
+        v = x[result.index(career)]
+        color = CAREER_COLORS.get(career)
+        med, med_se = quantiles_with_se(v, [0.5])
+        ax.hist(np.clip(v, lo, hi), bins=edges, histtype="step", linewidth=1.6, color=color, density=True,
+                label=f"{CAREER_LABELS.get(career, career)} (median {med[0] / 1e6:,.2f}M ± {med_se[0] / 1e6:,.2f}M)", **(hist_kwargs or {}))
+        ax.axvline(med[0], color=color, linestyle="--", linewidth=1)
+    ax.set_xlabel(f"net worth at age {result.scenario.simulation.start_age + year} ({result.units})")
+    ax.set_ylabel("density")
+    ax.set_yticks([])
+    _dollars(ax, "x")
+    ax.legend(frameon=False, fontsize="small")
+    ax.set_title(f"Distribution at age {result.scenario.simulation.start_age + year} (1st-99th percentile shown)")
+    return ax
+
+
+def plot_p_ahead(
+    result: Result,
+    *,
+    baseline: str = "engineer",
+    careers: tuple[str, ...] | None = None,
+    ax: Axes | None = None,
+) -> Axes:
+    """P(career's net worth > baseline's, same world) by age, with ±2 standard-error bands."""
+    ax = _axes(ax)
+    n = result.worlds
+    for career in careers or result.careers:
+        if career == baseline:
+            continue
+        p = result.compare(career, baseline).p_a_ahead
+        se = np.sqrt(p * (1 - p) / n)
+        color = CAREER_COLORS.get(career)
+        ax.plot(result.ages, p, color=color, label=CAREER_LABELS.get(career, career))
+        ax.fill_between(result.ages, p - 2 * se, p + 2 * se, color=color, alpha=0.2, linewidth=0)
+    ax.axhline(0.5, color="0.6", linewidth=0.8, linestyle=":")
+    ax.set_ylim(0, 1)
+    ax.set_xlabel("age")
+    ax.set_ylabel(f"P(ahead of {CAREER_LABELS.get(baseline, baseline).lower()})")
+    ax.set_title(f"Chance of more net worth than the {CAREER_LABELS.get(baseline, baseline).lower()} in the same world (±2 se)")
+    ax.legend(frameon=False, fontsize="small")
+    return ax
+
+
+def plot_difference(
+    result: Result,
+    a: str,
+    b: str,
+    *,
+    bands: tuple[tuple[float, float], ...] = ((0.05, 0.95), (0.25, 0.75)),
+    ax: Axes | None = None,
+) -> Axes:
+    """Paired difference of net worth (a minus b, per world) by age: median and bands."""
+    ax = _axes(ax)
+    d = result.compare(a, b).difference
+    for i, (lo, hi) in enumerate(bands):
+        q = np.quantile(d, [lo, hi], axis=0)
+        ax.fill_between(result.ages, q[0], q[1], color="0.3", alpha=0.15 + 0.1 * i, linewidth=0, label=f"p{100 * lo:g}-p{100 * hi:g}")
+    ax.plot(result.ages, np.median(d, axis=0), color="black", label="median")
+    ax.axhline(0, color="tab:red", linewidth=0.8)
+    ax.set_xlabel("age")
+    ax.set_ylabel(f"net worth difference ({result.units})")
+    ax.set_title(f"{CAREER_LABELS.get(a, a)} minus {CAREER_LABELS.get(b, b)}, world by world")
+    _dollars(ax)
+    ax.legend(frameon=False, fontsize="small", loc="upper left")
+    return ax
+
+
+def plot_catch_up(result: Result, a: str, b: str, *, ax: Axes | None = None) -> Axes:
+    """Distribution of the first age at which ``a`` has caught up with ``b``; 'never' as a bar."""
+    ax = _axes(ax)
+    table = result.compare(a, b).catch_up()
+    within = table[~table.never]
+    never = float(table[table.never].probability.iloc[0])
+    ax.bar(within.age.astype(int), within.probability, color=CAREER_COLORS.get(a, "0.4"), width=0.9)
+    x_never = int(within.age.max()) + 3
+    ax.bar([x_never], [never], color="0.5", width=1.8)
+    ax.annotate(f"never\n{never:.0%}", (x_never, never), ha="center", va="bottom", fontsize="small")
+    ax.set_xlabel("age when first caught up")
+    ax.set_ylabel("probability")
+    ax.set_title(f"When does the {CAREER_LABELS.get(a, a).lower()} first catch up with the {CAREER_LABELS.get(b, b).lower()}?")
+    return ax

@@ -1,0 +1,217 @@
+"""Layer (a) reproducibility and (b) statistics of the core engine (issue 2)."""
+
+import dataclasses
+
+import numpy as np
+import pytest
+from conftest import quiet_scenario
+
+import careersim
+from careersim import income_tax
+from careersim._draws import BLOCK_WORLDS
+
+
+def test_shapes_and_careers(small_result):
+    r = small_result
+    assert r.careers == ("phd", "residency", "engineer", "independent")
+    assert r.net_worth.shape == r.income.shape == r.status.shape == (4, 3_000, 40)
+    assert np.isfinite(r.net_worth).all() and np.isfinite(r.income).all()
+    assert (r.income >= 0).all()
+    assert list(r.ages[[0, -1]]) == [23, 62]
+
+
+def test_zero_volatility_gives_closed_form_future_value():
+    s = quiet_scenario()
+    r = careersim.simulate(s, worlds=50, rng=0, careers=["engineer"])
+    pay = s.engineer.start_pay_usd
+    assert np.allclose(r.income, pay)
+    f = s.finances
+    saving = f.savings_rate * (pay - float(income_tax(np.array(pay), state_rate=f.state_income_tax_rate)) - f.living_cost_usd)
+    rate = np.expm1(s.market.real_log_return_mean)
+    years = np.arange(1, 41)
+    expected = saving * ((1 + rate) ** years - 1) / rate
+    np.testing.assert_allclose(r.net_worth[0], np.broadcast_to(expected, (50, 40)), rtol=1e-10)
+
+
+@pytest.mark.parametrize("hazard", [0.05, 0.2])
+def test_first_year_layoff_fraction_matches_hazard(hazard):
+    s = quiet_scenario(**{"layoffs.annual_layoff_hazard": hazard, "regime.initial_bust_probability": 0.0})
+    n = 40_000
+    r = careersim.simulate(s, worlds=n, rng=7, careers=["engineer"])
+    # laid off at the end of year 1 => part of year 2 unpaid
+    laid_off = r.income[0, :, 1] < r.income[0, :, 0] - 1e-6
+    se = np.sqrt(hazard * (1 - hazard) / n)
+    assert abs(laid_off.mean() - hazard) < 4 * se
+
+
+def test_short_spell_costs_fraction_of_year():
+    s = quiet_scenario(**{"layoffs.annual_layoff_hazard": 1.0, "layoffs.spell_median_years": 0.25, "layoffs.spell_log_sd": 0.0,
+                          "layoffs.reemployment_log_pay_change_sd": 0.0, "layoffs.reemployment_log_pay_change_mean": 0.0,
+                          "regime.initial_bust_probability": 0.0, "regime.boom_to_bust_probability": 0.0})
+    r = careersim.simulate(s, worlds=10, rng=1, careers=["engineer"])
+    pay = s.engineer.start_pay_usd
+    np.testing.assert_allclose(r.income[0, :, 0], pay)
+    np.testing.assert_allclose(r.income[0, :, 1], 0.75 * pay)
+
+
+def test_same_seed_same_result_and_different_seed_differs(default_scenario):
+    a = careersim.simulate(default_scenario, worlds=500, rng=11)
+    b = careersim.simulate(default_scenario, worlds=500, rng=11)
+    c = careersim.simulate(default_scenario, worlds=500, rng=12)
+    np.testing.assert_array_equal(a.net_worth, b.net_worth)
+    np.testing.assert_array_equal(a.status, b.status)
+    assert not np.array_equal(a.net_worth, c.net_worth)
+
+
+def test_rng_forms_are_equivalent(default_scenario):
+    a = careersim.simulate(default_scenario, worlds=300, rng=5)
+    b = careersim.simulate(default_scenario, worlds=300, rng=np.random.SeedSequence(5))
+    np.testing.assert_array_equal(a.net_worth, b.net_worth)
+    g1 = careersim.simulate(default_scenario, worlds=300, rng=np.random.default_rng(3))
+    g2 = careersim.simulate(default_scenario, worlds=300, rng=np.random.default_rng(3))
+    np.testing.assert_array_equal(g1.net_worth, g2.net_worth)
+    unseeded = careersim.simulate(default_scenario, worlds=300, rng=None)
+    again = careersim.simulate(default_scenario, worlds=300, rng=np.random.SeedSequence(unseeded.seed_entropy))
+    np.testing.assert_array_equal(unseeded.net_worth, again.net_worth)
+
+
+@pytest.mark.parametrize(
+    "key, value, changed",
+    [
+        ("phd.stipend_advisor_grant_usd", 55_000.0, "phd"),
+        ("phd.advisor_quality_sd", 2.0, "phd"),
+        ("residency.conversion_probability", 0.9, "residency"),
+        ("engineer.start_pay_usd", 200_000.0, "engineer"),
+        ("independent.renewal_probability", 0.9, "independent"),
+    ],
+)
+def test_changing_one_career_leaves_others_identical(default_scenario, key, value, changed):
+    a = careersim.simulate(default_scenario, worlds=2_500, rng=3)
+    b = careersim.simulate(default_scenario.replace({key: value}), worlds=2_500, rng=3)
+    for i, career in enumerate(a.careers):
+        if career == changed:
+            assert not np.array_equal(a.net_worth[i], b.net_worth[i]), career
+        else:
+            np.testing.assert_array_equal(a.net_worth[i], b.net_worth[i], err_msg=career)
+            np.testing.assert_array_equal(a.status[i], b.status[i], err_msg=career)
+
+
+def test_subset_of_careers_sees_the_same_worlds(default_scenario):
+    full = careersim.simulate(default_scenario, worlds=700, rng=9)
+    only = careersim.simulate(default_scenario, worlds=700, rng=9, careers=["engineer", "phd"])
+    np.testing.assert_array_equal(only.net_worth[0], full.net_worth[full.index("engineer")])
+    np.testing.assert_array_equal(only.net_worth[1], full.net_worth[full.index("phd")])
+
+
+def test_first_worlds_do_not_depend_on_world_count(default_scenario):
+    small = careersim.simulate(default_scenario, worlds=100, rng=4)
+    big = careersim.simulate(default_scenario, worlds=BLOCK_WORLDS + 100, rng=4)
+    np.testing.assert_array_equal(small.net_worth, big.net_worth[:, :100])
+
+
+def test_workers_do_not_change_results(default_scenario):
+    n = 4 * 4 * BLOCK_WORLDS // 8  # several tasks
+    a = careersim.simulate(default_scenario, worlds=n * 2, rng=21, workers=1)
+    b = careersim.simulate(default_scenario, worlds=n * 2, rng=21, workers=2)
+    np.testing.assert_array_equal(a.net_worth, b.net_worth)
+
+
+def test_compare_with_itself_is_zero(small_result):
+    c = small_result.compare("phd", "phd")
+    assert (c.difference == 0).all()
+    s = c.summary()
+    assert (s.loc[s.statistic == "p_tie", "value"] == 1).all()
+    assert (c.catch_up_year == 1).all()
+
+
+def test_catch_up_year_definition(small_result):
+    c = small_result.compare("phd", "engineer")
+    d = c.difference
+    for w in range(200):
+        ahead = np.nonzero(d[w] >= 0)[0]
+        assert c.catch_up_year[w] == (ahead[0] + 1 if len(ahead) else 0)
+    table = c.catch_up()
+    assert table.probability.sum() == pytest.approx(1.0)
+    assert table.never.sum() == 1
+
+
+def test_p_ahead_tie_behind_sum_to_one(small_result):
+    s = small_result.compare("residency", "engineer").summary()
+    wide = s.pivot(index="year", columns="statistic", values="value")
+    np.testing.assert_allclose(wide.p_a_ahead + wide.p_b_ahead + wide.p_tie, 1.0)
+
+
+def test_quantile_standard_errors_are_honest():
+    # the se of the median of N(0,1) samples is ~ sqrt(pi/2)/sqrt(n)
+    from careersim._results import quantiles_with_se
+
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((10_000, 3))
+    _, se = quantiles_with_se(x, [0.5])
+    np.testing.assert_allclose(se[0], np.sqrt(np.pi / 2) / 100, rtol=0.15)
+
+
+def test_summary_is_tidy(small_result):
+    s = small_result.summary()
+    assert list(s.columns) == ["career", "year", "age", "variable", "statistic", "value", "se"]
+    assert len(s) == 4 * 40 * 6
+    mean = s[(s.statistic == "mean") & (s.year == 40)].set_index("career").value
+    np.testing.assert_allclose(mean.loc[list(small_result.careers)].to_numpy(), small_result.net_worth[:, :, -1].mean(axis=1))
+    assert (s.se >= 0).all()
+
+
+def test_to_frame_long_format(small_result):
+    f = small_result.to_frame(["net_worth"])
+    assert list(f.columns) == ["career", "world", "year", "variable", "value"]
+    row = f[(f.career == "residency") & (f.world == 17) & (f.year == 5)].value.item()
+    assert row == small_result.net_worth[1, 17, 4]
+
+
+def test_nominal_dollars_are_real_times_price_level(small_result):
+    nom = small_result.values("net_worth", dollars="nominal")
+    np.testing.assert_allclose(nom / small_result.price_level()[None], small_result.net_worth)
+
+
+def test_market_models_run(default_scenario):
+    for model in ("lognormal", "student_t", "bootstrap", "historical"):
+        r = careersim.simulate(default_scenario.replace({"market.model": model}), worlds=300, rng=1)
+        assert np.isfinite(r.net_worth).all(), model
+
+
+def test_historical_model_replays_history(default_scenario):
+    from careersim._market import load_history
+
+    r = careersim.simulate(default_scenario.replace({"market.model": "historical", "market.history_start_year": 2015}), worlds=20, rng=1)
+    h = load_history()
+    i = int(np.searchsorted(h.year, 2015))
+    np.testing.assert_allclose(r.real_return[:, :11], np.broadcast_to(h.real_return[i : i + 11], (20, 11)))
+    np.testing.assert_allclose(r.inflation[:, 0], h.inflation[i])
+
+
+def test_regime_chain_stationary_share(default_scenario):
+    s = default_scenario
+    r = careersim.simulate(s, worlds=20_000, rng=5, careers=["engineer"])
+    p, q = s.regime.boom_to_bust_probability, s.regime.bust_to_boom_probability
+    share = r.bust[:, 20:].mean()
+    assert abs(share - p / (p + q)) < 0.01
+
+
+def test_phd_facts_follow_parameters(default_scenario):
+    r = careersim.simulate(default_scenario, worlds=20_000, rng=8, careers=["phd"])
+    f = r.facts
+    p = default_scenario.phd
+    n = r.worlds
+    fellowship = (f["phd_funding"] == 0).mean()
+    assert abs(fellowship - p.fellowship_probability) < 4 * np.sqrt(p.fellowship_probability * (1 - p.fellowship_probability) / n)
+    done = ~f["phd_attrited"]
+    assert np.median(f["phd_years"][done]) == pytest.approx(p.duration_median_years, abs=1)
+    # better advisors: fewer leave, more breakthroughs
+    good = f["advisor_quality"] > 1
+    bad = f["advisor_quality"] < -1
+    assert f["phd_attrited"][good].mean() < f["phd_attrited"][bad].mean()
+    assert f["phd_breakthrough"][good].mean() > f["phd_breakthrough"][bad].mean()
+
+
+def test_result_is_frozen(small_result):
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        small_result.careers = ()
