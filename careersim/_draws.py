@@ -84,6 +84,13 @@ class Draws:
     grant_renew_u: np.ndarray
     grant_gap_z: np.ndarray
 
+    @classmethod
+    def concat(cls, parts: list[Draws]) -> Draws:
+        """Blocks side by side along the world axis (the kernels are elementwise per world)."""
+        if len(parts) == 1:
+            return parts[0]
+        return cls(**{f.name: np.concatenate([getattr(p, f.name) for p in parts], axis=-1) for f in dataclasses.fields(cls)})
+
     def take(self, n: int) -> Draws:
         """The first ``n`` worlds of the block."""
         return Draws(**{f.name: getattr(self, f.name)[..., :n] for f in dataclasses.fields(self)})

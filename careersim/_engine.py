@@ -17,13 +17,14 @@ from concurrent.futures import ProcessPoolExecutor
 
 import numpy as np
 
-from ._draws import BLOCK_WORLDS, draw_block, root_seed_sequence
-from ._finances import accumulate
+from ._draws import BLOCK_WORLDS, Draws, draw_block, root_seed_sequence
+from ._finances import accumulate, debt_real_rates
 from ._market import make_world
 from ._params import ScenarioError
 from ._results import Result
 from ._scenario import Scenario
 from .careers import CAREERS, START_STATES, run_career
+from .careers._machine import world_events
 from .careers._machine import STUDENT
 from .careers.phd import phd_plan
 
@@ -31,8 +32,12 @@ from .careers.phd import phd_plan
 FACTS = ("ability", "advisor_quality", "phd_funding", "phd_years", "phd_attrited", "phd_breakthrough")
 
 
-def simulate_block(scenario: Scenario, careers: Sequence[str], root: np.random.SeedSequence, block: int, n_worlds: int) -> dict[str, np.ndarray]:
-    """Simulate the first ``n_worlds`` worlds of one block.
+def simulate_chunk(scenario: Scenario, careers: Sequence[str], root: np.random.SeedSequence, blocks: Sequence[tuple[int, int]]) -> dict[str, np.ndarray]:
+    """Simulate a chunk: consecutive blocks, given as ``(block index, worlds used)``.
+
+    Each block's draws come from its own streams; the kernels then run once over the
+    whole chunk (they are elementwise per world), so the result does not depend on how
+    blocks are grouped into chunks.
 
     Returns
     -------
@@ -42,7 +47,11 @@ def simulate_block(scenario: Scenario, careers: Sequence[str], root: np.random.S
         per-world :data:`FACTS`.
     """
     sim = scenario.simulation
-    d = draw_block(root, block, horizon_years=sim.horizon_years, market_model=scenario.market.model, student_t_df=scenario.market.student_t_df).take(n_worlds)
+    d = Draws.concat([
+        draw_block(root, block, horizon_years=sim.horizon_years, market_model=scenario.market.model, student_t_df=scenario.market.student_t_df).take(n)
+        for block, n in blocks
+    ])
+    n_worlds = sum(n for _, n in blocks)
     world = make_world(scenario.market, scenario.regime, d)
     T = sim.horizon_years
     out = {
@@ -50,9 +59,11 @@ def simulate_block(scenario: Scenario, careers: Sequence[str], root: np.random.S
         "income": np.empty((len(careers), T, n_worlds)),
         "status": np.empty((len(careers), T, n_worlds), dtype=np.int8),
     }
+    events = world_events(scenario, world, d)
+    debt_rate = debt_real_rates(world.inflation, scenario.finances)
     for i, career in enumerate(careers):
-        path = run_career(START_STATES[career](scenario, world, d), scenario, world, d)
-        fin = accumulate(path.income, path.status == STUDENT, world.real_return, world.inflation, scenario.finances, initial_net_worth_usd=sim.initial_net_worth_usd)
+        path = run_career(START_STATES[career](scenario, world, d), scenario, events, d)
+        fin = accumulate(path.income, path.status == STUDENT, world.real_return, world.inflation, scenario.finances, initial_net_worth_usd=sim.initial_net_worth_usd, debt_real_rate=debt_rate)
         out["net_worth"][i] = fin.net_worth
         out["income"][i] = path.income
         out["status"][i] = path.status
@@ -75,30 +86,33 @@ def block_sizes(worlds: int) -> list[int]:
     return [BLOCK_WORLDS] * full + ([rest] if rest else [])
 
 
-def _run_blocks(args: tuple[Scenario, tuple[str, ...], np.random.SeedSequence, list[tuple[int, int]]]) -> list[dict[str, np.ndarray]]:
+def _run_chunk(args: tuple[Scenario, tuple[str, ...], np.random.SeedSequence, list[tuple[int, int]]]) -> dict[str, np.ndarray]:
     scenario, careers, root, blocks = args
-    return [simulate_block(scenario, careers, root, b, n) for b, n in blocks]
+    return simulate_chunk(scenario, careers, root, blocks)
 
 
-def iter_blocks(
+#: default chunk: blocks simulated together (bounded memory, amortised numpy overhead)
+DEFAULT_CHUNK_BLOCKS = 8
+
+
+def iter_chunks(
     scenario: Scenario,
     careers: tuple[str, ...],
     root: np.random.SeedSequence,
     worlds: int,
     *,
     workers: int = 1,
-    blocks_per_task: int = 4,
+    chunk_blocks: int = DEFAULT_CHUNK_BLOCKS,
 ) -> Iterator[dict[str, np.ndarray]]:
-    """Yield each block's arrays in block order, computed locally or in worker processes."""
+    """Yield each chunk's arrays in world order, computed locally or in worker processes."""
     blocks = list(enumerate(block_sizes(worlds)))
-    tasks = [blocks[i : i + blocks_per_task] for i in range(0, len(blocks), blocks_per_task)]
+    tasks = [(scenario, careers, root, blocks[i : i + chunk_blocks]) for i in range(0, len(blocks), chunk_blocks)]
     if workers <= 1 or len(tasks) <= 1:
         for task in tasks:
-            yield from _run_blocks((scenario, careers, root, task))
+            yield _run_chunk(task)
         return
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        for result in pool.map(_run_blocks, [(scenario, careers, root, task) for task in tasks]):
-            yield from result
+        yield from pool.map(_run_chunk, tasks)
 
 
 def check_careers(careers: Iterable[str] | None) -> tuple[str, ...]:
@@ -137,6 +151,7 @@ def simulate(
     careers: Iterable[str] | None = None,
     workers: int | None = 1,
     progress: bool = False,
+    chunk_blocks: int = DEFAULT_CHUNK_BLOCKS,
 ) -> Result:
     """Live every career in the same simulated worlds.
 
@@ -156,6 +171,9 @@ def simulate(
         Worker processes (1 = in this process, 0 = one per CPU). Results do not depend on it.
     progress
         Show a progress bar on stderr if the run takes more than two seconds.
+    chunk_blocks
+        Blocks of :data:`~careersim._draws.BLOCK_WORLDS` worlds simulated together; a
+        memory/speed trade-off only, results do not depend on it.
 
     Returns
     -------
@@ -186,12 +204,13 @@ def simulate(
     world_arrays = {k: np.empty((worlds, T), dtype=dt) for k, dt in (("real_return", float), ("inflation", float), ("bust", bool))}
     facts: dict[str, np.ndarray] = {}
     start = 0
-    blocks = iter_blocks(scenario, careers_t, root, worlds, workers=resolve_workers(workers))
+    chunks = iter_chunks(scenario, careers_t, root, worlds, workers=resolve_workers(workers), chunk_blocks=chunk_blocks)
     if progress:
         from tqdm.auto import tqdm
 
-        blocks = tqdm(blocks, total=len(block_sizes(worlds)), unit="block", delay=2.0, file=sys.stderr, desc="simulating")
-    for out in blocks:
+        n_chunks = -(-len(block_sizes(worlds)) // chunk_blocks)
+        chunks = tqdm(chunks, total=n_chunks, unit="chunk", delay=2.0, file=sys.stderr, desc="simulating")
+    for out in chunks:
         n = out["net_worth"].shape[-1]
         sl = slice(start, start + n)
         net_worth[:, sl] = out["net_worth"].transpose(0, 2, 1)

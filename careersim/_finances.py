@@ -36,6 +36,13 @@ _FICA_X = np.array([0.0, SOCIAL_SECURITY_WAGE_BASE_USD, _TOP])
 _FICA_Y = np.array([0.0, (SOCIAL_SECURITY_RATE + MEDICARE_RATE) * SOCIAL_SECURITY_WAGE_BASE_USD, (SOCIAL_SECURITY_RATE + MEDICARE_RATE) * SOCIAL_SECURITY_WAGE_BASE_USD + MEDICARE_RATE * (_TOP - SOCIAL_SECURITY_WAGE_BASE_USD)])
 
 
+def _combined_table(state_rate: float) -> tuple[np.ndarray, np.ndarray]:
+    """Kinks and values of federal + FICA + state tax: a sum of piecewise-linear functions
+    is piecewise linear on the union of their kinks, so one interpolation gives it exactly."""
+    x = np.union1d(_FEDERAL_X, _FICA_X)
+    return x, np.interp(x, _FEDERAL_X, _FEDERAL_Y) + np.interp(x, _FICA_X, _FICA_Y) + state_rate * x
+
+
 def income_tax(gross_usd: np.ndarray, *, state_rate: float, fica_exempt: np.ndarray | bool = False) -> np.ndarray:
     """Total tax on annual gross pay (federal + FICA + flat state), real USD.
 
@@ -53,10 +60,12 @@ def income_tax(gross_usd: np.ndarray, *, state_rate: float, fica_exempt: np.ndar
     >>> float(income_tax(np.array(15_000.0), state_rate=0.0, fica_exempt=True))
     0.0
     """
-    gross = np.maximum(gross_usd, 0.0)
-    federal = np.interp(gross, _FEDERAL_X, _FEDERAL_Y)
-    fica = np.where(fica_exempt, 0.0, np.interp(gross, _FICA_X, _FICA_Y))
-    return federal + fica + state_rate * gross
+    gross = np.asarray(np.maximum(gross_usd, 0.0), dtype=float)
+    tax = np.asarray(np.interp(gross, *_combined_table(state_rate)))
+    exempt = np.broadcast_to(np.asarray(fica_exempt, dtype=bool), gross.shape)
+    if exempt.any():
+        tax[exempt] -= np.interp(gross[exempt], _FICA_X, _FICA_Y)
+    return tax
 
 
 @dataclasses.dataclass(frozen=True)
@@ -69,9 +78,18 @@ class Finances:
 
     net_worth: np.ndarray
     taxes: np.ndarray
-    contributions: np.ndarray  #: saved and invested at the end of each year
-    withdrawals: np.ndarray  #: shortfalls drawn from savings or borrowed
+    saving: np.ndarray  #: net amount added to (or, negative, taken from) wealth at year end
     investment_return: np.ndarray  #: fund gains (or debt interest, negative) over each year
+
+    @property
+    def contributions(self) -> np.ndarray:
+        """Saved and invested at the end of each year."""
+        return np.maximum(self.saving, 0.0)
+
+    @property
+    def withdrawals(self) -> np.ndarray:
+        """Shortfalls drawn from savings or borrowed."""
+        return np.maximum(-self.saving, 0.0)
 
 
 def accumulate(
@@ -82,6 +100,7 @@ def accumulate(
     p: FinanceParams,
     *,
     initial_net_worth_usd: float = 0.0,
+    debt_real_rate: np.ndarray | None = None,
 ) -> Finances:
     """Turn gross income into net worth.
 
@@ -98,6 +117,9 @@ def accumulate(
         Finance parameters.
     initial_net_worth_usd
         Net worth at the start of year 1.
+    debt_real_rate
+        ``(year, world)`` real interest on debt, if already computed (it depends only on
+        the world, so the engine computes it once for all careers).
 
     Returns
     -------
@@ -105,8 +127,10 @@ def accumulate(
     """
     taxes = income_tax(income, state_rate=p.state_income_tax_rate, fica_exempt=fica_exempt)
     surplus = income - taxes - p.living_cost_usd
-    saving = np.where(surplus > 0.0, p.savings_rate * surplus, surplus)
-    debt_real_rate = (1.0 + p.debt_interest_rate) / (1.0 + inflation) - 1.0
+    # save a share of a surplus, take all of a shortfall (savings_rate <= 1)
+    saving = np.minimum(surplus, p.savings_rate * surplus)
+    if debt_real_rate is None:
+        debt_real_rate = debt_real_rates(inflation, p)
     T, n = income.shape
     net_worth = np.empty((T, n))
     gains = np.empty((T, n))
@@ -115,10 +139,9 @@ def accumulate(
         gains[t] = wealth * np.where(wealth >= 0.0, real_return[t], debt_real_rate[t])
         wealth = wealth + gains[t] + saving[t]
         net_worth[t] = wealth
-    return Finances(
-        net_worth=net_worth,
-        taxes=taxes,
-        contributions=np.maximum(saving, 0.0),
-        withdrawals=np.maximum(-saving, 0.0),
-        investment_return=gains,
-    )
+    return Finances(net_worth=net_worth, taxes=taxes, saving=saving, investment_return=gains)
+
+
+def debt_real_rates(inflation: np.ndarray, p: FinanceParams) -> np.ndarray:
+    """Real interest rate on debt: the nominal rate deflated by each year's inflation."""
+    return (1.0 + p.debt_interest_rate) / (1.0 + inflation) - 1.0

@@ -88,24 +88,73 @@ class CareerPath:
     status: np.ndarray
 
 
-def run_career(start: StartState, s: Scenario, world: World, d: Draws) -> CareerPath:
-    """Walk every world of a block through the yearly state machine.
+@dataclasses.dataclass(frozen=True)
+class WorldEvents:
+    """Per ``(year, world)`` event draws already turned into events with the parameters.
+
+    They depend on the world and the shared parameters but not on the career, so they
+    are computed once per block and reused by every career (whole-array operations
+    instead of one small operation per year).
+    """
+
+    equity_factor: np.ndarray  #: multiplies industry pay: the stock part moves with the market
+    layoff: np.ndarray  #: True where an industry job in that year would be lost
+    lab_closure: np.ndarray  #: True where a research role's lab would close
+    spell_years: np.ndarray  #: length of a spell that would start at the end of that year
+    reemployment_pay_factor: np.ndarray  #: pay multiplier after such a spell
+    promotion: np.ndarray  #: True where a promotion would come through
+    raise_factor: np.ndarray  #: 1 + real raise of an industry job (lower in a bust)
+    hiring_factor: np.ndarray  #: multiplies conversion and renewal chances (lower in a bust)
+    grant_gap_years: np.ndarray  #: gap before the next grant, if renewed
+    luck: np.ndarray  #: (world,) starting-pay multiplier of a new job
+    p_convert: np.ndarray  #: (world,) residency conversion chance in a boom year
+    p_renew: np.ndarray  #: (world,) grant renewal chance in a boom year
+
+
+def world_events(s: Scenario, world: World, d: Draws) -> WorldEvents:
+    """Turn the block's raw draws into the events every career shares."""
+    emp, lay, reg, ind, res = s.employment, s.layoffs, s.regime, s.independent, s.residency
+    bust = world.bust
+    mean_real = expected_real_return(s.market)
+    equity = np.maximum(1.0 + emp.equity_fraction * emp.equity_market_beta * (world.real_return - mean_real), 1.0 - emp.equity_fraction)
+    hazard = np.where(bust, min(1.0, lay.annual_layoff_hazard * reg.bust_layoff_multiplier), lay.annual_layoff_hazard)
+    return WorldEvents(
+        equity_factor=equity,
+        layoff=d.layoff_u < hazard,
+        lab_closure=d.lab_closure_u < lay.lab_closure_hazard,
+        spell_years=lay.spell_median_years * np.exp(lay.spell_log_sd * d.spell_z) * np.where(bust, reg.bust_spell_multiplier, 1.0),
+        reemployment_pay_factor=np.exp(lay.reemployment_log_pay_change_mean + lay.reemployment_log_pay_change_sd * d.reemployment_z),
+        promotion=d.promotion_u < emp.promotion_probability,
+        raise_factor=1.0 + emp.real_raise - reg.bust_raise_penalty * bust,
+        hiring_factor=np.where(bust, reg.bust_hiring_multiplier, 1.0),
+        grant_gap_years=ind.gap_median_years * np.exp(ind.gap_log_sd * d.grant_gap_z),
+        luck=pay_luck(s, d, world, emp.start_pay_log_sd),
+        p_convert=logistic(logit(res.conversion_probability) + res.ability_conversion_effect * world.ability),
+        p_renew=logistic(logit(ind.renewal_probability) + ind.ability_renewal_effect * world.ability),
+    )
+
+
+def run_career(start: StartState, s: Scenario, ev: WorldEvents, d: Draws) -> CareerPath:
+    """Walk every world through the yearly state machine.
 
     Parameters
     ----------
     start
         The career's state at the start of year 1.
-    s, world, d
-        Scenario, market/regime paths and raw draws of the block.
+    s
+        The scenario.
+    ev
+        The world's events (:func:`world_events`), shared by every career.
+    d
+        The raw draws (for draws that are compared with state-dependent probabilities).
 
     Returns
     -------
     CareerPath
         ``income`` and ``status``, each ``(year, world)``.
     """
-    T, n = world.real_return.shape
-    emp, lay, reg, sw = s.employment, s.layoffs, s.regime, s.switching
-    res, ind = s.residency, s.independent
+    T, n = ev.layoff.shape
+    emp, sw, res, ind = s.employment, s.switching, s.residency, s.independent
 
     st = start.status.copy()
     pay = start.pay.copy()
@@ -121,90 +170,99 @@ def run_career(start: StartState, s: Scenario, world: World, d: Draws) -> Career
 
     income = np.empty((T, n))
     status = np.empty((T, n), dtype=np.int8)
-
-    mean_real = expected_real_return(s.market)
-    luck = pay_luck(s, d, world, emp.start_pay_log_sd)
-    ability = world.ability
-    p_convert = logistic(logit(res.conversion_probability) + res.ability_conversion_effect * ability)
-    p_renew = logistic(logit(ind.renewal_probability) + ind.ability_renewal_effect * ability)
-    hazard_boom = lay.annual_layoff_hazard
-    hazard_bust = min(1.0, lay.annual_layoff_hazard * reg.bust_layoff_multiplier)
+    # P(going back to school) after k years in industry, looked up instead of exp() per world
+    p_switch_by_years = sw.first_year_probability * np.exp(-sw.decay_per_year * np.arange(-1, T + 1))
+    scratch = np.empty(n)
 
     for t in range(T):
-        bust = world.bust[t]
         working = 1.0 - np.minimum(gap, 1.0)
-        gap = np.maximum(gap - 1.0, 0.0)
+        np.maximum(gap - 1.0, 0.0, out=gap)
 
         employed = st == EMPLOYED
-        industry = employed & (track != FACULTY)
+        faculty = track == FACULTY
+        any_faculty = faculty.any()
+        industry = employed & ~faculty if any_faculty else employed
         grant = st == GRANT_FUNDED
         student = st == STUDENT
         resident = st == RESIDENT
 
-        # The stock part of industry pay is worth more or less with the market's year.
-        equity = 1.0 + emp.equity_fraction * emp.equity_market_beta * (world.real_return[t] - mean_real)
-        equity = np.maximum(equity, 1.0 - emp.equity_fraction)
-        income[t] = pay * working * np.where(industry, equity, 1.0)
-        status[t] = np.where((employed | grant) & (working < 0.5), UNEMPLOYED, st)
+        np.multiply(pay, working, out=income[t])
+        np.multiply(income[t], ev.equity_factor[t], out=income[t], where=industry)
+        status[t] = st
+        np.copyto(status[t], UNEMPLOYED, where=(employed | grant) & (working < 0.5))
 
-        # ---- end-of-year events, from the start-of-year state ----
+        # ---- end-of-year events, decided from the start-of-year state ----
         in_job = employed & (gap == 0.0)
-        hazard = np.where(bust, hazard_bust, hazard_boom)
-        laid_off = in_job & industry & (d.layoff_u[t] < hazard)
-        research_role = in_job & ((track == RESEARCH_SCIENTIST) | (track == ENGINEER))
-        lab_closed = research_role & (d.lab_closure_u[t] < lay.lab_closure_hazard)
-        lost = laid_off | lab_closed
-        spell = lay.spell_median_years * np.exp(lay.spell_log_sd * d.spell_z[t]) * np.where(bust, reg.bust_spell_multiplier, 1.0)
-        gap = np.where(lost, gap + spell, gap)
-        pay_change = np.exp(lay.reemployment_log_pay_change_mean + lay.reemployment_log_pay_change_sd * d.reemployment_z[t])
-        pay = np.where(lost, pay * pay_change, pay)
+        research_role = (track == RESEARCH_SCIENTIST) | (track == ENGINEER)
+        lost = in_job & ((industry & ev.layoff[t]) | (research_role & ev.lab_closure[t]))
+        if lost.any():
+            np.add(gap, ev.spell_years[t], out=gap, where=lost)
+            np.multiply(pay, ev.reemployment_pay_factor[t], out=pay, where=lost)
 
         keep = employed & ~lost
-        promoted = keep & (track != FACULTY) & (level < emp.max_promotions) & (d.promotion_u[t] < emp.promotion_probability)
-        level = level + promoted
-        growth = np.where(track == FACULTY, 1.0 + emp.faculty_real_raise, 1.0 + emp.real_raise - reg.bust_raise_penalty * bust)
-        growth = growth * np.where(promoted, 1.0 + emp.promotion_raise, 1.0)
-        pay = np.where(keep, pay * growth, pay)
-        years_in_industry = years_in_industry + industry
+        promoted = keep & ev.promotion[t] & (level < emp.max_promotions)
+        if any_faculty:
+            promoted &= ~faculty
+            np.copyto(scratch, ev.raise_factor[t])
+            np.copyto(scratch, 1.0 + emp.faculty_real_raise, where=faculty)
+            growth = scratch
+        else:
+            growth = ev.raise_factor[t].copy()
+        np.multiply(growth, 1.0 + emp.promotion_raise, out=growth, where=promoted)
+        level += promoted
+        np.multiply(pay, growth, out=pay, where=keep)
+        years_in_industry += industry
 
         # Going back to school: exponentially less likely with each year in industry.
-        p_switch = sw.first_year_probability * np.exp(-sw.decay_per_year * (years_in_industry - 1))
-        switch = keep & (track == ENGINEER) & ~has_phd & (d.switch_u[t] < p_switch)
+        to_late_phd = np.zeros(n, dtype=bool)
+        if sw.first_year_probability > 0.0:
+            to_late_phd = keep & (track == ENGINEER) & ~has_phd & (d.switch_u[t] < p_switch_by_years[years_in_industry])
 
-        # A PhD, a residency or a grant ends.
-        years_left = np.where(student | resident, years_left - 1, years_left)
-        graduated = student & (years_left <= 0)
-        residency_over = resident & (years_left <= 0)
-        converted = residency_over & (d.residency_convert_u < p_convert * np.where(bust, reg.bust_hiring_multiplier, 1.0))
-        res_to_phd = residency_over & ~converted & (d.residency_phd_u < res.phd_after_probability)
-        res_to_search = residency_over & ~converted & ~res_to_phd
-        renewed = grant & (d.grant_renew_u[t] < p_renew * np.where(bust, reg.bust_hiring_multiplier, 1.0))
-        grant_gap = ind.gap_median_years * np.exp(ind.gap_log_sd * d.grant_gap_z[t])
-        funding_over = grant & ~renewed
+        # A PhD or a residency ends.
+        graduated = np.zeros(n, dtype=bool)
+        if student.any():
+            years_left -= student
+            graduated = student & (years_left <= 0)
+        converted = res_to_search = np.zeros(n, dtype=bool)
+        if resident.any():
+            years_left -= resident
+            residency_over = resident & (years_left <= 0)
+            converted = residency_over & (d.residency_convert_u < ev.p_convert * ev.hiring_factor[t])
+            res_to_phd = residency_over & ~converted & (d.residency_phd_u < res.phd_after_probability)
+            res_to_search = residency_over & ~converted & ~res_to_phd
+            to_late_phd |= res_to_phd
+        # A grant is renewed (after an unpaid gap) or funding ends.
+        funding_over = np.zeros(n, dtype=bool)
+        if grant.any():
+            renewed = grant & (d.grant_renew_u[t] < ev.p_renew * ev.hiring_factor[t])
+            np.add(gap, ev.grant_gap_years[t], out=gap, where=renewed)
+            funding_over = grant & ~renewed
 
         # -- apply the transitions --
-        to_late_phd = switch | res_to_phd
-        st = np.where(to_late_phd, STUDENT, st)
-        pay = np.where(to_late_phd, sw.stipend_usd, pay)
-        years_left = np.where(to_late_phd, sw.phd_years, years_left)
-        exit_track = np.where(to_late_phd, RESEARCH_SCIENTIST, exit_track)
-        exit_pay = np.where(to_late_phd, sw.post_phd_pay_usd * luck, exit_pay)
-        exit_has_phd = exit_has_phd | to_late_phd
-
-        st = np.where(graduated, EMPLOYED, st)
-        track = np.where(graduated, exit_track, track)
-        pay = np.where(graduated, exit_pay, pay)
-        has_phd = has_phd | (graduated & exit_has_phd)
-
+        if to_late_phd.any():
+            st[to_late_phd] = STUDENT
+            pay[to_late_phd] = sw.stipend_usd
+            years_left[to_late_phd] = sw.phd_years
+            exit_track[to_late_phd] = RESEARCH_SCIENTIST
+            exit_pay[to_late_phd] = sw.post_phd_pay_usd * ev.luck[to_late_phd]
+            exit_has_phd |= to_late_phd
+            level[to_late_phd] = 0
+        if graduated.any():
+            st[graduated] = EMPLOYED
+            track[graduated] = exit_track[graduated]
+            pay[graduated] = exit_pay[graduated]
+            has_phd |= graduated & exit_has_phd
         hired = converted | res_to_search | funding_over
-        st = np.where(hired, EMPLOYED, st)
-        track = np.where(converted, RESEARCH_SCIENTIST, np.where(hired, ENGINEER, track))
-        pay = np.where(converted, res.converted_pay_usd * luck, pay)
-        pay = np.where(res_to_search, res.fallback_pay_usd * luck, pay)
-        pay = np.where(funding_over, ind.exit_pay_usd * luck, pay)
-
+        if hired.any():
+            st[hired] = EMPLOYED
+            track[hired] = ENGINEER
+            track[converted] = RESEARCH_SCIENTIST
+            pay[converted] = res.converted_pay_usd * ev.luck[converted]
+            pay[res_to_search] = res.fallback_pay_usd * ev.luck[res_to_search]
+            pay[funding_over] = ind.exit_pay_usd * ev.luck[funding_over]
         new_job = graduated | res_to_search | funding_over
-        level = np.where(new_job | converted | to_late_phd, 0, level)
-        gap = gap + np.where(new_job, emp.job_search_years, 0.0) + np.where(renewed, grant_gap, 0.0)
+        if new_job.any() or converted.any():
+            level[new_job | converted] = 0
+            np.add(gap, emp.job_search_years, out=gap, where=new_job)
 
     return CareerPath(income=income, status=status)
