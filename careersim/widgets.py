@@ -50,6 +50,8 @@ BASELINE = "engineer"
 #: quantile bands of the fan chart, outer first
 FAN_BANDS = ((0.05, 0.95), (0.25, 0.75))
 _Z95 = 1.959963984540054
+#: the log-scale fan chart is linear between -LINTHRESH and +LINTHRESH dollars
+LINTHRESH = 100_000.0
 
 FUNDING_CHOICES = (
     ("not known yet (typical mix)", "mix"),
@@ -143,10 +145,13 @@ CONTROLS: tuple[Control, ...] = (
     Control("age", None, "View",
             _slider(W.IntSlider, "Age for the table", 23, 62, 1, "d"),
             "Age at which the table and the distribution panel are read (no new simulation)."),
+    Control("fan_scale", None, "View",
+            _dropdown("Net-worth axis", (("log (shows every age)", "log"), ("linear", "linear"))),
+            "Scale of the fan chart's net-worth axis: log above $100k (linear below, so debt shows), or linear."),
 )
 CONTROL_NAMES = tuple(c.name for c in CONTROLS)
 #: controls that change only what is shown, not what is simulated
-VIEW_CONTROLS = ("age",)
+VIEW_CONTROLS = ("age", "fan_scale")
 
 
 def _css(name: str) -> str:
@@ -165,7 +170,7 @@ def _money(v: float) -> str:
 def _money_tick(v: float, _pos: Any = None) -> str:
     a = abs(v)
     if a >= 1e6:
-        return f"${v / 1e6:,.1f}M"
+        return f"${v / 1e6:,.3g}M"
     if a >= 1e3:
         return f"${v / 1e3:,.0f}k"
     return f"${v:,.0f}"
@@ -246,7 +251,7 @@ class Explorer:
         s = self.base
         start = s.simulation.start_age
         initial = {c.name: s.get(c.key) for c in CONTROLS if c.key}
-        initial.update(stipend_usd=int(round(s.phd.stipend_advisor_grant_usd)), funding="mix", worlds=worlds, seed=int(seed),
+        initial.update(stipend_usd=int(round(s.phd.stipend_advisor_grant_usd)), funding="mix", worlds=worlds, seed=int(seed), fan_scale="log",
                        offer_usd=int(round(initial["offer_usd"])), living_cost_usd=int(round(initial["living_cost_usd"])))
         horizon = s.simulation.horizon_years
         initial["age"] = int(age) if age is not None else min(start + horizon, 40)
@@ -418,7 +423,8 @@ class Explorer:
         if not hi > lo:
             lo, hi = lo - 1.0, hi + 1.0
         edges = np.linspace(lo, hi, 51)
-        dens = np.stack([np.histogram(np.clip(v, lo, hi), bins=edges, density=True)[0] for v in x])
+        width = edges[1] - edges[0]
+        dens = np.stack([np.histogram(v, bins=edges)[0] / (len(v) * width) for v in x])
         self._stats["hist"] = (edges, dens)
 
     def summary(self) -> pd.DataFrame:
@@ -482,7 +488,7 @@ class Explorer:
             except ImportError:
                 mode = "image"
         self._mode = mode
-        fig = Figure(figsize=(9.6, 6.6), dpi=80)
+        fig = Figure(figsize=(9.6, 6.4), dpi=80)
         if mode == "ipympl":
             from ipympl.backend_nbagg import Canvas, FigureManager
 
@@ -500,7 +506,7 @@ class Explorer:
             self.image = W.Image(format="png").add_class("cs-figure")
             self.figure_widget = self.image
         self.figure = fig
-        gs = fig.add_gridspec(2, 2, left=0.08, right=0.98, top=0.9, bottom=0.08, hspace=0.35, wspace=0.15)
+        gs = fig.add_gridspec(2, 2, left=0.09, right=0.98, top=0.95, bottom=0.08, hspace=0.32, wspace=0.15)
         ax_fan, ax_dist, ax_p = fig.add_subplot(gs[0, :]), fig.add_subplot(gs[1, 0]), fig.add_subplot(gs[1, 1])
         self.axes = {"fan": ax_fan, "distribution": ax_dist, "p_ahead": ax_p}
         money = FuncFormatter(_money_tick)
@@ -510,7 +516,7 @@ class Explorer:
         for c in careers:
             color = plotting.CAREER_COLORS[c]
             label = plotting.CAREER_LABELS[c]
-            self._art["bands"][c] = [ax_fan.fill_between(x0, x0, x0, color=color, alpha=0.10 + 0.08 * i, linewidth=0)
+            self._art["bands"][c] = [ax_fan.fill_between(x0, x0, x0, color=color, alpha=0.06 + 0.10 * i, linewidth=0)
                                      for i in range(len(FAN_BANDS))]
             (self._art["median"][c],) = ax_fan.plot(x0, x0, color=color, linewidth=2, label=label)
             self._art["stairs"][c] = ax_dist.stairs([0.0], [0.0, 1.0], color=color, linewidth=1.5, label=label)
@@ -528,10 +534,7 @@ class Explorer:
             ax.yaxis.set_major_locator(MaxNLocator(nbins=5))
         ax_fan.yaxis.set_major_formatter(money)
         ax_fan.set_xlabel("age")
-        ax_fan.set_ylabel("net worth")
-        fig.legend(handles=[self._art["median"][c] for c in careers], loc="upper center", ncols=len(careers),
-                   frameon=False, fontsize="small", bbox_to_anchor=(0.5, 1.0))
-        self._art["fan_title"] = ax_fan.set_title("", fontsize="small")
+        ax_fan.set_title("Net worth by age", fontsize="small")
         ax_dist.xaxis.set_major_formatter(money)
         ax_dist.xaxis.set_major_locator(MaxNLocator(nbins=4))
         ax_dist.set_yticks([])
@@ -540,7 +543,29 @@ class Explorer:
         ax_p.set_ylim(0, 1)
         ax_p.set_xlabel("age")
         ax_p.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: f"{v:.0%}"))
-        ax_p.set_title(f"P(ahead of the {plotting.CAREER_LABELS[BASELINE].lower()}) by age, \u00b12 se", fontsize="small")
+        ax_p.set_title(f"P(ahead of {BASELINE}) \u00b12 se", fontsize="small")
+
+    def _set_fan_scale(self, scale: str, lo: float, hi: float) -> None:
+        from matplotlib.ticker import FuncFormatter, MaxNLocator, SymmetricalLogLocator
+
+        ax = self.axes["fan"]
+        if scale != ax.get_yscale() and not (scale == "log" and ax.get_yscale() == "symlog"):
+            if scale == "log":
+                ax.set_yscale("symlog", linthresh=LINTHRESH, linscale=0.4)
+                ax.yaxis.set_major_locator(SymmetricalLogLocator(base=10, linthresh=LINTHRESH))
+                ax.set_ylabel("net worth (log above $100k)")
+            else:
+                ax.set_yscale("linear")
+                ax.yaxis.set_major_locator(MaxNLocator(nbins=5))
+                ax.set_ylabel("net worth")
+            ax.yaxis.set_major_formatter(FuncFormatter(_money_tick))
+            ax.yaxis.set_minor_formatter(FuncFormatter(lambda v, _p: ""))
+        lo = min(lo, 0.0)
+        if scale == "log":
+            ax.set_ylim(lo * 1.3 if lo < 0 else -0.1 * LINTHRESH, max(hi, LINTHRESH) * 1.5)
+        else:
+            pad = 0.04 * (hi - lo or 1.0)
+            ax.set_ylim(lo - pad, hi + pad)
 
     @staticmethod
     def _set_band(coll: Any, x: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> Any:
@@ -564,16 +589,12 @@ class Explorer:
                 p, se = s["p_ahead"][ci], s["p_ahead_se"][ci]
                 art["p"][c].set_data(ages, p)
                 self._set_band(art["p_band"][c], ages, np.clip(p - 2 * se, 0, 1), np.clip(p + 2 * se, 0, 1))
-        ax = self.axes["fan"]
-        lo, hi = quant[qs.index(FAN_BANDS[0][0])].min(), quant[qs.index(FAN_BANDS[0][1])].max()
-        pad = 0.04 * (hi - lo or 1.0)
-        ax.set_ylim(min(lo, 0) - pad, hi + pad)
-        ax.set_xlim(ages[0], ages[-1])
+        self._set_fan_scale(str(self.controls["fan_scale"].value), quant[qs.index(FAN_BANDS[0][0])].min(),
+                            quant[qs.index(FAN_BANDS[0][1])].max())
+        self.axes["fan"].set_xlim(ages[0], ages[-1])
         self.axes["p_ahead"].set_xlim(ages[0], ages[-1])
         art["fan_age"].set_xdata([age, age])
         art["p_age"].set_xdata([age, age])
-        band_text = ", ".join(f"p{100 * a:g}-p{100 * b:g}" for a, b in FAN_BANDS)
-        art["fan_title"].set_text(f"Net worth by age ({r.units}): median and {band_text} bands, {r.worlds:,} worlds")
         edges, dens = s["hist"]
         for ci, c in enumerate(r.careers):
             art["stairs"][c].set_data(dens[ci], edges)
@@ -582,7 +603,7 @@ class Explorer:
         ax = self.axes["distribution"]
         ax.set_xlim(edges[0], edges[-1])
         ax.set_ylim(0, 1.08 * max(float(dens.max()), 1e-300))
-        art["dist_title"].set_text(f"Net worth at age {age} (1st-99th percentile; dashed: medians)")
+        art["dist_title"].set_text(f"Net worth at age {age}")
 
     # -- layout ----------------------------------------------------------------------------
     def _layout(self) -> W.VBox:
