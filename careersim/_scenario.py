@@ -17,7 +17,7 @@ DAMODARAN = "data/us_annual_returns_1928-2025.csv (Damodaran, 1928-2025), comput
 LEVELS = "data/levelsfyi_us_totalcomp_percentiles_2017-2021.csv"
 BLS = "data/bls_oews_selected_occupations_2020-2024.csv (May 2024)"
 LAYOFFS = "data/layoffs_annual_summary_2020-2026.csv"
-STIPEND = "CSStipendRankings stipend-us.csv (AY 2025-26), cited in data/SOURCES.md section 3"
+STIPEND = "CSStipendRankings stipend-us.csv (AY 2025-26; CC BY-NC-ND, figure cited in data/SOURCES.md, file not shipped)"
 ASSUMPTION = "assumption (no public figure; see docs/model.md)"
 
 
@@ -43,7 +43,7 @@ class MarketParams(Params):
     inflation_mean: float = param(0.0311, unit="1/year", low=-0.2, high=0.5, doc="Mean annual CPI inflation.", source=DAMODARAN)
     inflation_sd: float = param(0.0390, unit="1/year", low=0.0, high=0.5, doc="Standard deviation of annual inflation.", source=DAMODARAN)
     return_inflation_correlation: float = param(-0.153, unit="-", low=-1.0, high=1.0, doc="Correlation of log real return and inflation.", source=DAMODARAN)
-    student_t_df: float = param(5.0, unit="-", low=2.0, high=1000.0, low_open=True, doc="Degrees of freedom of the Student-t shocks (scaled to unit variance).", source="assumption: a common fat-tail choice for annual equity returns")
+    student_t_df: float = param(5.0, unit="-", low=2.0, high=1000.0, low_open=True, doc="Degrees of freedom of the Student-t shocks (scaled to unit variance).", source="assumption: a stress choice, fatter-tailed than the 1928-2025 annual data (sample excess kurtosis of log real returns 0.55, matched by df ~15; careersim.calibration.market_tail_diagnostics)")
     bootstrap_block_years: int = param(5, unit="years", low=1, high=40, doc="Block length of the circular block bootstrap.", source="assumption: keeps multi-year runs of history together")
     history_start_year: int = param(2015, unit="calendar year", low=1928, high=2025, doc="First historical year used by model = 'historical'.", source="seed essay: a 2015 graduate")
 
@@ -53,10 +53,10 @@ class RegimeParams(Params):
     """A two-state (boom / bust) Markov chain for the ML job market, shared by all careers."""
 
     section: ClassVar[str] = "regime"
-    boom_to_bust_probability: float = param(0.15, unit="1/year", low=0.0, high=1.0, doc="Annual probability that a boom year is followed by a bust year.", source=LAYOFFS + ": 2 elevated years (2022-23) in 2020-25; with bust_to_boom 0.5 the chain spends ~23% of years in bust")
-    bust_to_boom_probability: float = param(0.5, unit="1/year", low=0.0, high=1.0, doc="Annual probability that a bust ends (mean bust length = 1/p years).", source=LAYOFFS + ": elevated layoffs lasted about 2 years")
-    initial_bust_probability: float = param(0.23, unit="-", low=0.0, high=1.0, doc="Probability that year 1 is a bust year.", source="stationary share of bust years of the default chain")
-    bust_layoff_multiplier: float = param(1.7, unit="x", low=0.0, high=20.0, doc="Layoff hazard in a bust year relative to a boom year.", source=LAYOFFS + ": 2023 rate 1.86% vs 1.1% in 2022/2024/2025")
+    boom_to_bust_probability: float = param(0.15, unit="1/year", low=0.0, high=1.0, doc="Annual probability that a boom year is followed by a bust year.", source="assumption, loosely from " + LAYOFFS + ": one clearly elevated year (2023) and one wave (2022-23) in 2020-25; with bust_to_boom 0.5 the chain spends 0.15/0.65 = 23% of years in bust")
+    bust_to_boom_probability: float = param(0.5, unit="1/year", low=0.0, high=1.0, doc="Annual probability that a bust ends (mean bust length = 1/p years).", source="assumption: a mean bust of 2 years, like the 2022-23 layoff wave in " + LAYOFFS)
+    initial_bust_probability: float = param(0.23, unit="-", low=0.0, high=1.0, doc="Probability that year 1 is a bust year.", source="stationary bust share p/(p+q) of the default chain, computed by careersim.calibration")
+    bust_layoff_multiplier: float = param(1.7, unit="x", low=0.0, high=20.0, doc="Layoff hazard in a bust year relative to a boom year.", source=LAYOFFS + ": US layoffs in 2023 / mean of 2022, 2024, 2025 = 1.68 (low confidence)")
     bust_raise_penalty: float = param(0.03, unit="1/year", low=0.0, high=0.5, doc="Real raises are this much lower in a bust year.", source=ASSUMPTION)
     bust_hiring_multiplier: float = param(0.6, unit="x", low=0.0, high=1.0, doc="Multiplies residency conversion and grant renewal probabilities in a bust year.", source=ASSUMPTION)
     bust_spell_multiplier: float = param(1.5, unit="x", low=0.1, high=10.0, doc="Unemployment spells starting in a bust year are this much longer.", source=ASSUMPTION)
@@ -67,10 +67,10 @@ class LayoffParams(Params):
     """The one layoff mechanism shared by every employed state."""
 
     section: ClassVar[str] = "layoffs"
-    annual_layoff_hazard: float = param(0.018, unit="1/year", low=0.0, high=1.0, doc="Probability per boom year that an employed industry worker is laid off.", source=LAYOFFS + ": US layoffs / 5.9M tech workers, 2022, 2024, 2025 (low confidence)")
+    annual_layoff_hazard: float = param(0.018, unit="1/year", low=0.0, high=1.0, doc="Probability per boom year that an employed industry worker is laid off.", source=LAYOFFS + ": US layoffs / 5.9M US tech-occupation workers (CompTIA 2024), mean of 2022, 2024, 2025 = 1.80% (low confidence: coverage errors both ways)")
     lab_closure_hazard: float = param(0.01, unit="1/year", low=0.0, high=1.0, doc="Extra annual probability that a research role ends because its lab closes.", source="data/SOURCES.md section 4: MSR Silicon Valley 2014, Uber AI 2020, Loon 2021; rate is an assumption")
-    spell_median_years: float = param(0.2, unit="years", low=0.0, high=10.0, low_open=True, doc="Median length of an unemployment spell (lognormal).", source="BLS CPS table E-10: median duration ~9 weeks (2023-24); professional occupations 7-12 weeks")
-    spell_log_sd: float = param(1.0, unit="log years", low=0.0, high=3.0, doc="Log-scale spread of spell length.", source="BLS CPS aa2024 table 29: ~25% of job losers' spells exceed 26 weeks; mean ~20 weeks")
+    spell_median_years: float = param(0.2, unit="years", low=0.0, high=10.0, low_open=True, doc="Median length of an unemployment spell (lognormal).", source="BLS CPS table E-10: mean of the 2023Q1-2024Q3 medians 9.1 weeks = 0.175 years, rounded up (professional occupations 7-12 weeks)")
+    spell_log_sd: float = param(1.0, unit="log years", low=0.0, high=3.0, doc="Log-scale spread of spell length.", source="assumption informed by BLS CPS (E-10 mean ~20 weeks; aa2024 table 29: 25% of job losers at 27+ weeks): those describe spells in progress, which over-represent long spells and imply a log sd of 1.3-1.6; completed spells are shorter, so 1.0")
     reemployment_log_pay_change_mean: float = param(-0.05, unit="log pay", low=-2.0, high=1.0, doc="Mean log change of pay on re-employment after a layoff.", source=ASSUMPTION)
     reemployment_log_pay_change_sd: float = param(0.10, unit="log pay", low=0.0, high=2.0, doc="Spread of the log pay change on re-employment.", source=ASSUMPTION)
 
@@ -80,15 +80,15 @@ class EmploymentParams(Params):
     """Pay growth and promotions shared by every job track."""
 
     section: ClassVar[str] = "employment"
-    real_raise: float = param(0.015, unit="1/year", low=-0.5, high=1.0, doc="Annual real raise in a boom year, before promotions.", source=LEVELS + ": median TC grows ~4-5%/yr real from 0-1 to 5-9 years of experience, of which this is the part without promotions")
-    promotion_probability: float = param(0.25, unit="1/year", low=0.0, high=1.0, doc="Annual probability of a promotion while below max_promotions.", source="calibrated so that median engineer pay at 5-9 years matches " + LEVELS)
-    promotion_raise: float = param(0.14, unit="-", low=0.0, high=5.0, doc="Pay rise at a promotion.", source="as promotion_probability")
+    real_raise: float = param(0.015, unit="1/year", low=-0.5, high=1.0, doc="Annual real raise in a boom year, before promotions.", source="assumption; " + LEVELS + ": median TC grows ~5.4%/yr (log) across ~7 years from 0-1 to 5-9 years of experience (Software Engineer, Bachelor's), of which this is the part without promotions")
+    promotion_probability: float = param(0.25, unit="1/year", low=0.0, high=1.0, doc="Annual probability of a promotion while below max_promotions.", source="assumption, checked against " + LEVELS + " (Software Engineer, Bachelor's: median 160k at 0-1, 233.5k at 5-9 years); the default raises, promotions and busts fall short of that growth, see docs/model.md")
+    promotion_raise: float = param(0.14, unit="-", low=0.0, high=5.0, doc="Pay rise at a promotion.", source="assumption, as promotion_probability")
     max_promotions: int = param(4, unit="count", low=0, high=20, doc="Number of promotions after which pay grows only by raises.", source=LEVELS + ": growth flattens after ~10 years")
     equity_fraction: float = param(0.25, unit="-", low=0.0, high=1.0, doc="Share of industry pay paid in stock, whose value moves with the market.", source=ASSUMPTION + " (typical big-tech mix)")
     equity_market_beta: float = param(1.0, unit="-", low=0.0, high=5.0, doc="Sensitivity of the stock part of pay to the market's return that year.", source=ASSUMPTION)
-    faculty_real_raise: float = param(0.01, unit="1/year", low=-0.5, high=1.0, doc="Annual real raise of a faculty job (no layoffs, no equity).", source=BLS + ": 25-1021 median grew ~2.5%/yr nominal 2021-24")
+    faculty_real_raise: float = param(0.01, unit="1/year", low=-0.5, high=1.0, doc="Annual real raise of a faculty job (no layoffs, no equity).", source="assumption: the " + BLS + " 25-1021 medians are too noisy to calibrate it (nominal +3.1%/yr 2020-24 but +7.5%/yr 2021-24, i.e. real about -1.7% or +3.1%/yr), and cross-sections do not measure raises")
     ability_pay_effect: float = param(0.05, unit="log pay per sd", low=0.0, high=1.0, doc="Log pay change per standard deviation of latent research ability.", source=ASSUMPTION)
-    start_pay_log_sd: float = param(0.19, unit="log pay", low=0.0, high=2.0, doc="Spread of starting pay across people, for every job but post-PhD ones.", source=LEVELS + ": (ln p75 - ln p25) / 1.349 for Software Engineer, Bachelor's, 0-1 years")
+    start_pay_log_sd: float = param(0.19, unit="log pay", low=0.0, high=2.0, doc="Spread of starting pay across people, for every job but post-PhD ones.", source=LEVELS + ": (ln p75 - ln p25) / 1.349 = 0.191 for Software Engineer, Bachelor's, 0-1 years")
     job_search_years: float = param(0.25, unit="years", low=0.0, high=5.0, doc="Unpaid search time when a degree, residency or grant ends without a job lined up.", source="BLS CPS E-10 median spell ~9-10 weeks, rounded up for new entrants")
 
 
@@ -97,7 +97,7 @@ class FinanceParams(Params):
     """Pay -> tax -> living costs -> savings -> index fund; shortfalls become debt."""
 
     section: ClassVar[str] = "finances"
-    living_cost_usd: float = param(36_000.0, unit="USD/year", low=0.0, high=1e7, doc="Real annual living costs (rent, food, ...).", source="chosen so a median CS stipend (39,962) just covers them after tax: students neither save nor borrow")
+    living_cost_usd: float = param(36_000.0, unit="USD/year", low=0.0, high=1e7, doc="Real annual living costs (rent, food, ...).", source="meant to equal the after-tax median CS stipend (39,962 less tax = 35,207 at the default 5% state rate, 37,205 with none), so students roughly break even; see careersim.calibration.finance_defaults")
     savings_rate: float = param(0.5, unit="-", low=0.0, high=1.0, doc="Share of after-tax income above living costs invested in the index fund.", source=ASSUMPTION)
     state_income_tax_rate: float = param(0.05, unit="-", low=0.0, high=0.5, doc="Flat state income tax on gross pay.", source="assumption: between 0% (WA, TX) and ~9% (CA top brackets)")
     debt_interest_rate: float = param(0.08, unit="1/year nominal", low=0.0, high=1.0, doc="Nominal interest on negative net worth.", source="assumption: between federal student-loan (~6.5%) and personal-loan rates")
@@ -108,28 +108,28 @@ class PhdParams(Params):
     """An ML PhD: stipend by funding source, duration, attrition, advisor quality, outcomes."""
 
     section: ClassVar[str] = "phd"
-    stipend_fellowship_usd: float = param(40_560.0, unit="USD/year", low=0.0, high=1e6, doc="Stipend on an external fellowship.", source="mean of NSF GRFP 37,000, DOE CSGF 45,000, NDSEG 40,800, Hertz 38,000, Meta 42,000 (data/SOURCES.md section 3)")
+    stipend_fellowship_usd: float = param(40_560.0, unit="USD/year", low=0.0, high=1e6, doc="Stipend on an external fellowship.", source="mean of NSF GRFP 37,000 (data/nsf_grfp_stipend_history.csv, 2023-2026 row) and DOE CSGF 45,000, NDSEG 40,800, Hertz 38,000, Meta 42,000 (CSStipendRankings fellowship-us.csv, cited in data/SOURCES.md)")
     stipend_advisor_grant_usd: float = param(39_962.0, unit="USD/year", low=0.0, high=1e6, doc="Stipend as a research assistant on the advisor's grant.", source=STIPEND + ": median of 70 US departments")
     stipend_ta_usd: float = param(39_962.0, unit="USD/year", low=0.0, high=1e6, doc="Stipend as a teaching assistant.", source=STIPEND + ": departments pay TAs and RAs the same stipend")
-    fellowship_probability: float = param(0.15, unit="-", low=0.0, high=1.0, doc="Probability of being funded by a fellowship.", source=ASSUMPTION + "; NSF GRFP made ~2,000 awards in 2024")
+    fellowship_probability: float = param(0.15, unit="-", low=0.0, high=1.0, doc="Probability of being funded by a fellowship.", source=ASSUMPTION + "; NSF GRFP made 2,037 awards in 2024 and ~1,000 in 2025, across all fields")
     ta_probability: float = param(0.25, unit="-", low=0.0, high=1.0, doc="Probability of being funded as a TA (the rest: advisor grant).", source=ASSUMPTION)
-    duration_median_years: float = param(6.0, unit="years", low=1.0, high=15.0, doc="Median PhD length (rounded to whole years, at least 3).", source="DESIGN.md; NSF SED 2016 median time to doctorate in math+CS 6.9 years from grad-school entry")
+    duration_median_years: float = param(6.0, unit="years", low=1.0, high=15.0, doc="Median PhD length (rounded to whole years, at least 3).", source="judgement (DESIGN.md: around 6): NSF SED 2016 median time to doctorate in math+CS is 6.9 years, but counted from first graduate enrolment (including master's years)")
     duration_log_sd: float = param(0.15, unit="log years", low=0.0, high=2.0, doc="Log-scale spread of PhD length.", source=ASSUMPTION)
     advisor_quality_sd: float = param(1.0, unit="sd", low=0.0, high=5.0, doc="Spread of latent advisor quality (0 = every advisor average): 'a cosmic roll of the dice'.", source="seed essay five-years-after-skipping-a-phd")
     advisor_duration_effect: float = param(0.08, unit="log years per sd", low=0.0, high=1.0, doc="A 1-sd better advisor shortens the PhD by this log factor.", source=ASSUMPTION)
-    attrition_probability: float = param(0.30, unit="-", low=0.0, high=1.0, doc="Probability of leaving with a master's for an average advisor and ability.", source="CGS PhD Completion Project: 10-year CS completion 41% (1990s cohorts); lower for today's funded ML programs (assumption)")
+    attrition_probability: float = param(0.30, unit="-", low=0.0, high=1.0, doc="Probability of leaving with a master's for an average advisor and ability.", source="assumption: CGS PhD Completion Project says 41% of 1990s CS cohorts finished within 10 years (59% did not); today's funded ML programs are assumed to lose far fewer")
     advisor_attrition_effect: float = param(0.5, unit="log-odds per sd", low=0.0, high=5.0, doc="A 1-sd better advisor lowers the log-odds of attrition by this much.", source=ASSUMPTION)
     ability_attrition_effect: float = param(0.3, unit="log-odds per sd", low=0.0, high=5.0, doc="A 1-sd higher research ability lowers the log-odds of attrition by this much.", source=ASSUMPTION)
     masters_start_pay_usd: float = param(169_000.0, unit="USD/year", low=0.0, high=1e7, doc="Pay of the engineering job taken after leaving with a master's.", source=LEVELS + ": Software Engineer, Master's, 0-1 years, median")
-    industry_research_probability: float = param(0.654, unit="-", low=0.0, high=1.0, doc="Share of graduates (average advisor and ability) who become industry research scientists.", source="Stanford AI Index 2023 (CRA Taulbee): 65.4% of new AI PhDs to industry, 2021")
-    academia_probability: float = param(0.282, unit="-", low=0.0, high=1.0, doc="Share of graduates who go into academia (the rest: other jobs).", source="Stanford AI Index 2023: 28.2% to academia, 2021")
+    industry_research_probability: float = param(0.654, unit="-", low=0.0, high=1.0, doc="Share of graduates (average advisor and ability) who become industry research scientists.", source="Stanford AI Index 2023 (CRA Taulbee): 65.4% of new AI PhDs to industry, 2021 (all industry jobs, not only research-scientist roles)")
+    academia_probability: float = param(0.282, unit="-", low=0.0, high=1.0, doc="Share of graduates who go into academia (the rest: other jobs).", source="Stanford AI Index 2023: 28.2% to academia, 2021 (includes postdocs)")
     advisor_tier_effect: float = param(0.4, unit="log-odds per sd", low=0.0, high=5.0, doc="A 1-sd better advisor raises the log-odds of an industry research job and of a breakthrough.", source=ASSUMPTION)
     ability_tier_effect: float = param(0.4, unit="log-odds per sd", low=0.0, high=5.0, doc="A 1-sd higher ability raises the log-odds of an industry research job and of a breakthrough.", source=ASSUMPTION)
     research_scientist_start_pay_usd: float = param(237_000.0, unit="USD/year", low=0.0, high=1e7, doc="Starting pay of an industry research scientist with a PhD.", source=LEVELS + ": Software Engineer, PhD, 0-1 years, median")
-    faculty_start_pay_usd: float = param(96_690.0, unit="USD/year", low=0.0, high=1e7, doc="Starting pay of an academic job.", source=BLS + ": 25-1021 CS teachers, postsecondary, median")
+    faculty_start_pay_usd: float = param(96_690.0, unit="USD/year", low=0.0, high=1e7, doc="Starting pay of an academic job.", source=BLS + ": 25-1021 CS teachers, postsecondary, median (includes lecturers; a postdoc pays less, ~66k LSRF 2023)")
     other_start_pay_usd: float = param(140_910.0, unit="USD/year", low=0.0, high=1e7, doc="Starting pay of another job with a PhD.", source=BLS + ": 15-1221 computer and information research scientists, median")
-    post_phd_pay_log_sd: float = param(0.15, unit="log pay", low=0.0, high=2.0, doc="Spread of post-PhD starting pay.", source=LEVELS + ": PhD 0-1 years p25/p75")
-    breakthrough_probability: float = param(0.02, unit="-", low=0.0, high=1.0, doc="Probability that a graduate (average advisor and ability) starts a bidding war.", source=ASSUMPTION + ": the essay's 'unless you discover something revolutionary'")
+    post_phd_pay_log_sd: float = param(0.15, unit="log pay", low=0.0, high=2.0, doc="Spread of post-PhD starting pay.", source=LEVELS + ": Software Engineer, PhD, 0-1 years, (ln p75 - ln p25) / 1.349 = 0.195; the default 0.15 is narrower than the data (open question, see docs/model.md)")
+    breakthrough_probability: float = param(0.02, unit="-", low=0.0, high=1.0, doc="Probability that a graduate (average advisor and ability) starts a bidding war.", source=ASSUMPTION + ": the seed essay's bidding-war exception; no public rate exists")
     breakthrough_pay_multiplier: float = param(3.0, unit="x", low=1.0, high=100.0, doc="Pay multiple won in a bidding war.", source=ASSUMPTION)
 
     def _check_relations(self) -> None:
@@ -145,10 +145,10 @@ class ResidencyParams(Params):
 
     section: ClassVar[str] = "residency"
     duration_years: int = param(1, unit="years", low=1, high=5, doc="Length of the residency.", source="Google AI Residency: 12 months (Google AI Blog 2018-19)")
-    pay_usd: float = param(200_000.0, unit="USD/year", low=0.0, high=1e7, doc="Annualised residency pay.", source="OpenAI Residency $210k annualised; Anthropic Fellows ~$3,850/week (data/SOURCES.md section 6)")
-    conversion_probability: float = param(0.4, unit="-", low=0.0, high=1.0, doc="Probability of a full-time research offer at the end (boom year, average ability).", source="Anthropic Fellows: >40% received full-time offers (press report, low confidence)")
+    pay_usd: float = param(200_000.0, unit="USD/year", low=0.0, high=1e7, doc="Annualised residency pay.", source="Anthropic Fellows ~$3,850/week x 52 = $200,200; OpenAI Residency $210k annualised (press reports, data/SOURCES.md)")
+    conversion_probability: float = param(0.4, unit="-", low=0.0, high=1.0, doc="Probability of a full-time research offer at the end (boom year, average ability).", source="Anthropic Fellows: >40% received full-time offers (press report, low confidence; no company publishes a conversion rate)")
     ability_conversion_effect: float = param(0.5, unit="log-odds per sd", low=0.0, high=5.0, doc="A 1-sd higher ability raises the log-odds of conversion by this much.", source=ASSUMPTION)
-    converted_pay_usd: float = param(188_000.0, unit="USD/year", low=0.0, high=1e7, doc="Starting pay of the full-time research role after conversion.", source=LEVELS + ": Software Engineer, Bachelor's, 2-4 years, median")
+    converted_pay_usd: float = param(188_000.0, unit="USD/year", low=0.0, high=1e7, doc="Starting pay of the full-time research role after conversion.", source=LEVELS + ": Software Engineer, Bachelor's, 2-4 years, median (a proxy: no residency-conversion pay is published)")
     fallback_pay_usd: float = param(160_000.0, unit="USD/year", low=0.0, high=1e7, doc="Starting pay of the engineering job found after a residency that did not convert.", source=LEVELS + ": Software Engineer, Bachelor's, 0-1 years, median")
     phd_after_probability: float = param(0.2, unit="-", low=0.0, high=1.0, doc="Probability that an unconverted resident starts a PhD the next year.", source=ASSUMPTION)
 
@@ -166,10 +166,10 @@ class IndependentParams(Params):
     """Grant-funded independent research, then employment when funding ends."""
 
     section: ClassVar[str] = "independent"
-    grant_pay_usd: float = param(60_000.0, unit="USD/year", low=0.0, high=1e7, doc="Annualised pay while grant-funded.", source="LTFF 2022-23: mean grant ~$37-40k for typical 3-12 month grants (data/SOURCES.md section 5)")
-    renewal_probability: float = param(0.5, unit="1/year", low=0.0, high=1.0, doc="Probability that funding continues for another year (boom year, average ability).", source="LTFF acceptance rate 50% excluding desk rejects, 2022-23")
+    grant_pay_usd: float = param(60_000.0, unit="USD/year", low=0.0, high=1e7, doc="Annualised pay while grant-funded.", source="assumption: LTFF 2022-23 mean grant ~$37k, typical grants 3-12 months, so ~$40-150k/yr annualised; 60k sits at the low end (data/SOURCES.md)")
+    renewal_probability: float = param(0.5, unit="1/year", low=0.0, high=1.0, doc="Probability that funding continues for another year (boom year, average ability).", source="LTFF acceptance rate 50% excluding desk rejects, 2022-23, used as a proxy for renewal (low confidence)")
     ability_renewal_effect: float = param(0.5, unit="log-odds per sd", low=0.0, high=5.0, doc="A 1-sd higher ability raises the log-odds of renewal by this much.", source=ASSUMPTION)
-    gap_median_years: float = param(0.25, unit="years", low=0.0, high=5.0, doc="Median unpaid gap between consecutive grants (lognormal).", source="LTFF decisions take 1-3 months (data/SOURCES.md section 5); assumption")
+    gap_median_years: float = param(0.25, unit="years", low=0.0, high=5.0, doc="Median unpaid gap between consecutive grants (lognormal).", source=ASSUMPTION + ": a few months between grants")
     gap_log_sd: float = param(0.5, unit="log years", low=0.0, high=3.0, doc="Log-scale spread of the gap between grants.", source=ASSUMPTION)
     exit_pay_usd: float = param(160_000.0, unit="USD/year", low=0.0, high=1e7, doc="Starting pay of the engineering job taken when funding ends.", source=LEVELS + ": Software Engineer, Bachelor's, 0-1 years, median")
 
