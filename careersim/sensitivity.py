@@ -1,0 +1,359 @@
+"""Which assumptions move the comparison of two careers: a tornado and Sobol indices.
+
+Both analyses look at one number, a statistic of the *paired* difference of net worth
+between careers ``a`` and ``b`` at one age (mean, median, or P(a ahead)), as named
+scenario parameters (dotted keys such as ``"phd.stipend_advisor_grant_usd"``) move over
+ranges.
+
+Every parameter point is simulated in the same worlds (common random numbers: one root
+seed for all points), so the Monte Carlo noise is frozen and a change in the statistic
+is the parameter's effect alone. The tornado reports each level's Monte Carlo standard
+error and the paired standard error of each change from the base; the Sobol indices come
+from SALib (Saltelli's sampling scheme on a scrambled Sobol' sequence, then
+``SALib.analyze.sobol``) with bootstrap confidence intervals, and every sampled point
+keeps its Monte Carlo standard error in ``SobolResult.output_se``.
+
+Figures: :func:`careersim.plotting.plot_tornado` and :func:`careersim.plotting.plot_sobol`.
+Points can run on a ``dask.distributed`` cluster (``client=``) with identical results.
+
+Examples
+--------
+>>> from careersim import sensitivity
+>>> t = sensitivity.tornado(None, {"phd.stipend_advisor_grant_usd": (30_000, 50_000)}, worlds=500, rng=1)
+>>> t.to_df().columns[:3].tolist()
+['parameter', 'low', 'high']
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from ._draws import root_seed_sequence
+from ._engine import check_careers, check_worlds
+from ._params import ScenarioError
+from ._results import mean_with_se, proportion_with_se, quantiles_with_se
+from ._scenario import Scenario
+from ._sweep import _default_scenario, age_to_year, apply_changes, evaluate_points, net_worth_at
+
+__all__ = ["SobolResult", "Tornado", "paired_statistic", "sobol", "tornado"]
+
+Statistic = Literal["mean", "median", "p_a_ahead"]
+STATISTICS = ("mean", "median", "p_a_ahead")
+#: batches for the paired standard error of a change in the median
+_BATCHES = 20
+
+
+def paired_statistic(difference: np.ndarray, statistic: Statistic) -> tuple[float, float]:
+    """A statistic of per-world differences ``a - b`` and its Monte Carlo standard error.
+
+    ``mean``: mean difference (USD); ``median``: median difference (USD); ``p_a_ahead``:
+    share of worlds with ``a`` strictly ahead.
+    """
+    d = np.asarray(difference, dtype=float)
+    if statistic == "mean":
+        v, s = mean_with_se(d)
+    elif statistic == "median":
+        q, qs = quantiles_with_se(d, [0.5])
+        v, s = q[0], qs[0]
+    elif statistic == "p_a_ahead":
+        v, s = proportion_with_se(d > 0)
+    else:
+        raise ScenarioError(f"statistic = {statistic!r}: must be one of {', '.join(STATISTICS)}")
+    return float(v), float(s)
+
+
+def _change_se(d_new: np.ndarray, d_base: np.ndarray, statistic: Statistic) -> float:
+    """Paired (same worlds) standard error of statistic(d_new) - statistic(d_base)."""
+    if statistic == "mean":
+        return float(mean_with_se(d_new - d_base)[1])
+    if statistic == "p_a_ahead":
+        return float(mean_with_se((d_new > 0).astype(float) - (d_base > 0).astype(float))[1])
+    # median: batch means over contiguous groups of worlds
+    n = len(d_new)
+    k = min(_BATCHES, n // 5)
+    if k < 2:
+        return float("nan")
+    parts = np.array_split(np.arange(n), k)
+    deltas = np.array([np.median(d_new[i]) - np.median(d_base[i]) for i in parts])
+    return float(deltas.std(ddof=1) / np.sqrt(k))
+
+
+def _check_common(scenario: Scenario | None, ranges: Mapping[str, Any], a: str, b: str, statistic: str, worlds: int, age: int | None) -> tuple[Scenario, dict[str, tuple[float, float]], tuple[str, str], int]:
+    scenario = _default_scenario(scenario)
+    careers = check_careers((a, b))
+    if statistic not in STATISTICS:
+        raise ScenarioError(f"statistic = {statistic!r}: must be one of {', '.join(STATISTICS)}")
+    worlds = check_worlds(worlds)
+    if not isinstance(ranges, Mapping) or not ranges:
+        raise ScenarioError(f"ranges = {ranges!r}: must be a non-empty mapping from dotted key to (low, high), e.g. {{'phd.stipend_ta_usd': (35000, 50000)}}")
+    out = {}
+    for key, rng_ in ranges.items():
+        base = scenario.get(key)
+        if isinstance(base, str):
+            raise ScenarioError(f"ranges[{key!r}]: {key} is a text option, not a number; sweep it with careersim.sweep instead")
+        try:
+            lo, hi = (float(v) for v in rng_)
+        except (TypeError, ValueError):
+            raise ScenarioError(f"ranges[{key!r}] = {rng_!r}: must be a pair (low, high) of numbers") from None
+        if not (np.isfinite(lo) and np.isfinite(hi)) or not lo < hi:
+            raise ScenarioError(f"ranges[{key!r}] = {rng_!r}: must be finite numbers with low < high")
+        apply_changes(scenario, {key: lo})  # raises a ScenarioError naming the allowed range
+        apply_changes(scenario, {key: hi})
+        out[key] = (lo, hi)
+    age_to_year(scenario, age)
+    return scenario, out, careers, worlds
+
+
+def _difference_point(changes: Mapping[str, Any], *, scenario: Scenario, worlds: int, root: np.random.SeedSequence, careers: tuple[str, str], age: int | None) -> np.ndarray:
+    x = net_worth_at(scenario, changes, worlds=worlds, root=root, careers=careers, age=age)
+    return x[0] - x[1]
+
+
+def _statistic_point(changes: Mapping[str, Any], *, statistic: Statistic, **kwargs: Any) -> tuple[float, float]:
+    return paired_statistic(_difference_point(changes, **kwargs), statistic)
+
+
+@dataclasses.dataclass(frozen=True)
+class Tornado:
+    """One-at-a-time sensitivity of a paired statistic of ``a - b`` net worth.
+
+    Attributes
+    ----------
+    a, b
+        The careers compared (``a`` minus ``b``, world by world).
+    statistic
+        ``mean``, ``median`` (USD) or ``p_a_ahead`` (probability).
+    age
+        Age at which net worth is compared.
+    worlds
+        Worlds per parameter point (the same worlds at every point).
+    base_value, base_se
+        The statistic at the base scenario and its Monte Carlo standard error.
+    table
+        One row per parameter, sorted by swing (largest first): ``parameter, low, high,
+        base_parameter, value_low, se_low, value_high, se_high, change_low,
+        change_low_se, change_high, change_high_se, swing``. ``change_*`` is the value
+        minus ``base_value`` with its paired standard error (same worlds, so much smaller
+        than the levels' se); ``swing = |value_high - value_low|``.
+    """
+
+    a: str
+    b: str
+    statistic: str
+    age: int
+    worlds: int
+    base_value: float
+    base_se: float
+    table: pd.DataFrame
+
+    def to_df(self) -> pd.DataFrame:
+        """The table (a copy)."""
+        return self.table.copy()
+
+
+def tornado(
+    scenario: Scenario | None,
+    ranges: Mapping[str, tuple[float, float]],
+    *,
+    a: str = "phd",
+    b: str = "engineer",
+    statistic: Statistic = "mean",
+    age: int | None = None,
+    worlds: int = 5_000,
+    rng: np.random.Generator | np.random.SeedSequence | int | None = None,
+    client: Any = None,
+) -> Tornado:
+    """One-at-a-time tornado: move each parameter to its low and high value, others at base.
+
+    Parameters
+    ----------
+    scenario
+        The base scenario (None: the bundled ``default``).
+    ranges
+        ``{dotted key: (low, high)}``.
+    a, b
+        The careers compared: the outcome is net worth of ``a`` minus ``b`` in each world.
+    statistic
+        ``"mean"`` or ``"median"`` of that difference (USD), or ``"p_a_ahead"``.
+    age
+        Age at which net worth is compared (default: the horizon).
+    worlds
+        Worlds per point; all points share them (common random numbers).
+    rng
+        Seed, normalised once.
+    client
+        Optional ``dask.distributed.Client``: one task per point, identical results.
+
+    Returns
+    -------
+    Tornado
+
+    Examples
+    --------
+    >>> from careersim.sensitivity import tornado
+    >>> t = tornado(None, {"engineer.start_pay_usd": (120_000, 200_000)}, worlds=500, rng=2, age=40)
+    >>> bool(t.table.change_high.iloc[0] < 0 < t.table.change_low.iloc[0])  # engineer richer -> PhD further behind
+    True
+    """
+    scenario, ranges, careers, worlds = _check_common(scenario, ranges, a, b, statistic, worlds, age)
+    root = root_seed_sequence(rng)
+    points: list[dict[str, Any]] = [{}]
+    for key, (lo, hi) in ranges.items():
+        points += [{key: lo}, {key: hi}]
+    diffs = evaluate_points(_difference_point, points, client=client, scenario=scenario, worlds=worlds, root=root, careers=careers, age=age)
+    base = diffs[0]
+    base_value, base_se = paired_statistic(base, statistic)
+    rows = []
+    for i, (key, (lo, hi)) in enumerate(ranges.items()):
+        d_lo, d_hi = diffs[1 + 2 * i], diffs[2 + 2 * i]
+        v_lo, s_lo = paired_statistic(d_lo, statistic)
+        v_hi, s_hi = paired_statistic(d_hi, statistic)
+        rows.append(
+            {
+                "parameter": key,
+                "low": lo,
+                "high": hi,
+                "base_parameter": float(scenario.get(key)),
+                "value_low": v_lo,
+                "se_low": s_lo,
+                "value_high": v_hi,
+                "se_high": s_hi,
+                "change_low": v_lo - base_value,
+                "change_low_se": _change_se(d_lo, base, statistic),
+                "change_high": v_hi - base_value,
+                "change_high_se": _change_se(d_hi, base, statistic),
+                "swing": abs(v_hi - v_lo),
+            }
+        )
+    table = pd.DataFrame(rows).sort_values("swing", ascending=False, kind="stable").reset_index(drop=True)
+    year = age_to_year(scenario, age)
+    return Tornado(a=a, b=b, statistic=statistic, age=scenario.simulation.start_age + year, worlds=worlds, base_value=base_value, base_se=base_se, table=table)
+
+
+@dataclasses.dataclass(frozen=True)
+class SobolResult:
+    """Global (variance-based) sensitivity indices of a paired statistic.
+
+    Attributes
+    ----------
+    a, b, statistic, age, worlds
+        As for :class:`Tornado`.
+    n
+        SALib base sample size ``N``; ``N * (D + 2)`` points were simulated.
+    problem
+        The SALib problem (``names``, ``bounds``; parameters uniform on their ranges).
+    samples
+        ``(point, parameter)`` the sampled parameter values.
+    outputs, output_se
+        ``(point,)`` the statistic at each point and its Monte Carlo standard error
+        (frozen across points by the common random numbers).
+    indices
+        One row per parameter: ``parameter, S1, S1_conf, ST, ST_conf`` (first-order and
+        total indices, with SALib's bootstrap 95% half-widths), sorted by ``ST``.
+    """
+
+    a: str
+    b: str
+    statistic: str
+    age: int
+    worlds: int
+    n: int
+    problem: dict[str, Any]
+    samples: np.ndarray
+    outputs: np.ndarray
+    output_se: np.ndarray
+    indices: pd.DataFrame
+
+    def to_df(self) -> pd.DataFrame:
+        """The indices table (a copy)."""
+        return self.indices.copy()
+
+
+def _side_seed(root: np.random.SeedSequence, tag: int) -> int:
+    """An int seed for SALib, from a stream of the root that no simulation stream uses."""
+    ss = np.random.SeedSequence(root.entropy, spawn_key=(*root.spawn_key, tag))
+    return int(np.random.default_rng(ss).integers(0, 2**31 - 1))
+
+
+def sobol(
+    scenario: Scenario | None,
+    ranges: Mapping[str, tuple[float, float]],
+    *,
+    a: str = "phd",
+    b: str = "engineer",
+    statistic: Statistic = "mean",
+    age: int | None = None,
+    n: int = 64,
+    worlds: int = 2_000,
+    num_resamples: int = 100,
+    rng: np.random.Generator | np.random.SeedSequence | int | None = None,
+    client: Any = None,
+) -> SobolResult:
+    """Sobol first-order and total indices with SALib, over uniform parameter ranges.
+
+    Parameters
+    ----------
+    scenario
+        The base scenario (None: the bundled ``default``).
+    ranges
+        ``{dotted key: (low, high)}``; each parameter is uniform on its range (integer
+        parameters are rounded).
+    a, b, statistic, age
+        The outcome, as in :func:`tornado`.
+    n
+        SALib base sample size ``N`` (a power of 2 keeps the Sobol' sequence balanced);
+        ``N * (D + 2)`` points are simulated (second-order indices are not computed).
+    worlds
+        Worlds per point (the same worlds at every point).
+    num_resamples
+        Bootstrap resamples for SALib's confidence intervals.
+    rng
+        Seed, normalised once; it seeds the worlds, the Sobol' scrambling and the bootstrap.
+    client
+        Optional ``dask.distributed.Client``: one task per point, identical results.
+
+    Returns
+    -------
+    SobolResult
+
+    Examples
+    --------
+    >>> from careersim.sensitivity import sobol
+    >>> s = sobol(None, {"engineer.start_pay_usd": (120_000, 200_000), "residency.pay_usd": (150_000, 250_000)},
+    ...           n=8, worlds=300, rng=3, age=35)
+    >>> float(s.indices.set_index("parameter").loc["residency.pay_usd", "ST"])  # phd - engineer ignores it
+    0.0
+    """
+    from SALib.analyze import sobol as sobol_analyze
+    from SALib.sample import sobol as sobol_sample
+
+    scenario, ranges, careers, worlds = _check_common(scenario, ranges, a, b, statistic, worlds, age)
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 2:
+        raise ScenarioError(f"n = {n!r}: must be a whole number >= 2 (a power of 2 is best)")
+    root = root_seed_sequence(rng)
+    names = list(ranges)
+    problem = {"num_vars": len(names), "names": names, "bounds": [list(ranges[k]) for k in names]}
+    X = sobol_sample.sample(problem, int(n), calc_second_order=False, scramble=True, seed=_side_seed(root, 0x5A17))
+    points = [dict(zip(names, row)) for row in X]
+    out = evaluate_points(_statistic_point, points, client=client, statistic=statistic, scenario=scenario, worlds=worlds, root=root, careers=careers, age=age)
+    Y = np.array([v for v, _ in out], dtype=float)
+    Y_se = np.array([s for _, s in out], dtype=float)
+    D = len(names)
+    if np.ptp(Y) == 0.0:
+        # no parameter moves the output at all: every index is exactly zero
+        s1 = st = s1c = stc = np.zeros(D)
+    else:
+        res = sobol_analyze.analyze(problem, Y, calc_second_order=False, num_resamples=int(num_resamples), conf_level=0.95, print_to_console=False, seed=_side_seed(root, 0xB007))
+        s1, s1c, st, stc = (np.asarray(res[k], dtype=float) for k in ("S1", "S1_conf", "ST", "ST_conf"))
+    indices = pd.DataFrame({"parameter": names, "S1": s1, "S1_conf": s1c, "ST": st, "ST_conf": stc})
+    indices = indices.sort_values("ST", ascending=False, kind="stable").reset_index(drop=True)
+    year = age_to_year(scenario, age)
+    return SobolResult(
+        a=a, b=b, statistic=statistic, age=scenario.simulation.start_age + year, worlds=worlds, n=int(n),
+        problem=problem, samples=X, outputs=Y, output_se=Y_se, indices=indices,
+    )
