@@ -174,3 +174,154 @@ def plot_catch_up(result: Result, a: str, b: str, *, ax: Axes | None = None) -> 
     ax.set_ylabel("probability")
     ax.set_title(f"When does the {CAREER_LABELS.get(a, a).lower()} first catch up with the {CAREER_LABELS.get(b, b).lower()}?")
     return ax
+
+
+# ==========================================================================================
+# Decision, risk and sensitivity figures (issue 6). Statistics come from
+# careersim.decision and careersim.sensitivity; these functions only draw.
+# ==========================================================================================
+
+
+def plot_decision(decision: Any, *, ax: Axes | None = None, bar_kwargs: dict[str, Any] | None = None) -> Axes:
+    """P(each career is best) under the user's weights, with ±2 standard-error bars.
+
+    Parameters
+    ----------
+    decision
+        A :class:`careersim.decision.Decision` (from ``decide``).
+    ax
+        Axes to draw on (None: a new figure).
+    bar_kwargs
+        Passed to ``ax.bar``.
+
+    Returns
+    -------
+    Axes
+    """
+    ax = _axes(ax, figsize=(6.5, 4.0))
+    table = decision.summary()
+    x = np.arange(len(table))
+    colors = [CAREER_COLORS.get(c, "0.5") for c in table.career]
+    ax.bar(x, table.p_best, yerr=2 * table.p_best_se, color=colors, capsize=4, **(bar_kwargs or {}))
+    for xi, (p, e, career) in enumerate(zip(table.p_best, table.expected_score, table.career)):
+        mark = " (choice)" if career == decision.choice else ""
+        ax.annotate(f"{p:.0%}\nscore {e:.2f}{mark}", (xi, p), xytext=(0, 6), textcoords="offset points", ha="center", va="bottom", fontsize="small")
+    ax.set_xticks(x, [CAREER_LABELS.get(c, c).replace(" ", "\n", 1) for c in table.career])
+    ax.set_ylim(0, min(1.0, float((table.p_best + 2 * table.p_best_se).max()) + 0.2))
+    ax.set_ylabel("P(best career in the same world)")
+    ax.set_title(f"Which career scores highest under your weights ({decision.score.shape[1]:,} worlds, ±2 se)")
+    return ax
+
+
+def plot_certainty_equivalent(table: Any, *, ax: Axes | None = None, line_kwargs: dict[str, Any] | None = None) -> Axes:
+    """Certainty-equivalent net worth by risk aversion, one line per career, ±2 se bands.
+
+    Parameters
+    ----------
+    table
+        The DataFrame from :func:`careersim.decision.certainty_equivalent` with several
+        risk aversions.
+    ax
+        Axes to draw on (None: a new figure).
+    line_kwargs
+        Passed to ``ax.plot``.
+
+    Returns
+    -------
+    Axes
+    """
+    ax = _axes(ax, figsize=(7.0, 4.2))
+    for career, g in table.groupby("career", sort=False):
+        g = g.sort_values("risk_aversion")
+        color = CAREER_COLORS.get(career)
+        ax.plot(g.risk_aversion, g.certainty_equivalent, marker="o", color=color, label=CAREER_LABELS.get(career, career), **(line_kwargs or {}))
+        ax.fill_between(g.risk_aversion, g.certainty_equivalent - 2 * g.se, g.certainty_equivalent + 2 * g.se, color=color, alpha=0.15, linewidth=0)
+    ax.set_xlabel("risk aversion (CRRA coefficient; 0 = risk neutral)")
+    ax.set_ylabel("certainty-equivalent net worth")
+    ages = table.age.unique()
+    ax.set_title(f"Sure wealth worth as much as each career's gamble, age {ages[0]}" if len(ages) == 1 else "Certainty-equivalent net worth")
+    _dollars(ax)
+    ax.legend(frameon=False, fontsize="small")
+    return ax
+
+
+def _number(v: float) -> str:
+    return f"{v:,.0f}" if abs(v) >= 1000 else f"{v:g}"
+
+
+def _statistic_label(tornado_or_sobol: Any) -> str:
+    a = CAREER_LABELS.get(tornado_or_sobol.a, tornado_or_sobol.a)
+    b = CAREER_LABELS.get(tornado_or_sobol.b, tornado_or_sobol.b)
+    what = {"mean": "mean", "median": "median", "p_a_ahead": "P(ahead)"}.get(tornado_or_sobol.statistic, tornado_or_sobol.statistic)
+    if tornado_or_sobol.statistic == "p_a_ahead":
+        return f"P({a} ahead of {b}) at age {tornado_or_sobol.age}"
+    return f"{what} of {a} minus {b} net worth at age {tornado_or_sobol.age}"
+
+
+def plot_tornado(tornado: Any, *, ax: Axes | None = None, bar_kwargs: dict[str, Any] | None = None) -> Axes:
+    """Tornado chart: the change of the statistic when each parameter goes to its low / high end.
+
+    Bars start at the base value; the largest swing is on top; error bars are ±2 paired
+    standard errors of each change (same worlds at every point).
+
+    Parameters
+    ----------
+    tornado
+        A :class:`careersim.sensitivity.Tornado`.
+    ax
+        Axes to draw on (None: a new figure).
+    bar_kwargs
+        Passed to ``ax.barh``.
+
+    Returns
+    -------
+    Axes
+    """
+    t = tornado.table.iloc[::-1]
+    ax = _axes(ax, figsize=(7.5, 1.2 + 0.55 * len(t)))
+    y = np.arange(len(t))
+    base = tornado.base_value
+    kw = {"height": 0.6, **(bar_kwargs or {})}
+    ax.barh(y, t.change_low, left=base, color="#4c72b0", label="parameter at low end", xerr=2 * t.change_low_se, capsize=3, **kw)
+    ax.barh(y, t.change_high, left=base, color="#dd8452", label="parameter at high end", xerr=2 * t.change_high_se, capsize=3, **kw)
+    ax.axvline(base, color="black", linewidth=1)
+    labels = [f"{p}\n[{_number(lo)} .. {_number(hi)}]" for p, lo, hi in zip(t.parameter, t.low, t.high)]
+    ax.set_yticks(y, labels, fontsize="small")
+    ax.set_xlabel(_statistic_label(tornado))
+    if tornado.statistic != "p_a_ahead":
+        _dollars(ax, "x")
+    ax.set_title(f"One at a time, same {tornado.worlds:,} worlds (base {_number(base)} ± {_number(tornado.base_se)})")
+    ax.legend(frameon=False, fontsize="small", loc="lower right")
+    return ax
+
+
+def plot_sobol(result: Any, *, ax: Axes | None = None, bar_kwargs: dict[str, Any] | None = None) -> Axes:
+    """First-order (S1) and total (ST) Sobol indices per parameter, with bootstrap 95% intervals.
+
+    Parameters
+    ----------
+    result
+        A :class:`careersim.sensitivity.SobolResult`.
+    ax
+        Axes to draw on (None: a new figure).
+    bar_kwargs
+        Passed to ``ax.barh``.
+
+    Returns
+    -------
+    Axes
+    """
+    t = result.indices.iloc[::-1]
+    ax = _axes(ax, figsize=(9.0, 1.4 + 0.55 * len(t)))
+    y = np.arange(len(t))
+    kw = {"height": 0.38, **(bar_kwargs or {})}
+    ax.barh(y + 0.2, t.S1, xerr=t.S1_conf, color="#4c72b0", capsize=3, label="first order S1", **kw)
+    ax.barh(y - 0.2, t.ST, xerr=t.ST_conf, color="#dd8452", capsize=3, label="total ST", **kw)
+    ax.set_yticks(y, list(t.parameter), fontsize="small")
+    ax.axvline(0, color="0.5", linewidth=0.8)
+    ax.set_xlim(min(-0.05, float((t.S1 - t.S1_conf).min()) - 0.05), max(1.05, float((t.ST + t.ST_conf).max()) + 0.05))
+    ax.set_xlabel("share of the output's variance")
+    n_points = len(result.outputs)
+    ax.set_title(f"Sobol indices of the {_statistic_label(result)}\n(SALib, {n_points} points x {result.worlds:,} worlds; 95% bootstrap intervals)", fontsize="medium")
+    ax.legend(frameon=False, fontsize="small", loc="lower right")
+    return ax
