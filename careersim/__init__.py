@@ -18,6 +18,7 @@ from ._params import ScenarioError
 from ._results import Comparison, Result
 from ._scenario import SECTIONS, Scenario
 from ._scenario_io import bundled_scenarios, load_scenario
+from ._streaming import SummaryResult, simulate_summary
 from .careers import CAREERS, STATUS_NAMES
 
 __version__ = "0.1.0"
@@ -30,8 +31,10 @@ __all__ = [
     "Result",
     "Scenario",
     "ScenarioError",
+    "SummaryResult",
     "bundled_scenarios",
     "income_tax",
     "load_scenario",
     "simulate",
+    "simulate_summary",
 ]

@@ -135,6 +135,50 @@ def check_worlds(worlds: int) -> int:
     return int(worlds)
 
 
+#: bytes per (career, world, year) kept by simulate(): net worth, income (float64), status (int8)
+PATH_BYTES_PER_CAREER_YEAR = 17
+#: bytes per (world, year) of world arrays: real return, inflation (float64), bust (bool)
+WORLD_BYTES_PER_YEAR = 17
+
+
+def path_memory_bytes(worlds: int, careers: int, years: int) -> int:
+    """Memory that :func:`simulate` needs to keep every path."""
+    return worlds * years * (careers * PATH_BYTES_PER_CAREER_YEAR + WORLD_BYTES_PER_YEAR)
+
+
+def available_memory_bytes() -> int:
+    """Memory available to this process now (Linux MemAvailable; else total RAM)."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError, AttributeError):
+        return 8 * 2**30
+
+
+def check_path_memory(worlds: int, careers: int, years: int) -> None:
+    """Refuse at once, before any work, a run whose paths would not fit in memory."""
+    need = path_memory_bytes(worlds, careers, years)
+    have = available_memory_bytes()
+    if need > have // 2:
+        raise ScenarioError(
+            f"worlds = {worlds:,}: keeping every path of {careers} careers x {years} years needs about {need / 2**30:,.1f} GiB, "
+            f"more than half of the {have / 2**30:,.1f} GiB available; use careersim.simulate_summary (memory does not grow "
+            f"with worlds; the CLI switches to it by itself) or fewer worlds"
+        )
+
+
+def check_chunk_blocks(chunk_blocks: int) -> int:
+    if isinstance(chunk_blocks, bool) or not isinstance(chunk_blocks, (int, np.integer)) or chunk_blocks < 1:
+        raise ScenarioError(f"chunk_blocks = {chunk_blocks!r}: must be a whole number >= 1")
+    return int(chunk_blocks)
+
+
 def resolve_workers(workers: int | None) -> int:
     if workers is None:
         return 1
@@ -195,9 +239,11 @@ def simulate(
         raise ScenarioError(f"scenario = {scenario!r}: must be a careersim.Scenario (see careersim.load_scenario)")
     careers_t = check_careers(careers)
     worlds = check_worlds(worlds)
-    root = root_seed_sequence(rng)
+    chunk_blocks = check_chunk_blocks(chunk_blocks)
     T = scenario.simulation.horizon_years
     C = len(careers_t)
+    check_path_memory(worlds, C, T)
+    root = root_seed_sequence(rng)
     net_worth = np.empty((C, worlds, T))
     income = np.empty((C, worlds, T))
     status = np.empty((C, worlds, T), dtype=np.int8)

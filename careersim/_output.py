@@ -19,10 +19,13 @@ import pandas as pd
 
 from ._params import ScenarioError
 from ._results import Result
+from ._streaming import SummaryResult
 
 
-def tidy_tables(result: Result) -> dict[str, pd.DataFrame]:
+def tidy_tables(result: Result | SummaryResult) -> dict[str, pd.DataFrame]:
     """The tables written by ``careersim run --out``, by file stem."""
+    if isinstance(result, SummaryResult):
+        return {"summary": result.summary(), "horizon": result.horizon_table().reset_index(), "comparisons": result.comparisons()}
     comparisons = [result.compare(a, "engineer") for a in result.careers if a != "engineer" and "engineer" in result.careers]
     if "phd" in result.careers and "residency" in result.careers:
         comparisons.append(result.compare("residency", "phd"))
@@ -37,7 +40,7 @@ def tidy_tables(result: Result) -> dict[str, pd.DataFrame]:
     return tables
 
 
-def _figures(result: Result, folder: Path) -> list[str]:
+def _figures(result: Result | SummaryResult, folder: Path) -> list[str]:
     import matplotlib
 
     matplotlib.use("Agg", force=False)
@@ -46,6 +49,9 @@ def _figures(result: Result, folder: Path) -> list[str]:
     from . import plotting
 
     written = []
+    if isinstance(result, SummaryResult):
+        jobs = {"fan_chart.png": lambda ax: plotting.plot_fan(result, ax=ax)}
+        return _draw(jobs, folder)
     jobs = {
         "fan_chart.png": lambda ax: plotting.plot_fan(result, ax=ax),
         "distribution_at_horizon.png": lambda ax: plotting.plot_distribution(result, ax=ax),
@@ -56,6 +62,13 @@ def _figures(result: Result, folder: Path) -> list[str]:
         pairs.append(("residency", "phd"))
     for a, b in pairs:
         jobs[f"difference_{a}_vs_{b}.png"] = lambda ax, a=a, b=b: plotting.plot_difference(result, a, b, ax=ax)
+    return _draw(jobs, folder)
+
+
+def _draw(jobs: dict, folder: Path) -> list[str]:
+    import matplotlib.pyplot as plt
+
+    written = []
     for name, draw in jobs.items():
         fig, ax = plt.subplots(figsize=(8, 4.8), layout="constrained")
         try:
@@ -67,7 +80,7 @@ def _figures(result: Result, folder: Path) -> list[str]:
     return written
 
 
-def write_outputs(result: Result, out_dir: str | os.PathLike[str], *, document: dict[str, Any] | None = None) -> list[Path]:
+def write_outputs(result: Result | SummaryResult, out_dir: str | os.PathLike[str], *, document: dict[str, Any] | None = None) -> list[Path]:
     """Write PNG figures, CSV and Parquet tables (and ``result.json``) to ``out_dir``.
 
     Returns

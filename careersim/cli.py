@@ -19,9 +19,14 @@ import numpy as np
 
 from ._params import ScenarioError
 from ._scenario import Scenario
+from ._results import Result
 from ._scenario_io import bundled_scenarios, load_scenario
+from ._streaming import SummaryResult, comparison_pairs, simulate_summary
+from .careers import CAREERS
 
 EXIT_BAD_INPUT = 2
+#: above this, `careersim run` summarises as it goes instead of keeping every path
+PATHS_LIMIT_BYTES = 512 * 2**20
 
 
 class _Parser(argparse.ArgumentParser):
@@ -98,20 +103,22 @@ def _json_number(x: float) -> float | None:
     return float(x) if math.isfinite(float(x)) else None
 
 
-def result_document(result: Any, *, scenario_name: str, seed: int | None) -> dict[str, Any]:
+def result_document(result: Result | SummaryResult, *, scenario_name: str, seed: int | None) -> dict[str, Any]:
     """The ``--json`` document (keys fixed by issue 3)."""
     table = result.horizon_table()
     careers = {
         career: {"net_worth_at_horizon": {k: _json_number(table.loc[career, k]) for k in ("p5", "p25", "p50", "p75", "p95", "mean", "mean_se")}}
         for career in result.careers
     }
-    others = [c for c in result.careers if c != "engineer"]
-    pairs = [(a, "engineer") for a in others if "engineer" in result.careers]
-    pairs += [(a, b) for i, a in enumerate(others) for b in others[i + 1 :]]
     comparisons = []
-    for a, b in pairs:
-        d = result.compare(a, b).difference[:, -1]
-        comparisons.append({"a": a, "b": b, "p_a_ahead": _json_number((d > 0).mean()), "median_difference": _json_number(np.median(d))})
+    if isinstance(result, SummaryResult):
+        medians, _ = result.median_difference_at_horizon()
+        for i, (a, b) in enumerate(result.pairs):
+            comparisons.append({"a": a, "b": b, "p_a_ahead": _json_number(result.p_ahead[i, -1]), "median_difference": _json_number(medians[i])})
+    else:
+        for a, b in comparison_pairs(result.careers):
+            d = result.compare(a, b).difference[:, -1]
+            comparisons.append({"a": a, "b": b, "p_a_ahead": _json_number((d > 0).mean()), "median_difference": _json_number(np.median(d))})
     return {
         "scenario": scenario_name,
         "seed": seed,
@@ -145,14 +152,21 @@ def format_table(result: Any, *, scenario_name: str, seed: int | None) -> str:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    from ._engine import simulate
+    from ._engine import path_memory_bytes, simulate
     from ._output import write_outputs
 
     scenario = _resolve_scenario(args)
+    if args.workers < 0:
+        raise ScenarioError(f"--workers {args.workers}: must be >= 0 (0 = one per CPU)")
     seed = args.seed
     if seed is None:
         seed = int(np.random.SeedSequence().generate_state(1, dtype=np.uint32)[0])
-    result = simulate(scenario, worlds=args.worlds, rng=seed, workers=args.workers, progress=True)
+    n_careers = len(CAREERS)
+    if path_memory_bytes(args.worlds, n_careers, scenario.simulation.horizon_years) > PATHS_LIMIT_BYTES:
+        # too many worlds to keep every path: the same worlds, summarised as they go
+        result: Result | SummaryResult = simulate_summary(scenario, worlds=args.worlds, rng=seed, workers=args.workers, progress=True)
+    else:
+        result = simulate(scenario, worlds=args.worlds, rng=seed, workers=args.workers, progress=True)
     name = args.scenario if isinstance(args.scenario, str) else str(args.scenario)
     doc = result_document(result, scenario_name=name, seed=seed)
     if args.out is not None:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ._results import Result, quantiles_with_se
+from ._streaming import SummaryResult
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -45,7 +46,7 @@ def _dollars(ax: Axes, axis: str = "y") -> None:
 
 
 def plot_fan(
-    result: Result,
+    result: Result | SummaryResult,
     *,
     careers: tuple[str, ...] | None = None,
     variable: str = "net_worth",
@@ -58,14 +59,20 @@ def plot_fan(
     """Fan chart: median and quantile bands of a variable by age, one colour per career."""
     ax = _axes(ax)
     xs = result.ages if x == "age" else result.years
-    values = result.values(variable)  # type: ignore[arg-type]
+    probs = [0.5] + [p for band in bands for p in band]
+    if isinstance(result, Result):
+        values = result.values(variable)  # type: ignore[arg-type]
+        q_all = np.quantile(values, probs, axis=1)  # (quantile, career, year)
+    else:  # a SummaryResult: quantiles from its histogram
+        if variable != "net_worth":
+            raise ValueError(f"variable = {variable!r}: a summary holds only 'net_worth'")
+        q_all, _ = result.quantiles(probs)
     for career in careers or result.careers:
-        v = values[result.index(career)]
+        ci = result.careers.index(career)
         color = CAREER_COLORS.get(career)
-        for i, (lo, hi) in enumerate(bands):
-            q = np.quantile(v, [lo, hi], axis=0)
-            ax.fill_between(xs, q[0], q[1], color=color, alpha=0.12 + 0.1 * i, linewidth=0, **(band_kwargs or {}))
-        ax.plot(xs, np.median(v, axis=0), color=color, label=CAREER_LABELS.get(career, career), **(line_kwargs or {}))
+        for i in range(len(bands)):
+            ax.fill_between(xs, q_all[1 + 2 * i, ci], q_all[2 + 2 * i, ci], color=color, alpha=0.12 + 0.1 * i, linewidth=0, **(band_kwargs or {}))
+        ax.plot(xs, q_all[0, ci], color=color, label=CAREER_LABELS.get(career, career), **(line_kwargs or {}))
     ax.axhline(0, color="0.6", linewidth=0.8)
     ax.set_xlabel("age" if x == "age" else "year")
     ax.set_ylabel(f"{variable.replace('_', ' ')} ({result.units})")
