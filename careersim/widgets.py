@@ -158,22 +158,23 @@ def _css(name: str) -> str:
     return "cs-" + name.replace("_", "-")
 
 
-def _money(v: float) -> str:
-    a = abs(v)
+def _money(v: float, digits: int = 2) -> str:
+    """$1.23M, $456k, -$78k: short, readable amounts."""
+    sign, a = ("-" if v < 0 else ""), abs(v)
     if a >= 1e6:
-        return f"${v / 1e6:,.2f}M"
+        return f"{sign}${a / 1e6:,.{digits}f}M"
     if a >= 1e3:
-        return f"${v / 1e3:,.0f}k"
-    return f"${v:,.0f}"
+        return f"{sign}${a / 1e3:,.0f}k"
+    return f"{sign}${a:,.0f}"
 
 
 def _money_tick(v: float, _pos: Any = None) -> str:
-    a = abs(v)
+    sign, a = ("-" if v < 0 else ""), abs(v)
     if a >= 1e6:
-        return f"${v / 1e6:,.3g}M"
+        return f"{sign}${a / 1e6:,.3g}M"
     if a >= 1e3:
-        return f"${v / 1e3:,.0f}k"
-    return f"${v:,.0f}"
+        return f"{sign}${a / 1e3:,.0f}k"
+    return f"{sign}${a:,.0f}"
 
 
 def median_se(sorted_x: np.ndarray, n: int) -> np.ndarray:

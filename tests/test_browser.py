@@ -103,7 +103,7 @@ def browser(tmp_path_factory):
     with sync_playwright() as p:
         ctx = p.chromium.launch_persistent_context(
             str(tmp_path_factory.mktemp("chromium-profile")), executable_path=CHROMIUM, headless=True,
-            args=CHROMIUM_ARGS, viewport={"width": 1300, "height": 950},
+            args=CHROMIUM_ARGS, viewport={"width": 1300, "height": 1500},
         )
         # offline machine: fail every request that is not to the local server at once
         ctx.route(re.compile(r"^(?!http://127\.0\.0\.1[:/]|data:|blob:).*"), lambda route: route.abort())
@@ -153,10 +153,11 @@ def cell(page, career: str, cls: str) -> str:
 
 
 def money(text: str) -> float:
-    """'$2.61M ± $0.03M' -> 2.61e6 (the first amount)."""
-    m = re.search(r"\$(-?[\d,.]+)([kM]?)", text)
+    """'$2.61M ± $0.03M' -> 2.61e6, '-$273k to ...' -> -2.73e5 (the first amount)."""
+    m = re.search(r"(-?)\$([\d,.]+)([kM]?)", text)
     assert m, text
-    return float(m.group(1).replace(",", "")) * {"": 1, "k": 1e3, "M": 1e6}[m.group(2)]
+    value = float(m.group(2).replace(",", "")) * {"": 1, "k": 1e3, "M": 1e6}[m.group(3)]
+    return -value if m.group(1) else value
 
 
 def test_slider_moves_change_numbers_and_figure(server, browser):

@@ -1,0 +1,230 @@
+"""careersim.widgets in-process: the explorer's controls, callback, numbers and figure."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+import traitlets
+
+import careersim
+from careersim.widgets import CONTROL_NAMES, WORLD_CHOICES, Explorer
+
+WORLDS = 1_000
+
+
+@pytest.fixture(scope="module")
+def explorer():
+    return Explorer(worlds=WORLDS, figure="image")
+
+
+@pytest.fixture
+def fresh():
+    return Explorer(worlds=WORLDS, figure="image")
+
+
+def test_constructs_with_defaults(explorer):
+    assert set(explorer.controls) == set(CONTROL_NAMES)
+    assert explorer.controls["worlds"].value == WORLDS
+    assert explorer.controls["seed"].value == 2026
+    assert explorer.result.worlds == WORLDS
+    assert explorer.result.careers == ("phd", "residency", "engineer", "independent")
+    assert explorer.error is None
+    assert "1,000 worlds" in explorer.status.value and "seed 2026" in explorer.status.value
+    assert {"simulate", "stats", "artists", "table", "total", "draw"} <= set(explorer.timings)
+    # the controls start at the scenario's values
+    base = careersim.load_scenario("default")
+    assert explorer.scenario_for() == base
+
+
+def test_every_control_has_a_stable_css_class(explorer):
+    for name, w in explorer.controls.items():
+        assert "cs-" + name.replace("_", "-") in w._dom_classes
+    assert "cs-summary" in explorer.table._dom_classes
+    assert "cs-figure" in explorer.figure_widget._dom_classes
+
+
+def test_summary_table_numbers(explorer):
+    t = explorer.summary()
+    assert list(t.index) == list(explorer.result.careers)
+    assert (t.median_se > 0).all()
+    assert t.loc["engineer", "p_ahead_of_engineer"] == 0
+    html = explorer.table.value
+    for career in t.index:
+        assert f'data-career="{career}"' in html
+    assert "± $" in html and "%" in html
+
+
+def test_numbers_agree_with_result_methods(explorer):
+    """The explorer's own fast statistics equal the public Result methods'."""
+    r, t = explorer.result, explorer.summary()
+    age = int(t.age.iloc[0])
+    year = r.year_of_age(age)
+    s = r.summary(quantiles=(0.5,))
+    med = s[(s.statistic == "p50") & (s.year == year)].set_index("career")
+    np.testing.assert_allclose(t["median"], med.loc[t.index, "value"], rtol=1e-12)
+    np.testing.assert_allclose(t["median_se"], med.loc[t.index, "se"], rtol=1e-12)
+    h = r.horizon_table(year=year)
+    np.testing.assert_allclose(t["p_ahead_of_engineer"], h.loc[t.index, "p_ahead_of_engineer"])
+    np.testing.assert_allclose(t["p_ahead_of_engineer_se"], h.loc[t.index, "p_ahead_of_engineer_se"])
+    np.testing.assert_allclose(t["p5"], h.loc[t.index, "p5"])
+
+
+def test_moving_a_slider_changes_the_summary(fresh):
+    before, html0, png0 = fresh.summary(), fresh.table.value, fresh.render()
+    fresh.controls["offer_usd"].value = 250_000  # what the browser's slider does
+    after = fresh.summary()
+    assert fresh.result.scenario.engineer.start_pay_usd == 250_000
+    assert after.loc["engineer", "median"] > before.loc["engineer", "median"]
+    assert after.loc["phd", "p_ahead_of_engineer"] < before.loc["phd", "p_ahead_of_engineer"]
+    assert fresh.table.value != html0
+    assert fresh.render() != png0
+    assert fresh.timings["simulate"] > 0
+
+
+def test_common_random_numbers_same_seed_same_numbers():
+    a = Explorer(worlds=WORLDS, figure="image").summary()
+    b = Explorer(worlds=WORLDS, figure="image").summary()
+    np.testing.assert_array_equal(a.to_numpy(), b.to_numpy())
+
+
+def test_seed_and_worlds_controls(fresh):
+    t0 = fresh.summary()
+    fresh.recompute(seed=7)
+    assert not np.array_equal(fresh.summary()["median"], t0["median"])
+    fresh.recompute(seed=2026, worlds=2_000)
+    assert fresh.result.worlds == 2_000
+    with pytest.raises(traitlets.TraitError):
+        fresh.controls["worlds"].value = 1234  # not one of the choices
+
+
+def test_age_changes_view_without_simulating(fresh):
+    result = fresh.result
+    t = fresh.recompute(age=30)
+    assert fresh.result is result
+    assert fresh.timings["simulate"] == 0
+    assert (t.age == 30).all()
+    assert "At age 30" in fresh.table.value
+
+
+def test_horizon_bounds_the_age(fresh):
+    fresh.recompute(age=60)
+    fresh.recompute(horizon_years=10)
+    start = fresh.base.simulation.start_age
+    assert fresh.controls["age"].max == start + 10
+    assert fresh.controls["age"].value == start + 10
+    assert fresh.result.horizon_years == 10
+    fresh.recompute(horizon_years=40)
+    assert fresh.controls["age"].max == start + 40
+
+
+def test_bad_values_are_clamped_by_slider_bounds(fresh):
+    c = fresh.controls
+    c["offer_usd"].value = 10**12
+    assert c["offer_usd"].value == c["offer_usd"].max
+    c["savings_rate"].value = 5.0
+    assert c["savings_rate"].value == 1.0
+    c["layoff_hazard"].value = -1.0
+    assert c["layoff_hazard"].value == 0.0
+    c["phd_years"].value = 0.0
+    assert c["phd_years"].value == c["phd_years"].min
+    assert fresh.error is None
+    s = fresh.result.scenario
+    assert s.finances.savings_rate == 1.0 and s.layoffs.annual_layoff_hazard == 0.0
+
+
+def test_bad_choices_and_names_are_rejected(fresh):
+    with pytest.raises(traitlets.TraitError):
+        fresh.controls["market_model"].value = "crystal_ball"
+    with pytest.raises(traitlets.TraitError):
+        fresh.controls["funding"].value = "lottery"
+    with pytest.raises(careersim.ScenarioError, match="unknown control"):
+        fresh.recompute(offer=1)
+    with pytest.raises(careersim.ScenarioError):
+        Explorer(worlds=1234)
+    with pytest.raises(careersim.ScenarioError):
+        Explorer(worlds=WORLDS, figure="svg")
+
+
+@pytest.mark.parametrize(
+    ("funding", "fellowship", "ta", "stipend_key"),
+    [
+        ("advisor_grant", 0.0, 0.0, "stipend_advisor_grant_usd"),
+        ("ta", 0.0, 1.0, "stipend_ta_usd"),
+        ("fellowship", 1.0, 0.0, "stipend_fellowship_usd"),
+    ],
+)
+def test_funding_source_maps_to_scenario(explorer, funding, fellowship, ta, stipend_key):
+    s = explorer.scenario_for({"funding": funding, "stipend_usd": 45_000})
+    assert s.phd.fellowship_probability == fellowship
+    assert s.phd.ta_probability == ta
+    assert getattr(s.phd, stipend_key) == 45_000
+
+
+def test_funding_mix_keeps_probabilities(explorer):
+    base = careersim.load_scenario("default")
+    s = explorer.scenario_for({"funding": "mix", "stipend_usd": 30_000})
+    assert s.phd.fellowship_probability == base.phd.fellowship_probability
+    assert s.phd.stipend_advisor_grant_usd == s.phd.stipend_ta_usd == 30_000
+    assert s.phd.stipend_fellowship_usd == base.phd.stipend_fellowship_usd
+
+
+def test_every_control_reaches_the_scenario(explorer):
+    changed = {
+        "real_raise": 0.03, "phd_years": 5.0, "advisor_sd": 2.0, "savings_rate": 0.3,
+        "living_cost_usd": 50_000, "market_model": "student_t", "return_mean": 0.04,
+        "layoff_hazard": 0.05, "bust_probability": 0.3, "horizon_years": 30,
+    }
+    s = explorer.scenario_for(changed)
+    assert s.employment.real_raise == 0.03 and s.phd.duration_median_years == 5.0
+    assert s.phd.advisor_quality_sd == 2.0 and s.finances.savings_rate == 0.3
+    assert s.finances.living_cost_usd == 50_000 and s.market.model == "student_t"
+    assert s.market.real_log_return_mean == 0.04 and s.layoffs.annual_layoff_hazard == 0.05
+    assert s.regime.boom_to_bust_probability == 0.3 and s.simulation.horizon_years == 30
+
+
+def test_history_models_disable_the_return_slider(fresh):
+    fresh.recompute(market_model="bootstrap")
+    assert fresh.controls["return_mean"].disabled
+    fresh.recompute(market_model="lognormal")
+    assert not fresh.controls["return_mean"].disabled
+
+
+def test_fan_scale_and_render(fresh):
+    png_log = fresh.render()
+    assert png_log[:8] == b"\x89PNG\r\n\x1a\n"
+    fresh.recompute(fan_scale="linear")
+    assert fresh.axes["fan"].get_yscale() == "linear"
+    assert fresh.timings["simulate"] == 0
+    assert fresh.render() != png_log
+    fresh.recompute(fan_scale="log")
+    assert fresh.axes["fan"].get_yscale() == "symlog"
+
+
+@pytest.mark.filterwarnings("ignore:Passing unrecognized arguments:DeprecationWarning")  # inside ipympl's Toolbar
+def test_ipympl_canvas_updates_in_place():
+    pytest.importorskip("ipympl")
+    ex = Explorer(worlds=WORLDS, figure="ipympl")
+    canvas = ex.figure_widget
+    assert "cs-figure" in canvas._dom_classes and not canvas.toolbar_visible
+    png0 = ex.render()
+    ex.recompute(offer_usd=300_000)
+    assert ex.figure_widget is canvas  # the same figure, new data
+    assert ex.render() != png0
+
+
+def test_renders_as_a_widget(explorer):
+    bundle = explorer._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in bundle
+    assert WORLDS in WORLD_CHOICES
+
+
+def test_computation_never_imports_ipywidgets():
+    code = (
+        "import sys, careersim, careersim.plotting\n"
+        "careersim.simulate(worlds=50, rng=1)\n"
+        "assert 'ipywidgets' not in sys.modules, 'ipywidgets imported by a computation module'\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
