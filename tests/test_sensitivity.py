@@ -1,0 +1,138 @@
+"""Tornado and Sobol sensitivity of the paired PhD - engineer difference (issue 6)."""
+
+import pathlib
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import careersim
+from careersim import plotting, sensitivity
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+RANGES = {
+    "engineer.start_pay_usd": (130_000, 190_000),
+    "phd.duration_median_years": (5.0, 7.0),
+    "residency.pay_usd": (150_000, 250_000),  # the PhD and the engineer never see it
+}
+
+
+@pytest.fixture(scope="module")
+def torn():
+    return sensitivity.tornado(None, RANGES, a="phd", b="engineer", worlds=1_000, rng=9, age=40)
+
+
+def test_tornado_table_and_base(torn, default_scenario):
+    t = torn.to_df()
+    assert list(t.parameter) == ["engineer.start_pay_usd", "phd.duration_median_years", "residency.pay_usd"]  # by swing
+    r = careersim.simulate(default_scenario, worlds=1_000, rng=9, careers=["phd", "engineer"])
+    d = r.compare("phd", "engineer").difference[:, 40 - 22 - 1]
+    assert torn.base_value == pytest.approx(d.mean())
+    assert torn.base_se == pytest.approx(d.std(ddof=1) / np.sqrt(len(d)))
+    assert torn.age == 40
+
+
+def test_tornado_directions_and_paired_errors(torn):
+    t = torn.table.set_index("parameter")
+    eng = t.loc["engineer.start_pay_usd"]
+    assert eng.change_low > 0 > eng.change_high  # a richer engineer puts the PhD further behind
+    dur = t.loc["phd.duration_median_years"]
+    assert dur.change_low > 0 > dur.change_high  # a longer PhD costs the PhD
+    # common random numbers: the change is far more precise than either level
+    assert eng.change_low_se < 0.5 * eng.se_low
+    assert abs(eng.change_low) > 5 * eng.change_low_se
+
+
+def test_ignored_parameter_has_no_effect_at_all(torn):
+    row = torn.table.set_index("parameter").loc["residency.pay_usd"]
+    assert row.change_low == 0 and row.change_high == 0 and row.swing == 0
+    assert row.change_low_se == 0
+
+
+@pytest.mark.parametrize("statistic", ["median", "p_a_ahead"])
+def test_other_statistics(statistic):
+    t = sensitivity.tornado(None, {"engineer.start_pay_usd": (130_000, 190_000)}, worlds=600, rng=2, age=35, statistic=statistic)
+    row = t.table.iloc[0]
+    assert row.change_low > 0 > row.change_high
+    assert np.isfinite(row.change_low_se) and row.change_low_se > 0
+    if statistic == "p_a_ahead":
+        assert 0 <= row.value_low <= 1 and 0 <= row.value_high <= 1
+
+
+def test_same_seed_same_tornado():
+    a = sensitivity.tornado(None, {"phd.stipend_ta_usd": (35_000, 45_000)}, worlds=300, rng=5, age=30)
+    b = sensitivity.tornado(None, {"phd.stipend_ta_usd": (35_000, 45_000)}, worlds=300, rng=5, age=30)
+    pd.testing.assert_frame_equal(a.to_df(), b.to_df())
+
+
+@pytest.fixture(scope="module")
+def sob():
+    ranges = {"engineer.start_pay_usd": (130_000, 190_000), "residency.pay_usd": (150_000, 250_000), "phd.stipend_advisor_grant_usd": (30_000, 50_000)}
+    return sensitivity.sobol(None, ranges, a="phd", b="engineer", n=32, worlds=400, rng=4, age=40)
+
+
+def test_sobol_index_of_an_ignored_parameter_is_zero(sob):
+    idx = sob.to_df().set_index("parameter")
+    assert abs(idx.loc["residency.pay_usd", "S1"]) < 0.02
+    assert abs(idx.loc["residency.pay_usd", "ST"]) < 0.02
+    assert idx.loc["engineer.start_pay_usd", "ST"] > 0.5
+    assert idx.loc["engineer.start_pay_usd", "ST"] > idx.loc["phd.stipend_advisor_grant_usd", "ST"]
+    assert list(idx.columns) == ["S1", "S1_conf", "ST", "ST_conf"]
+
+
+def test_sobol_bookkeeping(sob):
+    assert sob.samples.shape == (32 * (3 + 2), 3)
+    assert sob.outputs.shape == sob.output_se.shape == (160,)
+    assert (sob.output_se > 0).all()
+    lo, hi = np.array(sob.problem["bounds"]).T
+    assert ((sob.samples >= lo) & (sob.samples <= hi)).all()
+
+
+def test_sobol_is_reproducible():
+    ranges = {"engineer.start_pay_usd": (130_000, 190_000), "phd.duration_median_years": (5.0, 7.0)}
+    a = sensitivity.sobol(None, ranges, n=8, worlds=200, rng=1, age=35)
+    b = sensitivity.sobol(None, ranges, n=8, worlds=200, rng=1, age=35)
+    pd.testing.assert_frame_equal(a.to_df(), b.to_df())
+    np.testing.assert_array_equal(a.samples, b.samples)
+
+
+def test_sobol_with_only_ignored_parameters_is_all_zero():
+    s = sensitivity.sobol(None, {"residency.pay_usd": (150_000, 250_000), "independent.grant_pay_usd": (40_000, 80_000)}, n=4, worlds=100, rng=0)
+    assert (s.indices[["S1", "ST", "S1_conf", "ST_conf"]].to_numpy() == 0).all()
+
+
+@pytest.mark.parametrize(
+    "ranges, kwargs, match",
+    [
+        ({"phd.nope": (1, 2)}, {}, "unknown key"),
+        ({"phd.stipend_ta_usd": (5, 5)}, {}, "low < high"),
+        ({"phd.stipend_ta_usd": (-5, 5)}, {}, "phd.stipend_ta_usd"),
+        ({"phd.stipend_ta_usd": 5}, {}, "pair"),
+        ({"market.model": (0, 1)}, {}, "text option"),
+        ({"phd.stipend_ta_usd": (1, 2)}, {"statistic": "mode"}, "statistic"),
+        ({"phd.stipend_ta_usd": (1, 2)}, {"a": "astronaut"}, "astronaut"),
+        ({"phd.stipend_ta_usd": (1, 2)}, {"age": 200}, "age"),
+    ],
+)
+def test_bad_inputs_are_named(ranges, kwargs, match):
+    with pytest.raises(careersim.ScenarioError, match=match):
+        sensitivity.tornado(None, ranges, worlds=10, rng=0, **kwargs)
+
+
+def test_plots_return_axes(torn, sob):
+    ax = plotting.plot_tornado(torn)
+    assert len(ax.patches) == 2 * len(torn.table)
+    ax = plotting.plot_sobol(sob)
+    assert len(ax.patches) == 2 * len(sob.indices)
+
+
+@pytest.mark.slow
+def test_sensitivity_notebook_runs():
+    nbformat = pytest.importorskip("nbformat")
+    nbclient = pytest.importorskip("nbclient")
+    path = ROOT / "notebooks" / "sensitivity.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            assert not cell.get("outputs") and cell.get("execution_count") is None, "commit notebooks without outputs"
+    nbclient.NotebookClient(nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}).execute()
