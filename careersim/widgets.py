@@ -31,6 +31,7 @@ import dataclasses
 import html
 import io
 import time
+import warnings
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -511,7 +512,9 @@ class Explorer:
             from ipympl.backend_nbagg import Canvas, FigureManager
 
             canvas = Canvas(fig)
-            FigureManager(canvas, 0)
+            with warnings.catch_warnings():  # ipympl's own Toolbar construction, harmless
+                warnings.filterwarnings("ignore", "Passing unrecognized arguments", DeprecationWarning)
+                FigureManager(canvas, 0)
             canvas.header_visible = False
             canvas.footer_visible = False
             canvas.toolbar_visible = False

@@ -203,7 +203,6 @@ def test_fan_scale_and_render(fresh):
     assert fresh.axes["fan"].get_yscale() == "symlog"
 
 
-@pytest.mark.filterwarnings("ignore:Passing unrecognized arguments:DeprecationWarning")  # inside ipympl's Toolbar
 def test_ipympl_canvas_updates_in_place():
     pytest.importorskip("ipympl")
     ex = Explorer(worlds=WORLDS, figure="ipympl")
