@@ -408,7 +408,10 @@ def crra_certainty_equivalent(
     x, _ = _shifted(np.moveaxis(np.asarray(wealth, dtype=float), axis, -1), floor)
     n = x.shape[-1]
     logx = np.log(x)
-    if abs(1.0 - g) < 1e-12:
+    if g == 0.0:
+        ce = x.mean(axis=-1)
+        se = x.std(axis=-1, ddof=1) / np.sqrt(n) if n > 1 else np.full(ce.shape, np.nan)
+    elif abs(1.0 - g) < 1e-12:
         mean_log, se_log = logx.mean(axis=-1), (logx.std(axis=-1, ddof=1) / np.sqrt(n) if n > 1 else np.nan)
         ce = np.exp(mean_log)
         se = ce * se_log
