@@ -17,7 +17,10 @@ DAMODARAN = "data/us_annual_returns_1928-2025.csv (Damodaran, 1928-2025), comput
 LEVELS = "data/levelsfyi_us_totalcomp_percentiles_2017-2021.csv"
 BLS = "data/bls_oews_selected_occupations_2020-2024.csv (May 2024)"
 LAYOFFS = "data/layoffs_annual_summary_2020-2026.csv"
-STIPEND = "CSStipendRankings stipend-us.csv (AY 2025-26; CC BY-NC-ND, figure cited in data/SOURCES.md, file not shipped)"
+# levels.fyi pay is in 2017-2021 dollars, priced at the end of 2019; BLS OEWS at May 2024.
+LEVELS_2026 = "converted to 2026 dollars by CPI (x 1.262 from end-2019, careersim.calibration.dollar_factor)"
+BLS_2026 = "converted to 2026 dollars by CPI (x 1.046 from May 2024, careersim.calibration.dollar_factor)"
+STIPEND = "CSStipendRankings stipend-us.csv (AY 2025-26, taken as 2026 dollars; CC BY-NC-ND, figure cited in data/SOURCES.md, file not shipped)"
 ASSUMPTION = "assumption (no public figure; see docs/model.md)"
 
 
@@ -29,7 +32,7 @@ class SimulationParams(Params):
     start_age: int = param(22, unit="years", low=14, high=80, doc="Age at the start of year 1 (the decision point).", source="bundled scenario: a final-year undergraduate")
     horizon_years: int = param(40, unit="years", low=1, high=80, doc="Number of simulated years.", source="issue 2: default 40 years")
     initial_net_worth_usd: float = param(0.0, unit="USD", low=-1e7, high=1e9, doc="Net worth at the start (negative = debt).", source="assumption: starts from zero")
-    currency_year: int = param(2026, unit="calendar year", low=1900, high=2200, doc="Dollars are real dollars of this year.", source="bundled scenario")
+    currency_year: int = param(2026, unit="calendar year", low=1900, high=2200, doc="Dollars are real dollars of this year.", source="bundled scenario; every pay default is converted to it by CPI (careersim.calibration.dollar_factor; no inflation assumed in 2026 beyond December 2025)")
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
@@ -67,8 +70,8 @@ class LayoffParams(Params):
     """The one layoff mechanism shared by every employed state."""
 
     section: ClassVar[str] = "layoffs"
-    annual_layoff_hazard: float = param(0.018, unit="1/year", low=0.0, high=1.0, doc="Probability per boom year that an employed industry worker is laid off.", source=LAYOFFS + ": US layoffs / 5.9M US tech-occupation workers (CompTIA 2024), mean of 2022, 2024, 2025 = 1.80% (low confidence: coverage errors both ways)")
-    lab_closure_hazard: float = param(0.01, unit="1/year", low=0.0, high=1.0, doc="Extra annual probability that a research role ends because its lab closes.", source="data/SOURCES.md section 4: MSR Silicon Valley 2014, Uber AI 2020, Loon 2021; rate is an assumption")
+    annual_layoff_hazard: float = param(0.018, unit="1/year", low=0.0, high=1.0, doc="Probability per boom year that an employed industry worker is laid off.", source=LAYOFFS + ": US layoffs / 5.9M US tech-occupation workers (CompTIA 2024), mean of 2022, 2024, 2025 = 1.80% (low confidence: coverage errors both ways); includes lab closures, which layoffs.fyi counts as layoffs")
+    lab_closure_hazard: float = param(0.0, unit="1/year", low=0.0, high=1.0, doc="Extra annual probability that a research role ends because its lab closes, on top of annual_layoff_hazard (a stress lever).", source=LAYOFFS + ": 0 because layoffs.fyi already counts closures (Uber AI Labs 2020, Loon 2021, ...) in the layoff hazard, which research roles face in full; set it above 0 only to stress a fragile lab, and lower annual_layoff_hazard to keep the total (see docs/model.md 6.4)")
     spell_median_years: float = param(0.2, unit="years", low=0.0, high=10.0, low_open=True, doc="Median length of an unemployment spell (lognormal).", source="BLS CPS table E-10: mean of the 2023Q1-2024Q3 medians 9.1 weeks = 0.175 years, rounded up (professional occupations 7-12 weeks)")
     spell_log_sd: float = param(1.0, unit="log years", low=0.0, high=3.0, doc="Log-scale spread of spell length.", source="assumption informed by BLS CPS (E-10 mean ~20 weeks; aa2024 table 29: 25% of job losers at 27+ weeks): those describe spells in progress, which over-represent long spells and imply a log sd of 1.3-1.6; completed spells are shorter, so 1.0")
     reemployment_log_pay_change_mean: float = param(-0.05, unit="log pay", low=-2.0, high=1.0, doc="Mean log change of pay on re-employment after a layoff.", source=ASSUMPTION)
@@ -80,10 +83,10 @@ class EmploymentParams(Params):
     """Pay growth and promotions shared by every job track."""
 
     section: ClassVar[str] = "employment"
-    real_raise: float = param(0.015, unit="1/year", low=-0.5, high=1.0, doc="Annual real raise in a boom year, before promotions.", source="assumption; " + LEVELS + ": median TC grows ~5.4%/yr (log) across ~7 years from 0-1 to 5-9 years of experience (Software Engineer, Bachelor's), of which this is the part without promotions")
-    promotion_probability: float = param(0.25, unit="1/year", low=0.0, high=1.0, doc="Annual probability of a promotion while below max_promotions.", source="assumption, checked against " + LEVELS + " (Software Engineer, Bachelor's: median 160k at 0-1, 233.5k at 5-9 years); the default raises, promotions and busts fall short of that growth, see docs/model.md")
-    promotion_raise: float = param(0.14, unit="-", low=0.0, high=5.0, doc="Pay rise at a promotion.", source="assumption, as promotion_probability")
-    max_promotions: int = param(4, unit="count", low=0, high=20, doc="Number of promotions after which pay grows only by raises.", source=LEVELS + ": growth flattens after ~10 years")
+    real_raise: float = param(0.015, unit="1/year", low=-0.5, high=1.0, doc="Annual real raise in a boom year, before promotions.", source="fitted with promotion_probability, promotion_raise and max_promotions to " + LEVELS + " (Software Engineer, Bachelor's, medians at 0-1, 2-4, 5-9, 10+ years = 1 : 1.175 : 1.459 : 1.747): the simulated engineer's median pay after 3, 7 and 12 years matches these ratios within 2% (careersim.calibration.simulated_experience_pay_ratios, tests/test_calibration.py); the split between raises and promotions is an assumption")
+    promotion_probability: float = param(0.4, unit="1/year", low=0.0, high=1.0, doc="Annual probability of a promotion while below max_promotions.", source="fitted, as real_raise: the one value changed (from 0.25, which undershot the data by 5-12%) to match the levels.fyi experience profile, see docs/model.md 6.5")
+    promotion_raise: float = param(0.14, unit="-", low=0.0, high=5.0, doc="Pay rise at a promotion.", source="fitted, as real_raise (a typical one-level step; the fit does not separate it from promotion_probability)")
+    max_promotions: int = param(4, unit="count", low=0, high=20, doc="Number of promotions after which pay grows only by raises.", source="fitted, as real_raise: " + LEVELS + " growth slows from 5.4%/yr (0-7 years) to 3.6%/yr (7-12 years); with 4 promotions at 0.4/yr most engineers stop being promoted after ~10 years")
     equity_fraction: float = param(0.25, unit="-", low=0.0, high=1.0, doc="Share of industry pay paid in stock, whose value moves with the market.", source=ASSUMPTION + " (typical big-tech mix)")
     equity_market_beta: float = param(1.0, unit="-", low=0.0, high=5.0, doc="Sensitivity of the stock part of pay to the market's return that year.", source=ASSUMPTION)
     faculty_real_raise: float = param(0.01, unit="1/year", low=-0.5, high=1.0, doc="Annual real raise of a faculty job (no layoffs, no equity).", source="assumption: the " + BLS + " 25-1021 medians are too noisy to calibrate it (nominal +3.1%/yr 2020-24 but +7.5%/yr 2021-24, i.e. real about -1.7% or +3.1%/yr), and cross-sections do not measure raises")
@@ -97,7 +100,7 @@ class FinanceParams(Params):
     """Pay -> tax -> living costs -> savings -> index fund; shortfalls become debt."""
 
     section: ClassVar[str] = "finances"
-    living_cost_usd: float = param(36_000.0, unit="USD/year", low=0.0, high=1e7, doc="Real annual living costs (rent, food, ...).", source="meant to equal the after-tax median CS stipend (39,962 less tax = 35,207 at the default 5% state rate, 37,205 with none), so students roughly break even; see careersim.calibration.finance_defaults")
+    living_cost_usd: float = param(35_000.0, unit="USD/year", low=0.0, high=1e7, doc="Real annual living costs (rent, food, ...).", source="the after-tax median CS stipend, so a median-stipend student breaks even: 39,962 less careersim.income_tax (FICA-exempt, default 5% state rate) = 35,207, rounded to 35,000 (37,205 with no state tax); careersim.calibration.finance_defaults")
     savings_rate: float = param(0.5, unit="-", low=0.0, high=1.0, doc="Share of after-tax income above living costs invested in the index fund.", source=ASSUMPTION)
     state_income_tax_rate: float = param(0.05, unit="-", low=0.0, high=0.5, doc="Flat state income tax on gross pay.", source="assumption: between 0% (WA, TX) and ~9% (CA top brackets)")
     debt_interest_rate: float = param(0.08, unit="1/year nominal", low=0.0, high=1.0, doc="Nominal interest on negative net worth.", source="assumption: between federal student-loan (~6.5%) and personal-loan rates")
@@ -108,7 +111,7 @@ class PhdParams(Params):
     """An ML PhD: stipend by funding source, duration, attrition, advisor quality, outcomes."""
 
     section: ClassVar[str] = "phd"
-    stipend_fellowship_usd: float = param(40_560.0, unit="USD/year", low=0.0, high=1e6, doc="Stipend on an external fellowship.", source="mean of NSF GRFP 37,000 (data/nsf_grfp_stipend_history.csv, 2023-2026 row) and DOE CSGF 45,000, NDSEG 40,800, Hertz 38,000, Meta 42,000 (CSStipendRankings fellowship-us.csv, cited in data/SOURCES.md)")
+    stipend_fellowship_usd: float = param(40_560.0, unit="USD/year", low=0.0, high=1e6, doc="Stipend on an external fellowship.", source="AY 2025-26 stipends, taken as 2026 dollars: mean of NSF GRFP 37,000 (data/nsf_grfp_stipend_history.csv, 2023-2026 row) and DOE CSGF 45,000, NDSEG 40,800, Hertz 38,000, Meta 42,000 (CSStipendRankings fellowship-us.csv, cited in data/SOURCES.md)")
     stipend_advisor_grant_usd: float = param(39_962.0, unit="USD/year", low=0.0, high=1e6, doc="Stipend as a research assistant on the advisor's grant.", source=STIPEND + ": median of 70 US departments")
     stipend_ta_usd: float = param(39_962.0, unit="USD/year", low=0.0, high=1e6, doc="Stipend as a teaching assistant.", source=STIPEND + ": departments pay TAs and RAs the same stipend")
     fellowship_probability: float = param(0.15, unit="-", low=0.0, high=1.0, doc="Probability of being funded by a fellowship.", source=ASSUMPTION + "; NSF GRFP made 2,037 awards in 2024 and ~1,000 in 2025, across all fields")
@@ -120,15 +123,15 @@ class PhdParams(Params):
     attrition_probability: float = param(0.30, unit="-", low=0.0, high=1.0, doc="Probability of leaving with a master's for an average advisor and ability.", source="assumption: CGS PhD Completion Project says 41% of 1990s CS cohorts finished within 10 years (59% did not); today's funded ML programs are assumed to lose far fewer")
     advisor_attrition_effect: float = param(0.5, unit="log-odds per sd", low=0.0, high=5.0, doc="A 1-sd better advisor lowers the log-odds of attrition by this much.", source=ASSUMPTION)
     ability_attrition_effect: float = param(0.3, unit="log-odds per sd", low=0.0, high=5.0, doc="A 1-sd higher research ability lowers the log-odds of attrition by this much.", source=ASSUMPTION)
-    masters_start_pay_usd: float = param(169_000.0, unit="USD/year", low=0.0, high=1e7, doc="Pay of the engineering job taken after leaving with a master's.", source=LEVELS + ": Software Engineer, Master's, 0-1 years, median")
+    masters_start_pay_usd: float = param(213_000.0, unit="USD/year", low=0.0, high=1e7, doc="Pay of the engineering job taken after leaving with a master's.", source=LEVELS + ": Software Engineer, Master's, 0-1 years, median 169,000, " + LEVELS_2026)
     industry_research_probability: float = param(0.654, unit="-", low=0.0, high=1.0, doc="Share of graduates (average advisor and ability) who become industry research scientists.", source="Stanford AI Index 2023 (CRA Taulbee): 65.4% of new AI PhDs to industry, 2021 (all industry jobs, not only research-scientist roles)")
     academia_probability: float = param(0.282, unit="-", low=0.0, high=1.0, doc="Share of graduates who go into academia (the rest: other jobs).", source="Stanford AI Index 2023: 28.2% to academia, 2021 (includes postdocs)")
     advisor_tier_effect: float = param(0.4, unit="log-odds per sd", low=0.0, high=5.0, doc="A 1-sd better advisor raises the log-odds of an industry research job and of a breakthrough.", source=ASSUMPTION)
     ability_tier_effect: float = param(0.4, unit="log-odds per sd", low=0.0, high=5.0, doc="A 1-sd higher ability raises the log-odds of an industry research job and of a breakthrough.", source=ASSUMPTION)
-    research_scientist_start_pay_usd: float = param(237_000.0, unit="USD/year", low=0.0, high=1e7, doc="Starting pay of an industry research scientist with a PhD.", source=LEVELS + ": Software Engineer, PhD, 0-1 years, median")
-    faculty_start_pay_usd: float = param(96_690.0, unit="USD/year", low=0.0, high=1e7, doc="Starting pay of an academic job.", source=BLS + ": 25-1021 CS teachers, postsecondary, median (includes lecturers; a postdoc pays less, ~66k LSRF 2023)")
-    other_start_pay_usd: float = param(140_910.0, unit="USD/year", low=0.0, high=1e7, doc="Starting pay of another job with a PhD.", source=BLS + ": 15-1221 computer and information research scientists, median")
-    post_phd_pay_log_sd: float = param(0.15, unit="log pay", low=0.0, high=2.0, doc="Spread of post-PhD starting pay.", source=LEVELS + ": Software Engineer, PhD, 0-1 years, (ln p75 - ln p25) / 1.349 = 0.195; the default 0.15 is narrower than the data (open question, see docs/model.md)")
+    research_scientist_start_pay_usd: float = param(299_000.0, unit="USD/year", low=0.0, high=1e7, doc="Starting pay of an industry research scientist with a PhD.", source=LEVELS + ": Software Engineer, PhD, 0-1 years, median 237,000, " + LEVELS_2026)
+    faculty_start_pay_usd: float = param(101_000.0, unit="USD/year", low=0.0, high=1e7, doc="Starting pay of an academic job.", source=BLS + ": 25-1021 CS teachers, postsecondary, median 96,690, " + BLS_2026 + " (includes lecturers; a postdoc pays less, ~66k LSRF 2023)")
+    other_start_pay_usd: float = param(147_000.0, unit="USD/year", low=0.0, high=1e7, doc="Starting pay of another job with a PhD.", source=BLS + ": 15-1221 computer and information research scientists, median 140,910, " + BLS_2026)
+    post_phd_pay_log_sd: float = param(0.19, unit="log pay", low=0.0, high=2.0, doc="Spread of post-PhD starting pay.", source=LEVELS + ": Software Engineer, PhD, 0-1 years (n = 93), (ln 264k - ln 203k) / 1.349 = 0.1948, at two digits like employment.start_pay_log_sd (Data Scientist, PhD: 0.178)")
     breakthrough_probability: float = param(0.02, unit="-", low=0.0, high=1.0, doc="Probability that a graduate (average advisor and ability) starts a bidding war.", source=ASSUMPTION + ": the seed essay's bidding-war exception; no public rate exists")
     breakthrough_pay_multiplier: float = param(3.0, unit="x", low=1.0, high=100.0, doc="Pay multiple won in a bidding war.", source=ASSUMPTION)
 
@@ -145,11 +148,11 @@ class ResidencyParams(Params):
 
     section: ClassVar[str] = "residency"
     duration_years: int = param(1, unit="years", low=1, high=5, doc="Length of the residency.", source="Google AI Residency: 12 months (Google AI Blog 2018-19)")
-    pay_usd: float = param(200_000.0, unit="USD/year", low=0.0, high=1e7, doc="Annualised residency pay.", source="Anthropic Fellows ~$3,850/week x 52 = $200,200; OpenAI Residency $210k annualised (press reports, data/SOURCES.md)")
+    pay_usd: float = param(200_000.0, unit="USD/year", low=0.0, high=1e7, doc="Annualised residency pay.", source="Anthropic Fellows ~$3,850/week x 52 = $200,200 in 2025, x 1.014 (CPI, mid-2025 -> 2026) = $202,900, at two digits; OpenAI Residency $210k annualised (press reports, data/SOURCES.md)")
     conversion_probability: float = param(0.4, unit="-", low=0.0, high=1.0, doc="Probability of a full-time research offer at the end (boom year, average ability).", source="Anthropic Fellows: >40% received full-time offers (press report, low confidence; no company publishes a conversion rate)")
     ability_conversion_effect: float = param(0.5, unit="log-odds per sd", low=0.0, high=5.0, doc="A 1-sd higher ability raises the log-odds of conversion by this much.", source=ASSUMPTION)
-    converted_pay_usd: float = param(188_000.0, unit="USD/year", low=0.0, high=1e7, doc="Starting pay of the full-time research role after conversion.", source=LEVELS + ": Software Engineer, Bachelor's, 2-4 years, median (a proxy: no residency-conversion pay is published)")
-    fallback_pay_usd: float = param(160_000.0, unit="USD/year", low=0.0, high=1e7, doc="Starting pay of the engineering job found after a residency that did not convert.", source=LEVELS + ": Software Engineer, Bachelor's, 0-1 years, median")
+    converted_pay_usd: float = param(237_000.0, unit="USD/year", low=0.0, high=1e7, doc="Starting pay of the full-time research role after conversion.", source=LEVELS + ": Software Engineer, Bachelor's, 2-4 years, median 188,000, " + LEVELS_2026 + " (a proxy: no residency-conversion pay is published)")
+    fallback_pay_usd: float = param(202_000.0, unit="USD/year", low=0.0, high=1e7, doc="Starting pay of the engineering job found after a residency that did not convert.", source=LEVELS + ": Software Engineer, Bachelor's, 0-1 years, median 160,000, " + LEVELS_2026)
     phd_after_probability: float = param(0.2, unit="-", low=0.0, high=1.0, doc="Probability that an unconverted resident starts a PhD the next year.", source=ASSUMPTION)
 
 
@@ -158,7 +161,7 @@ class EngineerParams(Params):
     """A research-engineer job at a lab, straight from the degree."""
 
     section: ClassVar[str] = "engineer"
-    start_pay_usd: float = param(160_000.0, unit="USD/year", low=0.0, high=1e7, doc="Median starting total compensation.", source=LEVELS + ": Software Engineer, Bachelor's, 0-1 years, median")
+    start_pay_usd: float = param(202_000.0, unit="USD/year", low=0.0, high=1e7, doc="Median starting total compensation.", source=LEVELS + ": Software Engineer, Bachelor's, 0-1 years, median 160,000, " + LEVELS_2026)
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
@@ -166,12 +169,12 @@ class IndependentParams(Params):
     """Grant-funded independent research, then employment when funding ends."""
 
     section: ClassVar[str] = "independent"
-    grant_pay_usd: float = param(60_000.0, unit="USD/year", low=0.0, high=1e7, doc="Annualised pay while grant-funded.", source="assumption: LTFF 2022-23 mean grant ~$37k, typical grants 3-12 months, so ~$40-150k/yr annualised; 60k sits at the low end (data/SOURCES.md)")
+    grant_pay_usd: float = param(60_000.0, unit="USD/year", low=0.0, high=1e7, doc="Annualised pay while grant-funded.", source="assumption, in 2026 dollars: LTFF 2022-23 mean grant ~$37k (~$40k in 2026 dollars), typical grants 3-12 months, so ~$40-160k/yr annualised; 60k sits at the low end (data/SOURCES.md)")
     renewal_probability: float = param(0.5, unit="1/year", low=0.0, high=1.0, doc="Probability that funding continues for another year (boom year, average ability).", source="LTFF acceptance rate 50% excluding desk rejects, 2022-23, used as a proxy for renewal (low confidence)")
     ability_renewal_effect: float = param(0.5, unit="log-odds per sd", low=0.0, high=5.0, doc="A 1-sd higher ability raises the log-odds of renewal by this much.", source=ASSUMPTION)
     gap_median_years: float = param(0.25, unit="years", low=0.0, high=5.0, doc="Median unpaid gap between consecutive grants (lognormal).", source=ASSUMPTION + ": a few months between grants")
     gap_log_sd: float = param(0.5, unit="log years", low=0.0, high=3.0, doc="Log-scale spread of the gap between grants.", source=ASSUMPTION)
-    exit_pay_usd: float = param(160_000.0, unit="USD/year", low=0.0, high=1e7, doc="Starting pay of the engineering job taken when funding ends.", source=LEVELS + ": Software Engineer, Bachelor's, 0-1 years, median")
+    exit_pay_usd: float = param(202_000.0, unit="USD/year", low=0.0, high=1e7, doc="Starting pay of the engineering job taken when funding ends.", source=LEVELS + ": Software Engineer, Bachelor's, 0-1 years, median 160,000, " + LEVELS_2026)
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
@@ -183,7 +186,7 @@ class SwitchingParams(Params):
     decay_per_year: float = param(0.7, unit="1/year", low=0.0, high=10.0, doc="The probability falls by exp(-decay) with each further year in industry.", source="seed essay: 'exponentially less likely afterwards'; assumption for the rate")
     stipend_usd: float = param(39_962.0, unit="USD/year", low=0.0, high=1e6, doc="Stipend of a PhD started later.", source=STIPEND)
     phd_years: int = param(5, unit="years", low=1, high=15, doc="Length of a PhD started later (with industry experience).", source=ASSUMPTION)
-    post_phd_pay_usd: float = param(237_000.0, unit="USD/year", low=0.0, high=1e7, doc="Pay after a PhD started later.", source=LEVELS + ": Software Engineer, PhD, 0-1 years, median")
+    post_phd_pay_usd: float = param(299_000.0, unit="USD/year", low=0.0, high=1e7, doc="Pay after a PhD started later.", source=LEVELS + ": Software Engineer, PhD, 0-1 years, median 237,000, " + LEVELS_2026)
 
 
 SECTIONS: dict[str, type[Params]] = {

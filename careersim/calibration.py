@@ -14,8 +14,8 @@ Examples
 >>> c = calibrate()
 >>> c["market.real_log_return_mean"].rounded
 0.0656
->>> c["engineer.start_pay_usd"].value
-160000.0
+>>> c["engineer.start_pay_usd"].rounded  # levels.fyi median 160,000 (end-2019 $) in 2026 $
+202000.0
 """
 
 from __future__ import annotations
@@ -33,11 +33,15 @@ from scipy import stats
 __all__ = [
     "CITED",
     "DISAGREEMENTS",
+    "EXPERIENCE_BRACKETS",
     "CalibratedDefault",
     "CitedFigure",
     "calibrate",
+    "PRICE_BASES",
     "cpi_factor",
+    "dollar_factor",
     "experience_pay_growth",
+    "experience_pay_ratios",
     "finance_defaults",
     "layoff_defaults",
     "load_data",
@@ -46,9 +50,11 @@ __all__ = [
     "market_tail_diagnostics",
     "pay_defaults",
     "phd_outcome_defaults",
+    "price_level",
     "regime_defaults",
     "residency_and_grant_defaults",
     "round_significant",
+    "simulated_experience_pay_ratios",
     "stipend_defaults",
 ]
 
@@ -266,6 +272,78 @@ def cpi_factor(from_year: int, to_year: int) -> float:
     return factor if to_year >= from_year else 1.0 / factor
 
 
+#: When each kind of dollar figure was priced, as a decimal calendar date (2020.0 is
+#: 1 January 2020, i.e. the end of 2019; 2024.375 is mid-May 2024). :func:`dollar_factor`
+#: converts from these to the scenario's currency year.
+PRICE_BASES: dict[str, float] = {
+    # levels.fyi submissions run from mid-2017 to mid-2021 without timestamps in the shipped
+    # subset; the calendar midpoint is mid-2019, and submissions grew year on year, so the
+    # end of 2019 is taken (mid-2019 would raise levels.fyi pay by a further 1.1%).
+    "levelsfyi_2017_2021": 2020.0,
+    # BLS OEWS May 2024: wages are referenced to the survey month.
+    "bls_oews_may_2024": 2024.0 + 4.5 / 12.0,
+    # CS PhD stipends and fellowships of AY 2025-26 (fixed nominal amounts paid from
+    # autumn 2025 to summer 2026; centre about March 2026).
+    "stipend_ay_2025_26": 2026.0 + 2.0 / 12.0,
+    # press figures of 2025 (residency pay)
+    "press_2025": 2025.5,
+}
+
+
+def price_level(when: float) -> float:
+    """CPI price level at the decimal calendar date ``when``, relative to 1 January 1928.
+
+    Damodaran's ``cpi_inflation`` of year *y* is the December-to-December change, taken as
+    the change from ``y`` to ``y + 1`` (1 January to 1 January); within a year the level
+    grows geometrically at that year's rate. **After the data end (1 January 2026) the
+    level is held constant**: no inflation is assumed for 2026 itself, so every date in
+    2026 has the price level of December 2025.
+
+    Examples
+    --------
+    >>> round(price_level(2026.0) / price_level(2025.0), 4)  # 2025 inflation
+    1.0274
+    >>> price_level(2026.5) == price_level(2026.0)  # no inflation assumed in 2026
+    True
+    """
+    h = load_data(RETURNS_FILE).set_index("year")["cpi_inflation"]
+    first, last = int(h.index.min()), int(h.index.max())
+    if not math.isfinite(when) or when < first:
+        raise ValueError(f"when = {when!r}: before the first CPI year {first} in {RETURNS_FILE}")
+    when = min(float(when), last + 1.0)
+    year = min(int(math.floor(when)), last)
+    full = float(np.prod(1.0 + h.loc[first : year - 1].to_numpy()))
+    return full * float(1.0 + h.loc[year]) ** (when - year)
+
+
+def dollar_factor(price_base: float | str, *, currency_year: int | None = None) -> float:
+    """Multiply a dollar figure priced at ``price_base`` by this to express it in real
+    dollars of ``currency_year`` (default: the scenario's ``simulation.currency_year``, 2026).
+
+    Parameters
+    ----------
+    price_base
+        A decimal calendar date (2020.0 = end of 2019) or a key of :data:`PRICE_BASES`.
+    currency_year
+        Dollars of a year mean its mid-year price level (about the annual average); for
+        2026 that is the December-2025 level, since :func:`price_level` assumes no
+        inflation after the data end.
+
+    Examples
+    --------
+    >>> round(dollar_factor("levelsfyi_2017_2021"), 4)  # end-2019 -> 2026
+    1.2618
+    >>> dollar_factor("stipend_ay_2025_26")
+    1.0
+    """
+    if currency_year is None:
+        from ._scenario import SimulationParams
+
+        currency_year = SimulationParams().currency_year
+    when = PRICE_BASES[price_base] if isinstance(price_base, str) else float(price_base)
+    return price_level(currency_year + 0.5) / price_level(when)
+
+
 # ---------------------------------------------------------------------------------------
 # pay
 
@@ -291,30 +369,37 @@ def _bls_row(occ_code: str, year: int = 2024) -> pd.Series:
     return hit.iloc[0]
 
 
-def pay_defaults() -> dict[str, CalibratedDefault]:
-    """Starting pays and the spread of starting pay, from levels.fyi and BLS OEWS May 2024.
+def pay_defaults(*, currency_year: int | None = None) -> dict[str, CalibratedDefault]:
+    """Starting pays and the spread of starting pay, from levels.fyi and BLS OEWS May 2024,
+    in real dollars of ``currency_year`` (default the scenario's, 2026).
 
-    Pay figures are used as they are, in dollars of their data years (levels.fyi
-    submissions 2017-2021, BLS May 2024), not converted to the scenario's currency year:
-    see docs/model.md.
+    Each pay figure is multiplied by :func:`dollar_factor` of its price base
+    (:data:`PRICE_BASES`: levels.fyi at the end of 2019, BLS at May 2024) and written to
+    three significant digits (the levels.fyi medians are rounded to $500-1,000, and the
+    price base is uncertain by about 1%). Log spreads are unit-free and not converted.
     """
     SWE, BS, MS, PHD = "Software Engineer", "Bachelor's Degree", "Master's Degree", "PhD"
     bs01, ms01, phd01, bs24 = (_levels_row(SWE, e, y) for e, y in ((BS, "0-1"), (MS, "0-1"), (PHD, "0-1"), (BS, "2-4")))
     faculty, research = _bls_row("25-1021"), _bls_row("15-1221")
+    f_lev = dollar_factor("levelsfyi_2017_2021", currency_year=currency_year)
+    f_bls = dollar_factor("bls_oews_may_2024", currency_year=currency_year)
+    to = "the scenario's currency year" if currency_year is None else str(currency_year)
+    lev_m = f"median x {f_lev:.4f} (CPI, end-2019 -> {to}, calibration.dollar_factor)"
+    bls_m = f"a_median x {f_bls:.4f} (CPI, May 2024 -> {to}, calibration.dollar_factor)"
     lm = "L-M"
     return dict(
         [
-            _entry("engineer.start_pay_usd", bs01["median"], None, _levels_desc(SWE, BS, "0-1", "median"), "data figure", lm),
-            _entry("residency.fallback_pay_usd", bs01["median"], None, _levels_desc(SWE, BS, "0-1", "median"), "data figure", lm),
-            _entry("independent.exit_pay_usd", bs01["median"], None, _levels_desc(SWE, BS, "0-1", "median"), "data figure", lm),
+            _entry("engineer.start_pay_usd", bs01["median"] * f_lev, 3, _levels_desc(SWE, BS, "0-1", "median"), lev_m, lm),
+            _entry("residency.fallback_pay_usd", bs01["median"] * f_lev, 3, _levels_desc(SWE, BS, "0-1", "median"), lev_m, lm),
+            _entry("independent.exit_pay_usd", bs01["median"] * f_lev, 3, _levels_desc(SWE, BS, "0-1", "median"), lev_m, lm),
             _entry("employment.start_pay_log_sd", log_sd_from_quartiles(bs01["p25"], bs01["p75"]), 2, _levels_desc(SWE, BS, "0-1", "p25 and p75"), "(ln p75 - ln p25) / 1.349", lm),
-            _entry("residency.converted_pay_usd", bs24["median"], None, _levels_desc(SWE, BS, "2-4", "median"), "data figure", lm),
-            _entry("phd.masters_start_pay_usd", ms01["median"], None, _levels_desc(SWE, MS, "0-1", "median"), "data figure", lm),
-            _entry("phd.research_scientist_start_pay_usd", phd01["median"], None, _levels_desc(SWE, PHD, "0-1", "median"), "data figure", lm),
-            _entry("switching.post_phd_pay_usd", phd01["median"], None, _levels_desc(SWE, PHD, "0-1", "median"), "data figure", lm),
+            _entry("residency.converted_pay_usd", bs24["median"] * f_lev, 3, _levels_desc(SWE, BS, "2-4", "median"), lev_m, lm),
+            _entry("phd.masters_start_pay_usd", ms01["median"] * f_lev, 3, _levels_desc(SWE, MS, "0-1", "median"), lev_m, lm),
+            _entry("phd.research_scientist_start_pay_usd", phd01["median"] * f_lev, 3, _levels_desc(SWE, PHD, "0-1", "median"), lev_m, lm),
+            _entry("switching.post_phd_pay_usd", phd01["median"] * f_lev, 3, _levels_desc(SWE, PHD, "0-1", "median"), lev_m, lm),
             _entry("phd.post_phd_pay_log_sd", log_sd_from_quartiles(phd01["p25"], phd01["p75"]), 2, _levels_desc(SWE, PHD, "0-1", "p25 and p75"), "(ln p75 - ln p25) / 1.349", lm),
-            _entry("phd.faculty_start_pay_usd", faculty["a_median"], None, f"{BLS_FILE}: year=2024, occ_code=25-1021 ({faculty['occ_title']}), a_median", "data figure", "H"),
-            _entry("phd.other_start_pay_usd", research["a_median"], None, f"{BLS_FILE}: year=2024, occ_code=15-1221 ({research['occ_title']}), a_median", "data figure", "H"),
+            _entry("phd.faculty_start_pay_usd", faculty["a_median"] * f_bls, 3, f"{BLS_FILE}: year=2024, occ_code=25-1021 ({faculty['occ_title']}), a_median", bls_m, "H"),
+            _entry("phd.other_start_pay_usd", research["a_median"] * f_bls, 3, f"{BLS_FILE}: year=2024, occ_code=15-1221 ({research['occ_title']}), a_median", bls_m, "H"),
         ]
     )
 
@@ -331,6 +416,83 @@ def experience_pay_growth(*, title: str = "Software Engineer", education: str = 
     return float(math.log(b["median"] / a["median"]) / years)
 
 
+#: levels.fyi experience brackets and the years of experience each stands for in the
+#: simulation (0-based year index = completed years of work; "10-40" is read as ~12).
+EXPERIENCE_BRACKETS: dict[str, int] = {"0-1": 0, "2-4": 3, "5-9": 7, "10-40": 12}
+
+
+def experience_pay_ratios(*, title: str = "Software Engineer", education: str = "Bachelor's Degree") -> pd.Series:
+    """levels.fyi median total pay of each experience bracket over the 0-1 years median.
+
+    The target that ``employment.real_raise``, ``promotion_probability``,
+    ``promotion_raise`` and ``max_promotions`` are chosen to reproduce (see
+    :func:`simulated_experience_pay_ratios` and docs/model.md section 6.5). Ratios are
+    free of the dollar year.
+
+    Returns
+    -------
+    pandas.Series
+        Indexed by years of experience (0, 3, 7, 12, from :data:`EXPERIENCE_BRACKETS`).
+
+    Examples
+    --------
+    >>> experience_pay_ratios().round(3).tolist()
+    [1.0, 1.175, 1.459, 1.747]
+    """
+    base = _levels_row(title, education, "0-1")["median"]
+    return pd.Series(
+        {k: float(_levels_row(title, education, b)["median"] / base) for b, k in EXPERIENCE_BRACKETS.items()},
+        name="levelsfyi_median_ratio",
+    ).rename_axis("years_experience")
+
+
+def simulated_experience_pay_ratios(result, *, career: str = "engineer", years: tuple[int, ...] = (3, 7, 12)) -> pd.DataFrame:
+    """Median simulated pay after ``years`` years of work over the median of year 1, with
+    the levels.fyi ratios beside them.
+
+    Like with like: levels.fyi is a cross-section of people *currently employed* as
+    software engineers without a PhD, so year ``k`` (0-based: ``k`` completed years) counts
+    only worlds where ``career`` is employed in that year and was never a student up to it
+    (those who went back for a PhD left the population). Everything else stays in: past
+    busts, layoffs and their pay cuts, and the year's stock factor, which the data's
+    respondents also lived through. Incomes are ``Result.income`` (a spell of less than
+    half a year still counts as employed).
+
+    Parameters
+    ----------
+    result
+        A :class:`careersim.Result` containing ``career``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per year of experience: ``simulated`` ratio, its Monte Carlo ``se`` (delta
+        method from the order-statistic standard errors of the two medians, treated as
+        independent, which overstates it), the levels.fyi ``target``, ``relative_error``
+        and the number of worlds counted (``n``).
+    """
+    from ._results import quantiles_with_se
+    from .careers._machine import EMPLOYED, STUDENT
+
+    i = result.index(career)
+    income, status = result.income[i], result.status[i]  # (world, year)
+    target = experience_pay_ratios()
+    ok0 = status[:, 0] == EMPLOYED
+    (m0,), (se0,) = quantiles_with_se(income[ok0, 0], [0.5])
+    rows = []
+    for k in years:
+        ok = (status[:, k] == EMPLOYED) & ~(status[:, : k + 1] == STUDENT).any(axis=1)
+        (mk,), (sek,) = quantiles_with_se(income[ok, k], [0.5])
+        ratio = mk / m0
+        rows.append({
+            "years_experience": k, "simulated": ratio, "se": ratio * math.hypot(sek / mk, se0 / m0),
+            "target": float(target.get(k, np.nan)), "n": int(ok.sum()),
+        })
+    df = pd.DataFrame(rows).set_index("years_experience")
+    df["relative_error"] = df["simulated"] / df["target"] - 1.0
+    return df
+
+
 # ---------------------------------------------------------------------------------------
 # layoffs and the job-market regime
 
@@ -344,6 +506,11 @@ def layoff_defaults(*, boom_years: tuple[int, ...] = (2022, 2024, 2025), bust_ye
     events and counts (``events_missing_count``) and counts non-tech staff of tech firms,
     and the denominator is not the population at risk. 2020 (COVID), 2021 (hiring boom,
     0.16%) and 2026 (partial) are left out.
+
+    ``layoffs.lab_closure_hazard`` is 0: layoffs.fyi records lab closures (Uber AI Labs
+    2020, Argo AI 2022, ...) as layoffs, and nearly every industry job in the model is a
+    research role that faces both hazards, so any extra closure hazard would count those
+    job losses twice. The rate computed here is already the research roles' total.
     """
     lay = load_data(LAYOFFS_FILE).set_index("year")
     workforce = CITED["comptia_us_tech_occupation_workforce"]
@@ -365,6 +532,11 @@ def layoff_defaults(*, boom_years: tuple[int, ...] = (2022, 2024, 2025), bust_ye
                 "regime.bust_layoff_multiplier", bust / boom, 2,
                 f"{LAYOFFS_FILE}: us_employees_laid_off_reported, {', '.join(map(str, bust_years))} vs {by}",
                 "bust-year rate / mean boom-year rate", "L",
+            ),
+            _entry(
+                "layoffs.lab_closure_hazard", 0.0, None,
+                f"{LAYOFFS_FILE}: closures are among the counted layoffs (data/SOURCES.md)",
+                "total job-loss rate of research roles minus annual_layoff_hazard (both the layoffs.fyi rate) = 0", "derived",
             ),
         ]
     )
@@ -392,8 +564,16 @@ def unemployment_defaults() -> dict[str, CalibratedDefault]:
 # PhD, residency, independent research, finances
 
 
-def stipend_defaults() -> dict[str, CalibratedDefault]:
-    """PhD stipends: the NSF GRFP row shipped in data/ and the cited CSStipendRankings figures."""
+def stipend_defaults(*, currency_year: int | None = None) -> dict[str, CalibratedDefault]:
+    """PhD stipends: the NSF GRFP row shipped in data/ and the cited CSStipendRankings figures.
+
+    All are stipends paid in AY 2025-26 (the GRFP's 37,000 runs 2023-2026; the
+    CSStipendRankings snapshot lists current amounts), priced at the academic year's centre
+    (:data:`PRICE_BASES`), so the factor to 2026 dollars is exactly 1 under
+    :func:`price_level`'s no-inflation-in-2026 assumption.
+    """
+    f = dollar_factor("stipend_ay_2025_26", currency_year=currency_year)
+    fm = f" x {f:.4f} (CPI, AY 2025-26 -> currency year)"
     nsf = load_data(NSF_FILE)
     row = nsf[nsf["year_or_period"] == "2023-2026"]
     if len(row) != 1:
@@ -404,14 +584,14 @@ def stipend_defaults() -> dict[str, CalibratedDefault]:
     return dict(
         [
             _entry(
-                "phd.stipend_fellowship_usd", np.mean([grfp] + [c.value for c in others]), None,
+                "phd.stipend_fellowship_usd", np.mean([grfp] + [c.value for c in others]) * f, None,
                 f"{NSF_FILE}: year_or_period=2023-2026, annual_stipend_usd ({grfp:,.0f}); DOE CSGF, NDSEG, Hertz, Meta "
                 f"({', '.join(f'{c.value:,.0f}' for c in others)}) from {others[0].source}",
-                "mean of the five fellowship stipends", "M",
+                "mean of the five fellowship stipends" + fm, "M",
             ),
-            _entry("phd.stipend_advisor_grant_usd", median.value, None, median.source, "cited figure", "M"),
-            _entry("phd.stipend_ta_usd", median.value, None, median.source, "cited figure (departments pay TAs and RAs alike)", "M"),
-            _entry("switching.stipend_usd", median.value, None, median.source, "cited figure", "M"),
+            _entry("phd.stipend_advisor_grant_usd", median.value * f, None, median.source, "cited figure" + fm, "M"),
+            _entry("phd.stipend_ta_usd", median.value * f, None, median.source, "cited figure (departments pay TAs and RAs alike)" + fm, "M"),
+            _entry("switching.stipend_usd", median.value * f, None, median.source, "cited figure" + fm, "M"),
         ]
     )
 
@@ -431,10 +611,14 @@ def residency_and_grant_defaults() -> dict[str, CalibratedDefault]:
     """Residency length, pay and conversion, and grant renewal (cited figures; weak)."""
     weekly, offers = CITED["anthropic_fellows_weekly_stipend"], CITED["anthropic_fellows_offer_share"]
     months, ltff = CITED["google_ai_residency_months"], CITED["ltff_acceptance_rate"]
+    f = dollar_factor("press_2025")
     return dict(
         [
             _entry("residency.duration_years", months.value / 12.0, None, months.source, "months / 12", months.confidence),
-            _entry("residency.pay_usd", weekly.value * 52.0, 2, weekly.source + " (OpenAI Residency: $210k annualised)", "weekly x 52", weekly.confidence),
+            _entry(
+                "residency.pay_usd", weekly.value * 52.0 * f, 2, weekly.source + " (OpenAI Residency: $210k annualised)",
+                f"weekly x 52 x {f:.4f} (CPI, mid-2025 -> 2026)", weekly.confidence,
+            ),
             _entry("residency.conversion_probability", offers.value, 1, offers.source, "the press-reported lower bound, as it is", "L"),
             _entry("independent.renewal_probability", ltff.value, 1, ltff.source, "acceptance rate used as the renewal probability (proxy)", "L"),
         ]
@@ -443,7 +627,13 @@ def residency_and_grant_defaults() -> dict[str, CalibratedDefault]:
 
 def finance_defaults(*, stipend_usd: float | None = None, state_income_tax_rate: float | None = None) -> dict[str, CalibratedDefault]:
     """Living costs equal to the after-tax median CS stipend (FICA-exempt student), so a
-    student on the median stipend neither saves nor borrows."""
+    student on the median stipend neither saves nor borrows.
+
+    Written to two significant digits (35,000 for the computed 35,207 at the default 5%
+    state rate): such a student then has about $200 a year to save, i.e. breaks even.
+    The stipend is in AY 2025-26 = 2026 dollars (factor 1, :func:`stipend_defaults`) and
+    the tax table is 2025's, so no conversion is made.
+    """
     from ._finances import income_tax
     from ._scenario import FinanceParams
 
@@ -495,14 +685,4 @@ def calibrate() -> dict[str, CalibratedDefault]:
 #: Keys whose bundled default differs from the value computed here, with the reason.
 #: The test marks them as expected failures (strict), so fixing the default makes the
 #: test demand that the entry be removed from this dict.
-DISAGREEMENTS: dict[str, str] = {
-    "phd.post_phd_pay_log_sd": (
-        "default 0.15; levels.fyi Software Engineer PhD 0-1 years p25/p75 (203k/264k) give 0.195 "
-        "(Data Scientist PhD 0-1: 0.178), i.e. 0.19 at the scenario's precision"
-    ),
-    "finances.living_cost_usd": (
-        "default 36,000 is documented as 'the after-tax median stipend', but the median stipend 39,962 "
-        "after federal tax and the default 5% state tax is 35,207 (37,205 with no state tax), so a "
-        "median-stipend student borrows ~$800/yr"
-    ),
-}
+DISAGREEMENTS: dict[str, str] = {}

@@ -2,8 +2,10 @@
 
 Each key that careersim.calibration computes from data/ (or from a figure cited in
 data/SOURCES.md) must equal the bundled default to the precision the scenario writes it
-in. Known disagreements are strict expected failures: fixing the default makes the test
-fail until the entry is removed from careersim.calibration.DISAGREEMENTS.
+in; pay defaults are the data figure times the CPI factor to the scenario's 2026 dollars.
+Known disagreements would be strict expected failures (careersim.calibration.DISAGREEMENTS,
+empty now): fixing such a default makes the test fail until its entry is removed.
+The engineer's simulated pay growth is checked against levels.fyi's experience profile.
 """
 
 import dataclasses
@@ -125,3 +127,80 @@ def test_calibrated_defaults_are_frozen():
     c = CALIBRATED["engineer.start_pay_usd"]
     with pytest.raises(dataclasses.FrozenInstanceError):
         c.value = 1.0  # type: ignore[misc]
+
+
+def test_cpi_factor_matches_price_level():
+    assert calibration.cpi_factor(2019, 2025) == pytest.approx(calibration.price_level(2026.0) / calibration.price_level(2020.0), rel=1e-12)
+    # within a year the level grows geometrically at that year's rate
+    assert calibration.price_level(2019.5) / calibration.price_level(2019.0) == pytest.approx(1.0229**0.5, rel=1e-12)
+    with pytest.raises(ValueError):
+        calibration.price_level(1927.5)
+
+
+def test_dollar_factors_to_2026():
+    # no inflation is assumed after the data end (December 2025)
+    assert calibration.price_level(2026.9) == calibration.price_level(2026.0)
+    assert calibration.dollar_factor("levelsfyi_2017_2021") == pytest.approx(calibration.cpi_factor(2019, 2025), rel=1e-12)
+    assert calibration.dollar_factor("stipend_ay_2025_26") == 1.0
+    assert calibration.dollar_factor("bls_oews_may_2024") == pytest.approx(1.0274 * 1.0289 ** (7.5 / 12), rel=1e-12)
+    assert calibration.dollar_factor(2026.0, currency_year=2026) == 1.0
+    # the factor is the scenario's currency year's: 2019 dollars are priced at mid-2019
+    assert calibration.dollar_factor(2019.5, currency_year=2019) == pytest.approx(1.0, rel=1e-12)
+
+
+def test_pay_defaults_are_data_times_the_cpi_factor(default_scenario):
+    assert default_scenario.simulation.currency_year == 2026
+    f_lev = calibration.dollar_factor("levelsfyi_2017_2021")
+    f_bls = calibration.dollar_factor("bls_oews_may_2024")
+    lev = calibration.load_data(calibration.LEVELS_FILE).set_index(["title", "education", "years_experience"])["median"]
+    bls = calibration.load_data(calibration.BLS_FILE).query("year == 2024").set_index("occ_code")["a_median"]
+    swe = "Software Engineer"
+    expect = {
+        "engineer.start_pay_usd": lev[swe, "Bachelor's Degree", "0-1"] * f_lev,
+        "residency.converted_pay_usd": lev[swe, "Bachelor's Degree", "2-4"] * f_lev,
+        "phd.masters_start_pay_usd": lev[swe, "Master's Degree", "0-1"] * f_lev,
+        "phd.research_scientist_start_pay_usd": lev[swe, "PhD", "0-1"] * f_lev,
+        "phd.faculty_start_pay_usd": bls["25-1021"] * f_bls,
+        "phd.other_start_pay_usd": bls["15-1221"] * f_bls,
+    }
+    for key, value in expect.items():
+        assert default_scenario.get(key) == pytest.approx(value, rel=0.005), key
+    # the calibration in another currency year moves every pay default by the same factor
+    other = calibration.pay_defaults(currency_year=2020)
+    assert other["engineer.start_pay_usd"].value == pytest.approx(160_000 * calibration.dollar_factor(2020.0, currency_year=2020), rel=1e-12)
+
+
+def test_living_cost_lets_a_median_stipend_student_break_even(default_scenario):
+    stipend = calibration.CITED["cs_phd_stipend_median_us"].value
+    tax = float(careersim.income_tax(np.array([stipend]), state_rate=default_scenario.finances.state_income_tax_rate, fica_exempt=np.array([True]))[0])
+    surplus = stipend - tax - default_scenario.finances.living_cost_usd
+    assert 0.0 <= surplus < 1_000.0  # saves a little, never borrows
+
+
+def test_experience_pay_ratios_from_levelsfyi():
+    r = calibration.experience_pay_ratios()
+    assert list(r.index) == [0, 3, 7, 12]
+    assert r.tolist() == pytest.approx([1.0, 188_000 / 160_000, 233_500 / 160_000, 279_500 / 160_000])
+
+
+def _engineer_ratios(scenario, worlds=4096, seed=20260):
+    res = careersim.simulate(scenario, worlds=worlds, rng=seed, careers=["engineer"])
+    return calibration.simulated_experience_pay_ratios(res)
+
+
+def test_engineer_pay_growth_matches_levelsfyi_experience_profile(default_scenario):
+    # Statistical, not golden: the median simulated engineer pay after 3, 7 and 12 years,
+    # over year 1's, among worlds where the engineer is employed and never went back to
+    # school, is within 5% of levels.fyi's median ratios (the fit is within ~2%; the
+    # Monte Carlo se of each ratio is ~1% at 4,096 worlds).
+    df = _engineer_ratios(default_scenario)
+    assert (df["se"] < 0.02).all()
+    assert (df["n"] > 0.9 * 4096).all()
+    for k, row in df.iterrows():
+        assert abs(row["relative_error"]) < 0.05, (k, row.to_dict())
+
+
+def test_engineer_pay_growth_check_has_power(default_scenario):
+    # the previous default (promotion_probability 0.25) undershot the profile; the check sees it
+    df = _engineer_ratios(default_scenario.replace({"employment.promotion_probability": 0.25}), worlds=2048)
+    assert df.loc[7, "relative_error"] < -0.05
