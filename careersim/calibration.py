@@ -507,8 +507,8 @@ def layoff_defaults(*, boom_years: tuple[int, ...] = (2022, 2024, 2025), bust_ye
     and the denominator is not the population at risk. 2020 (COVID), 2021 (hiring boom,
     0.16%) and 2026 (partial) are left out.
 
-    ``layoffs.lab_closure_hazard`` is 0: layoffs.fyi records lab closures (Uber AI Labs
-    2020, Argo AI 2022, ...) as layoffs, and nearly every industry job in the model is a
+    ``layoffs.lab_closure_hazard`` is 0: layoffs.fyi records a lab closure among its
+    company's layoffs (Uber AI Labs closed in Uber's May-2020 cuts), and nearly every industry job in the model is a
     research role that faces both hazards, so any extra closure hazard would count those
     job losses twice. The rate computed here is already the research roles' total.
     """
