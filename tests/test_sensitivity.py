@@ -7,10 +7,19 @@ import pytest
 import careersim
 from careersim import plotting, sensitivity
 
+DEFAULT = careersim.load_scenario("default")
+
+
+def around(key: str, rel: float = 0.2) -> tuple[float, float]:
+    """(1 - rel, 1 + rel) x the default value: tests do not depend on where defaults sit."""
+    v = float(DEFAULT.get(key))
+    return ((1 - rel) * v, (1 + rel) * v)
+
+
 RANGES = {
-    "engineer.start_pay_usd": (130_000, 190_000),
+    "engineer.start_pay_usd": around("engineer.start_pay_usd"),
     "phd.duration_median_years": (5.0, 7.0),
-    "residency.pay_usd": (150_000, 250_000),  # the PhD and the engineer never see it
+    "residency.pay_usd": around("residency.pay_usd"),  # the PhD and the engineer never see it
 }
 
 
@@ -23,7 +32,7 @@ def test_tornado_table_and_base(torn, default_scenario):
     t = torn.to_df()
     assert list(t.parameter) == ["engineer.start_pay_usd", "phd.duration_median_years", "residency.pay_usd"]  # by swing
     r = careersim.simulate(default_scenario, worlds=1_000, rng=9, careers=["phd", "engineer"])
-    d = r.compare("phd", "engineer").difference[:, 40 - 22 - 1]
+    d = r.compare("phd", "engineer").difference[:, r.year_of_age(40) - 1]
     assert torn.base_value == pytest.approx(d.mean())
     assert torn.base_se == pytest.approx(d.std(ddof=1) / np.sqrt(len(d)))
     assert torn.age == 40
@@ -48,7 +57,7 @@ def test_ignored_parameter_has_no_effect_at_all(torn):
 
 @pytest.mark.parametrize("statistic", ["median", "p_a_ahead"])
 def test_other_statistics(statistic):
-    t = sensitivity.tornado(None, {"engineer.start_pay_usd": (130_000, 190_000)}, worlds=600, rng=2, age=35, statistic=statistic)
+    t = sensitivity.tornado(None, {"engineer.start_pay_usd": around("engineer.start_pay_usd")}, worlds=600, rng=2, age=35, statistic=statistic)
     row = t.table.iloc[0]
     assert row.change_low > 0 > row.change_high
     assert np.isfinite(row.change_low_se) and row.change_low_se > 0
@@ -64,7 +73,7 @@ def test_same_seed_same_tornado():
 
 @pytest.fixture(scope="module")
 def sob():
-    ranges = {"engineer.start_pay_usd": (130_000, 190_000), "residency.pay_usd": (150_000, 250_000), "phd.stipend_advisor_grant_usd": (30_000, 50_000)}
+    ranges = {"engineer.start_pay_usd": around("engineer.start_pay_usd"), "residency.pay_usd": around("residency.pay_usd"), "phd.stipend_advisor_grant_usd": around("phd.stipend_advisor_grant_usd")}
     return sensitivity.sobol(None, ranges, a="phd", b="engineer", n=32, worlds=400, rng=4, age=40)
 
 
@@ -86,7 +95,7 @@ def test_sobol_bookkeeping(sob):
 
 
 def test_sobol_is_reproducible():
-    ranges = {"engineer.start_pay_usd": (130_000, 190_000), "phd.duration_median_years": (5.0, 7.0)}
+    ranges = {"engineer.start_pay_usd": around("engineer.start_pay_usd"), "phd.duration_median_years": (5.0, 7.0)}
     a = sensitivity.sobol(None, ranges, n=8, worlds=200, rng=1, age=35)
     b = sensitivity.sobol(None, ranges, n=8, worlds=200, rng=1, age=35)
     pd.testing.assert_frame_equal(a.to_df(), b.to_df())
@@ -94,7 +103,7 @@ def test_sobol_is_reproducible():
 
 
 def test_sobol_with_only_ignored_parameters_is_all_zero():
-    s = sensitivity.sobol(None, {"residency.pay_usd": (150_000, 250_000), "independent.grant_pay_usd": (40_000, 80_000)}, n=4, worlds=100, rng=0)
+    s = sensitivity.sobol(None, {"residency.pay_usd": around("residency.pay_usd"), "independent.grant_pay_usd": around("independent.grant_pay_usd")}, n=4, worlds=100, rng=0)
     assert (s.indices[["S1", "ST", "S1_conf", "ST_conf"]].to_numpy() == 0).all()
 
 

@@ -7,7 +7,7 @@ import pytest
 import careersim
 from careersim._sweep import sweep
 
-GRID = {"phd.stipend_ta_usd": [35_000, 45_000], "engineer.start_pay_usd": [140_000.0, 180_000.0]}
+GRID = {"phd.stipend_ta_usd": [35_000, 45_000], "engineer.start_pay_usd": [150_000.0, 250_000.0]}
 
 
 def test_tidy_table_one_row_per_point_career_statistic(default_scenario):
@@ -75,7 +75,7 @@ def test_dask_cluster_gives_the_local_numbers(default_scenario):
         remote = sweep(default_scenario, GRID, worlds=600, rng=11, careers=["phd", "engineer", "independent"], age=35, client=client)
         from careersim import sensitivity
 
-        ranges = {"engineer.start_pay_usd": (140_000, 180_000), "residency.pay_usd": (150_000, 250_000)}
+        ranges = {"engineer.start_pay_usd": (150_000, 250_000), "residency.pay_usd": (150_000, 250_000)}
         t_remote = sensitivity.tornado(default_scenario, ranges, worlds=300, rng=4, age=35, client=client)
     pd.testing.assert_frame_equal(local, remote)
     t_local = sensitivity.tornado(default_scenario, ranges, worlds=300, rng=4, age=35)
