@@ -80,6 +80,25 @@ def _draw(jobs: dict, folder: Path) -> list[str]:
     return written
 
 
+def check_out_dir(out_dir: str | os.PathLike[str]) -> None:
+    """Refuse an output folder that cannot be written, before any work is done.
+
+    Raises
+    ------
+    ScenarioError
+        If the path exists and is not a folder, or its nearest existing ancestor is not
+        a writable folder.
+    """
+    out = Path(out_dir)
+    if out.exists() and not out.is_dir():
+        raise ScenarioError(f"--out {out}: exists and is not a folder")
+    probe = out if out.exists() else out.parent
+    while not probe.exists() and probe != probe.parent:
+        probe = probe.parent
+    if not probe.is_dir() or not os.access(probe, os.W_OK | os.X_OK):
+        raise ScenarioError(f"--out {out}: cannot create or write here ({probe} is not a writable folder)")
+
+
 def write_outputs(result: Result | SummaryResult, out_dir: str | os.PathLike[str], *, document: dict[str, Any] | None = None) -> list[Path]:
     """Write PNG figures, CSV and Parquet tables (and ``result.json``) to ``out_dir``.
 

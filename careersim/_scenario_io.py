@@ -23,7 +23,7 @@ DEFAULT_SCENARIO = "default"
 def suggest(word: str, options: Iterable[str], *, prefix: str = "") -> str:
     """' (did you mean ...?)' for the closest option, or ''."""
     close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
-    return f" (did you mean {prefix}{close[0]!r}?)" if close else ""
+    return f" (did you mean {prefix + close[0]!r}?)" if close else ""
 
 
 def _scenario_dir() -> Any:

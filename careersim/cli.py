@@ -153,9 +153,11 @@ def format_table(result: Any, *, scenario_name: str, seed: int | None) -> str:
 
 def _cmd_run(args: argparse.Namespace) -> int:
     from ._engine import path_memory_bytes, simulate
-    from ._output import write_outputs
+    from ._output import check_out_dir, write_outputs
 
     scenario = _resolve_scenario(args)
+    if args.out is not None:
+        check_out_dir(args.out)  # before the work, not after it
     if args.workers < 0:
         raise ScenarioError(f"--workers {args.workers}: must be >= 0 (0 = one per CPU)")
     seed = args.seed
