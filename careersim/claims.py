@@ -1117,6 +1117,9 @@ def claim_outputs(
     search_ages, search_worlds
         Ages and worlds per evaluation for the search.
 
+    The claim is checked at years 5 and 6 and ages 35, 45 and 65; ages past the horizon
+    give way to the horizon's last age (so ``default``, to age 62, is checked at 62).
+
     Returns
     -------
     dict
@@ -1126,7 +1129,10 @@ def claim_outputs(
         ``claim_breakthrough`` (:func:`breakthrough_effect`, the same worlds rerun without
         bidding wars) and, with the search, ``claim_overturning``.
     """
-    claim = money_claim(result, phd=phd, industry=industry)
+    last = int(result.ages[-1])
+    within = lambda ages: tuple(a for a in ages if result.ages[0] <= a < last) + (min(max(ages), last),)  # noqa: E731
+    ages = within((35, 45, 65))
+    claim = money_claim(result, phd=phd, industry=industry, claim_years=[y for y in (5, 6) if y <= result.horizon_years] or [result.horizon_years], ages=ages)
     seed = np.random.SeedSequence(result.seed_entropy) if result.seed_entropy is not None else None
     tables: dict[str, pd.DataFrame] = {
         "claim": claim.to_frame(),
@@ -1136,7 +1142,7 @@ def claim_outputs(
     if seed is not None:
         cf = simulate(result.scenario.replace({"phd.breakthrough_probability": 0.0}), worlds=result.worlds, rng=seed, careers=(phd, industry))
         try:
-            tables["claim_breakthrough"] = breakthrough_effect(result, cf, phd=phd, industry=industry, ages=[c.age for c in claim.checkpoints if c.label.startswith("age")])
+            tables["claim_breakthrough"] = breakthrough_effect(result, cf, phd=phd, industry=industry, ages=ages)
             counterfactual = cf
         except ScenarioError:
             pass  # seed_entropy alone does not reproduce a spawned SeedSequence: skip the rerun
@@ -1144,7 +1150,7 @@ def claim_outputs(
         search = result.scenario.name == "money-much-better"
     if search:
         tables["claim_overturning"] = smallest_overturning_changes(
-            result.scenario, ages=search_ages, phd=phd, industry=industry, worlds=search_worlds, rng=seed
+            result.scenario, ages=within(tuple(search_ages)), phd=phd, industry=industry, worlds=search_worlds, rng=seed
         )
     figures: dict[str, Callable[[Axes], Axes]] = {}
     for c in claim.checkpoints:
