@@ -196,7 +196,9 @@ def tornado(
     Examples
     --------
     >>> from careersim.sensitivity import tornado
-    >>> t = tornado(None, {"engineer.start_pay_usd": (120_000, 200_000)}, worlds=500, rng=2, age=40)
+    >>> import careersim
+    >>> pay = careersim.load_scenario("default").engineer.start_pay_usd
+    >>> t = tornado(None, {"engineer.start_pay_usd": (0.8 * pay, 1.2 * pay)}, worlds=500, rng=2, age=40)
     >>> bool(t.table.change_high.iloc[0] < 0 < t.table.change_low.iloc[0])  # engineer richer -> PhD further behind
     True
     """
