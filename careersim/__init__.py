@@ -19,12 +19,29 @@ from ._results import Comparison, Result
 from ._scenario import SECTIONS, Scenario
 from ._scenario_io import bundled_scenarios, load_scenario
 from ._streaming import SummaryResult, simulate_summary
+from ._sweep import sweep
+from . import decision, sensitivity  # noqa: E402  (submodules, also reachable as careersim.decision)
+from .decision import Decision, DimensionScores, ScoreModel, certainty_equivalent, decide, score_worlds
+from .sensitivity import SobolResult, Tornado, sobol, tornado
 from .careers import CAREERS, STATUS_NAMES
 
 __version__ = "0.1.0"
 
 __all__ = [
     "CAREERS",
+    "Decision",
+    "DimensionScores",
+    "ScoreModel",
+    "SobolResult",
+    "Tornado",
+    "certainty_equivalent",
+    "decide",
+    "decision",
+    "score_worlds",
+    "sensitivity",
+    "sobol",
+    "sweep",
+    "tornado",
     "SECTIONS",
     "STATUS_NAMES",
     "Comparison",
