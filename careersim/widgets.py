@@ -30,6 +30,7 @@ from __future__ import annotations
 import dataclasses
 import html
 import io
+import json
 import time
 import warnings
 from collections.abc import Callable, Mapping
@@ -76,10 +77,24 @@ class Control:
 
 def _slider(cls: type, description: str, lo: float, hi: float, step: float, fmt: str) -> Callable[[Any], W.ValueWidget]:
     def make(value: Any) -> W.ValueWidget:
-        # widen the range if a scenario's own value lies outside it: the slider never
-        # silently changes a loaded scenario
+        # The scenario's own value is always inside the range and on the slider's grid (a
+        # browser slider snaps to min + k * step), so the slider never silently changes it:
+        # widen the range if needed, then refine the step until the value is on the grid.
+        lo_, hi_ = min(lo, value), max(hi, value)
+        step_ = step
+        for m in (1, 2, 4, 5, 10, 20, 25, 50, 100):
+            k = (value - lo_) / (step / m)
+            if abs(k - round(k)) < 1e-6 and (cls is not W.IntSlider or float(step / m).is_integer()):
+                step_ = step / m
+                break
+        else:  # no finer grid fits: shift the grid onto the value instead
+            lo_ = value - np.floor((value - lo_) / step + 1e-9) * step
+        if cls is W.IntSlider:
+            lo_, hi_, step_ = int(round(lo_)), int(round(hi_)), int(round(step_))
+        else:
+            lo_, hi_, step_ = round(float(lo_), 12), round(float(hi_), 12), round(float(step_), 12)
         return cls(
-            value=value, min=min(lo, value), max=max(hi, value), step=step, description=description,
+            value=value, min=lo_, max=hi_, step=step_, description=description,
             readout_format=fmt, continuous_update=False, style={"description_width": "150px"},
             layout=W.Layout(width="98%"),
         )
@@ -125,7 +140,7 @@ CONTROLS: tuple[Control, ...] = (
             _dropdown("Market model", ("lognormal", "student_t", "bootstrap", "historical")),
             "lognormal / student_t use the expected return below; bootstrap / historical replay 1928-2025."),
     Control("return_mean", "market.real_log_return_mean", "Market and risk",
-            _slider(W.FloatSlider, "Mean log real return", -0.03, 0.12, 0.005, ".1%"),
+            _slider(W.FloatSlider, "Mean log real return", -0.03, 0.12, 0.005, ".2%"),
             "Mean annual log real return of the index fund (lognormal and student_t models)."),
     Control("layoff_hazard", "layoffs.annual_layoff_hazard", "Market and risk",
             _slider(W.FloatSlider, "Layoff hazard / year", 0.0, 0.2, 0.005, ".1%"),
@@ -469,6 +484,8 @@ class Explorer:
 
     def _table_html(self, age: int) -> str:
         t = self.summary()
+        # the control values these numbers were computed from (for scripts and the browser test)
+        inputs = html.escape(json.dumps(self.values(), separators=(",", ":")), quote=True)
         rows = []
         for career, row in t.iterrows():
             color = plotting.CAREER_COLORS.get(career, "#444")
@@ -485,7 +502,7 @@ class Explorer:
             )
         th = 'style="text-align:left;padding:2px 10px 2px 0"'
         return (
-            f'<table style="border-collapse:collapse;font-size:13px" data-age="{age}">'
+            f'<table style="border-collapse:collapse;font-size:13px" data-age="{age}" data-inputs="{inputs}">'
             f"<thead><tr><th {th}>At age {age}</th><th {th}>median net worth ± se</th>"
             f"<th {th}>90% of worlds</th><th {th}>P(ahead of {plotting.CAREER_LABELS[BASELINE].lower()}) ± se</th></tr></thead>"
             f"<tbody>{''.join(rows)}</tbody></table>"

@@ -7,6 +7,7 @@ import sys
 
 import numpy as np
 import pytest
+import ipywidgets as W
 import traitlets
 
 import careersim
@@ -246,3 +247,22 @@ def test_a_change_at_the_default_worlds_takes_well_under_a_second():
         ex.render()
         walls.append(time.perf_counter() - t)
     assert float(np.median(walls)) < 1.0, f"update + render took {walls} s"
+
+
+def test_scenario_values_sit_on_the_slider_grid(explorer):
+    """A browser slider snaps to min + k * step: the scenario's value must be on that grid."""
+    for w in explorer.controls.values():
+        if isinstance(w, (W.IntSlider, W.FloatSlider)) and w.description != "Age for the table":
+            k = (w.value - w.min) / w.step
+            assert abs(k - round(k)) < 1e-6, (w.description, w.value, w.min, w.step)
+            assert w.min <= w.value <= w.max
+
+
+def test_table_states_the_inputs_it_was_computed_from(fresh):
+    import html
+    import json
+    import re
+
+    fresh.recompute(offer_usd=230_000, age=35)
+    raw = re.search(r'data-inputs="([^"]*)"', fresh.table.value).group(1)
+    assert json.loads(html.unescape(raw)) == fresh.values()
