@@ -22,7 +22,7 @@ from ._finances import accumulate, debt_real_rates
 from ._market import make_world
 from ._params import ScenarioError
 from ._results import Result
-from ._scenario import Scenario
+from ._scenario import CAREER_SECTIONS, SECTIONS, Scenario
 from .careers import CAREERS, START_STATES, run_career
 from .careers._machine import world_events
 from .careers._machine import STUDENT
@@ -196,6 +196,7 @@ def simulate(
     workers: int | None = 1,
     progress: bool = False,
     chunk_blocks: int = DEFAULT_CHUNK_BLOCKS,
+    reuse: Result | None = None,
 ) -> Result:
     """Live every career in the same simulated worlds.
 
@@ -218,6 +219,11 @@ def simulate(
     chunk_blocks
         Blocks of :data:`~careersim._draws.BLOCK_WORLDS` worlds simulated together; a
         memory/speed trade-off only, results do not depend on it.
+    reuse
+        A previous result of the same seed and number of worlds. Careers whose own
+        section and every shared section are unchanged are copied from it instead of
+        simulated again: with common random numbers they would come out identical. This
+        is what makes a slider that moves one career's parameter cheap.
 
     Returns
     -------
@@ -244,6 +250,9 @@ def simulate(
     C = len(careers_t)
     check_path_memory(worlds, C, T)
     root = root_seed_sequence(rng)
+    reusable = _reusable_careers(reuse, scenario, careers_t, root, worlds)
+    if reusable:
+        return _simulate_reusing(reuse, reusable, scenario, careers_t, root, worlds, workers=workers, chunk_blocks=chunk_blocks)
     net_worth = np.empty((C, worlds, T))
     income = np.empty((C, worlds, T))
     status = np.empty((C, worlds, T), dtype=np.int8)
@@ -278,4 +287,49 @@ def simulate(
         bust=world_arrays["bust"],
         facts=facts,
         seed_entropy=root.entropy,
+        seed_spawn_key=tuple(root.spawn_key),
+    )
+
+
+def _reusable_careers(previous: Result | None, scenario: Scenario, careers: tuple[str, ...], root: np.random.SeedSequence, worlds: int) -> set[str]:
+    """Careers of ``previous`` that a new run would reproduce bit for bit."""
+    if previous is None:
+        return set()
+    if not isinstance(previous, Result):
+        raise ScenarioError(f"reuse = {previous!r}: must be a careersim.Result from an earlier simulate()")
+    same_seed = previous.seed_entropy == root.entropy and tuple(previous.seed_spawn_key) == tuple(root.spawn_key)
+    if not same_seed or previous.worlds != worlds or root.entropy is None:
+        return set()
+    old = previous.scenario
+    if any(getattr(old, section) != getattr(scenario, section) for section in SECTIONS if section not in CAREER_SECTIONS):
+        return set()
+    return {c for c in careers if c in previous.careers and getattr(old, CAREER_SECTIONS[c]) == getattr(scenario, CAREER_SECTIONS[c])}
+
+
+def _simulate_reusing(previous: Result, reusable: set[str], scenario: Scenario, careers: tuple[str, ...], root: np.random.SeedSequence, worlds: int, **kw) -> Result:
+    todo = [c for c in careers if c not in reusable]
+    fresh = simulate(scenario, worlds=worlds, rng=root, careers=todo, **kw) if todo else None
+
+    def take(name: str) -> np.ndarray:
+        parts = []
+        for c in careers:
+            src = fresh if c not in reusable else previous
+            parts.append(getattr(src, name)[src.index(c)])
+        return np.stack(parts)
+
+    base = fresh if fresh is not None else previous
+    # the PhD plan (facts) depends on the phd section; world arrays only on shared sections
+    facts = fresh.facts if fresh is not None else previous.facts
+    return Result(
+        scenario=scenario,
+        careers=careers,
+        net_worth=take("net_worth"),
+        income=take("income"),
+        status=take("status"),
+        real_return=base.real_return,
+        inflation=base.inflation,
+        bust=base.bust,
+        facts={k: v.copy() for k, v in facts.items()},
+        seed_entropy=root.entropy,
+        seed_spawn_key=tuple(root.spawn_key),
     )

@@ -170,9 +170,9 @@ class Result:
         ``(world,)`` arrays about each world's person and PhD: ``ability``,
         ``advisor_quality``, ``phd_funding`` (0 fellowship, 1 advisor grant, 2 TA),
         ``phd_years``, ``phd_attrited``, ``phd_breakthrough``.
-    seed_entropy
-        Entropy of the root SeedSequence: ``simulate(..., rng=np.random.SeedSequence(seed_entropy))``
-        reproduces the run.
+    seed_entropy, seed_spawn_key
+        The root SeedSequence: ``simulate(..., rng=np.random.SeedSequence(seed_entropy,
+        spawn_key=seed_spawn_key))`` reproduces the run.
     """
 
     scenario: Scenario
@@ -185,6 +185,7 @@ class Result:
     bust: np.ndarray
     facts: dict[str, np.ndarray]
     seed_entropy: int | Sequence[int] | None = None
+    seed_spawn_key: tuple[int, ...] = ()
 
     # -- shape helpers ---------------------------------------------------------------------
     @property

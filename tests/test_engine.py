@@ -215,3 +215,18 @@ def test_phd_facts_follow_parameters(default_scenario):
 def test_result_is_frozen(small_result):
     with pytest.raises(dataclasses.FrozenInstanceError):
         small_result.careers = ()
+
+
+def test_reuse_recomputes_only_changed_careers(default_scenario):
+    base = careersim.simulate(default_scenario, worlds=1_500, rng=13)
+    for changes in ({"phd.stipend_ta_usd": 50_000.0}, {"engineer.start_pay_usd": 150_000.0}, {"market.model": "bootstrap"}, {}):
+        s = default_scenario.replace(changes)
+        fresh = careersim.simulate(s, worlds=1_500, rng=13)
+        reused = careersim.simulate(s, worlds=1_500, rng=13, reuse=base)
+        for name in ("net_worth", "income", "status", "real_return", "bust"):
+            np.testing.assert_array_equal(getattr(reused, name), getattr(fresh, name), err_msg=f"{changes} {name}")
+        for k in fresh.facts:
+            np.testing.assert_array_equal(reused.facts[k], fresh.facts[k])
+        assert reused.scenario == s
+    other_seed = careersim.simulate(default_scenario, worlds=1_500, rng=14, reuse=base)
+    assert not np.array_equal(other_seed.net_worth, base.net_worth)
