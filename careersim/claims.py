@@ -747,7 +747,7 @@ def smallest_overturning_changes(
                 def gap(t: float, lever: Lever = lever, j: int = j, base_value: float = base_value, stop: float = stop) -> float:
                     return ev(lever, base_value + t * (stop - base_value))[j].value - thr
 
-                t_lose, t_win = _illinois(gap, gap(0.0), gap(1.0), max_evaluations=int(max_evaluations), tolerance=float(tolerance))
+                t_lose, t_win = _illinois(gap, base_stat.value - thr, gap(1.0), max_evaluations=int(max_evaluations), tolerance=float(tolerance))
                 value = base_value + t_win * (stop - base_value)
                 bracket = base_value + t_lose * (stop - base_value)
                 stat = ev(lever, value)[j]
