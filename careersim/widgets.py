@@ -119,8 +119,8 @@ CONTROLS: tuple[Control, ...] = (
             "Annual real raise of every industry job in a boom year, before promotions."),
     Control("stipend_usd", None, "The PhD",
             _slider(W.IntSlider, "Stipend", 15_000, 80_000, 1_000, ",d"),
-            "Your PhD stipend, USD/year. With 'not known yet' it sets the RA and TA stipends "
-            "(a fellowship keeps the scenario's); otherwise the stipend of that source."),
+            "Your PhD stipend, USD/year. With 'not known yet' it sets the advisor-grant (RA) stipend and "
+            "moves the TA stipend with it (a fellowship keeps the scenario's); otherwise the stipend of that source."),
     Control("funding", None, "The PhD",
             _dropdown("Funding source", FUNDING_CHOICES),
             "Who pays the stipend; 'not known yet' keeps the scenario's probabilities."),
@@ -285,7 +285,7 @@ class Explorer:
         initial.update(stipend_usd=int(round(s.phd.stipend_advisor_grant_usd)), funding="mix", worlds=worlds, seed=int(seed), fan_scale="log",
                        offer_usd=int(round(initial["offer_usd"])), living_cost_usd=int(round(initial["living_cost_usd"])))
         horizon = s.simulation.horizon_years
-        initial["age"] = int(age) if age is not None else min(start + horizon, 40)
+        initial["age"] = int(age) if age is not None else (40 if start < 40 <= start + horizon else start + horizon)
         controls = {}
         for c in CONTROLS:
             w = c.make(initial[c.name])
@@ -314,7 +314,9 @@ class Explorer:
         changes = {c.key: v[c.name] for c in CONTROLS if c.key}
         stipend, funding = v["stipend_usd"], v["funding"]
         if funding == "mix":
-            changes.update({"phd.stipend_advisor_grant_usd": stipend, "phd.stipend_ta_usd": stipend})
+            # RA stipend = the slider; the TA stipend keeps its difference from it in the scenario
+            ta = max(0.0, stipend + self.base.phd.stipend_ta_usd - self.base.phd.stipend_advisor_grant_usd)
+            changes.update({"phd.stipend_advisor_grant_usd": stipend, "phd.stipend_ta_usd": ta})
         elif funding == "advisor_grant":
             changes.update({"phd.stipend_advisor_grant_usd": stipend, "phd.fellowship_probability": 0.0, "phd.ta_probability": 0.0})
         elif funding == "ta":

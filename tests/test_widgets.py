@@ -164,6 +164,16 @@ def test_funding_source_maps_to_scenario(explorer, funding, fellowship, ta, stip
     assert getattr(s.phd, stipend_key) == 45_000
 
 
+def test_explorer_starts_at_any_scenarios_values():
+    base = careersim.load_scenario("default").replace(
+        {"phd.stipend_ta_usd": 35_000.0, "simulation.start_age": 45, "simulation.horizon_years": 20})
+    ex = Explorer(base, worlds=WORLDS, figure="image")
+    assert ex.scenario_for() == base
+    assert ex.controls["age"].value == 65 and ex.controls["age"].max == 65
+    ex.recompute(stipend_usd=base.phd.stipend_advisor_grant_usd + 5_000)
+    assert ex.result.scenario.phd.stipend_ta_usd == 40_000
+
+
 def test_funding_mix_keeps_probabilities(explorer):
     base = careersim.load_scenario("default")
     s = explorer.scenario_for({"funding": "mix", "stipend_usd": 30_000})
