@@ -35,7 +35,7 @@ from ._draws import root_seed_sequence
 from ._engine import simulate
 from ._params import ScenarioError
 from ._results import Result, mean_with_se, proportion_with_se, quantiles_with_se
-from ._scenario import CAREER_SECTIONS, Scenario
+from ._scenario import Scenario
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -575,20 +575,22 @@ def _criterion_threshold(criterion: str, threshold: float | None) -> float:
 
 class _Evaluator:
     """Simulates a scenario with the same seed every time (common random numbers) and
-    returns the criterion's statistic at each age; remembers what it has computed."""
+    returns the criterion's statistic at each age; remembers what it has computed.
+
+    Each run reuses the baseline's careers that the change cannot touch
+    (``simulate(reuse=...)``): a PhD-only lever re-simulates the PhD alone."""
 
     def __init__(self, scenario: Scenario, *, phd: str, industry: str, worlds: int, root: np.random.SeedSequence, ages: tuple[int, ...], criterion: str, workers: int | None):
-        self.scenario, self.phd, self.industry = scenario, phd, industry
+        self.scenario, self.careers = scenario, (phd, industry)
         self.worlds, self.root, self.criterion, self.workers = worlds, root, criterion, workers
-        base = simulate(scenario, worlds=worlds, rng=root, careers=(phd, industry), workers=workers)
-        self.columns = [base.year_of_age(a) - 1 for a in ages]
-        self.industry_nw = base.net_worth[1][:, self.columns]
-        self.baseline = self._stats(base.net_worth[0][:, self.columns], self.industry_nw)
+        self.base = simulate(scenario, worlds=worlds, rng=root, careers=self.careers, workers=workers)
+        self.columns = [self.base.year_of_age(a) - 1 for a in ages]
+        self.baseline = self._stats(self.base)
         self.evaluations = 1
         self.cache: dict[tuple[str, float], list[Estimate]] = {}
 
-    def _stats(self, phd_nw: np.ndarray, industry_nw: np.ndarray) -> list[Estimate]:
-        d = phd_nw - industry_nw  # (world, age)
+    def _stats(self, r: Result) -> list[Estimate]:
+        d = r.net_worth[0][:, self.columns] - r.net_worth[1][:, self.columns]  # PhD minus industry, (world, age)
         if self.criterion == "p_phd_ahead":
             return [_proportion(d[:, j] > 0) for j in range(d.shape[1])]
         if self.criterion == "median_difference":
@@ -598,17 +600,9 @@ class _Evaluator:
     def __call__(self, lever: Lever, value: float) -> list[Estimate]:
         key = (lever.name, float(value))
         if key not in self.cache:
-            changes = lever.changes(self.scenario, value)
-            scenario = self.scenario.replace(changes)
-            if {k.split(".")[0] for k in changes} == {CAREER_SECTIONS.get(self.phd)}:
-                # only the PhD's own parameters move, so in the same worlds the industry
-                # path is the baseline's: simulate the PhD alone
-                r = simulate(scenario, worlds=self.worlds, rng=self.root, careers=(self.phd,), workers=self.workers)
-                stats = self._stats(r.net_worth[0][:, self.columns], self.industry_nw)
-            else:
-                r = simulate(scenario, worlds=self.worlds, rng=self.root, careers=(self.phd, self.industry), workers=self.workers)
-                stats = self._stats(r.net_worth[0][:, self.columns], r.net_worth[1][:, self.columns])
-            self.cache[key] = stats
+            scenario = lever.apply(self.scenario, value)
+            r = simulate(scenario, worlds=self.worlds, rng=self.root, careers=self.careers, workers=self.workers, reuse=self.base)
+            self.cache[key] = self._stats(r)
             self.evaluations += 1
         return self.cache[key]
 
@@ -1107,8 +1101,8 @@ def claim_outputs(
     Parameters
     ----------
     result
-        A simulation with both careers (and ``seed_entropy``, as :func:`careersim.simulate`
-        records it).
+        A simulation with both careers; its recorded seed (``seed_entropy``,
+        ``seed_spawn_key``) reproduces its worlds for the rerun and the search.
     phd, industry
         Career ids compared.
     search
@@ -1133,19 +1127,16 @@ def claim_outputs(
     within = lambda ages: tuple(a for a in ages if result.ages[0] <= a < last) + (min(max(ages), last),)  # noqa: E731
     ages = within((35, 45, 65))
     claim = money_claim(result, phd=phd, industry=industry, claim_years=[y for y in (5, 6) if y <= result.horizon_years] or [result.horizon_years], ages=ages)
-    seed = np.random.SeedSequence(result.seed_entropy) if result.seed_entropy is not None else None
+    seed = np.random.SeedSequence(result.seed_entropy, spawn_key=result.seed_spawn_key) if result.seed_entropy is not None else None
     tables: dict[str, pd.DataFrame] = {
         "claim": claim.to_frame(),
         "claim_catch_up": result.compare(phd, industry).catch_up(),
     }
     counterfactual = None
     if seed is not None:
-        cf = simulate(result.scenario.replace({"phd.breakthrough_probability": 0.0}), worlds=result.worlds, rng=seed, careers=(phd, industry))
-        try:
-            tables["claim_breakthrough"] = breakthrough_effect(result, cf, phd=phd, industry=industry, ages=ages)
-            counterfactual = cf
-        except ScenarioError:
-            pass  # seed_entropy alone does not reproduce a spawned SeedSequence: skip the rerun
+        # the same worlds without bidding wars; careers other than the PhD are copied
+        counterfactual = simulate(result.scenario.replace({"phd.breakthrough_probability": 0.0}), worlds=result.worlds, rng=seed, careers=(phd, industry), reuse=result)
+        tables["claim_breakthrough"] = breakthrough_effect(result, counterfactual, phd=phd, industry=industry, ages=ages)
     if search is None:
         search = result.scenario.name == "money-much-better"
     if search:
