@@ -10,6 +10,7 @@ with identical results.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import sys
 from collections.abc import Iterable, Iterator, Sequence
@@ -32,6 +33,38 @@ from .careers.phd import phd_plan
 FACTS = ("ability", "advisor_quality", "phd_funding", "phd_years", "phd_attrited", "phd_breakthrough")
 
 
+#: chunks of at most this many worlds keep their draws in a small cache (see chunk_draws)
+CACHED_CHUNK_WORLDS = 4 * BLOCK_WORLDS
+_DRAW_CACHE: dict[tuple, Draws] = {}
+_DRAW_CACHE_ENTRIES = 4
+
+
+def chunk_draws(root: np.random.SeedSequence, blocks: tuple[tuple[int, int], ...], horizon_years: int, market_model: str, student_t_df: float) -> Draws:
+    """The raw draws of a chunk, side by side.
+
+    Draws do not depend on any parameter but the horizon and the market model, so an
+    interactive session that moves a slider re-draws nothing: small chunks (the
+    explorer's) are kept in a cache of a few entries, with read-only arrays.
+    """
+    small = sum(n for _, n in blocks) <= CACHED_CHUNK_WORLDS and root.entropy is not None
+    entropy = tuple(root.entropy) if isinstance(root.entropy, (list, tuple, np.ndarray)) else root.entropy
+    key = (entropy, tuple(root.spawn_key), root.pool_size, blocks, horizon_years, market_model, student_t_df if market_model == "student_t" else None)
+    if small and key in _DRAW_CACHE:
+        _DRAW_CACHE[key] = _DRAW_CACHE.pop(key)  # most recently used last
+        return _DRAW_CACHE[key]
+    d = Draws.concat([
+        draw_block(root, block, horizon_years=horizon_years, market_model=market_model, student_t_df=student_t_df).take(n)
+        for block, n in blocks
+    ])
+    if small:
+        for f in dataclasses.fields(d):
+            getattr(d, f.name).flags.writeable = False
+        _DRAW_CACHE[key] = d
+        while len(_DRAW_CACHE) > _DRAW_CACHE_ENTRIES:
+            _DRAW_CACHE.pop(next(iter(_DRAW_CACHE)))
+    return d
+
+
 def simulate_chunk(scenario: Scenario, careers: Sequence[str], root: np.random.SeedSequence, blocks: Sequence[tuple[int, int]]) -> dict[str, np.ndarray]:
     """Simulate a chunk: consecutive blocks, given as ``(block index, worlds used)``.
 
@@ -47,10 +80,7 @@ def simulate_chunk(scenario: Scenario, careers: Sequence[str], root: np.random.S
         per-world :data:`FACTS`.
     """
     sim = scenario.simulation
-    d = Draws.concat([
-        draw_block(root, block, horizon_years=sim.horizon_years, market_model=scenario.market.model, student_t_df=scenario.market.student_t_df).take(n)
-        for block, n in blocks
-    ])
+    d = chunk_draws(root, tuple(blocks), sim.horizon_years, scenario.market.model, scenario.market.student_t_df)
     n_worlds = sum(n for _, n in blocks)
     world = make_world(scenario.market, scenario.regime, d)
     T = sim.horizon_years
