@@ -393,11 +393,13 @@ class Explorer:
         key = (scenario, int(v["worlds"]), int(v["seed"]))
         if key != self._sim_key or self.result is None:
             t = time.perf_counter()
-            self.result = simulate(scenario, worlds=key[1], rng=key[2])
+            previous = self.result
+            # reuse: careers that this change cannot touch are copied, not simulated again
+            self.result = simulate(scenario, worlds=key[1], rng=key[2], reuse=previous)
             self._sim_key = key
             timings["simulate"] = 1e3 * (time.perf_counter() - t)
             t = time.perf_counter()
-            self._stats = self._year_stats()
+            self._stats = self._year_stats(previous)
             timings["stats"] = 1e3 * (time.perf_counter() - t)
         t = time.perf_counter()
         self._age_stats(int(v["age"]))
@@ -441,9 +443,17 @@ class Explorer:
         return png
 
     # -- numbers ---------------------------------------------------------------------------
-    def _year_stats(self) -> dict[str, Any]:
+    def _year_stats(self, previous: Any = None) -> dict[str, Any]:
         r = self.result
-        x = np.sort(np.ascontiguousarray(r.net_worth.transpose(0, 2, 1)), axis=-1)  # (career, year, world)
+        x = np.empty((len(r.careers), r.horizon_years, r.worlds))  # (career, year, world), sorted
+        old = self._stats.get("sorted")
+        for ci in range(len(r.careers)):
+            if (old is not None and previous is not None and previous.careers == r.careers
+                    and previous.net_worth.shape == r.net_worth.shape
+                    and np.array_equal(previous.net_worth[ci], r.net_worth[ci])):
+                x[ci] = old[ci]  # this career did not change: its sorted values neither
+            else:
+                x[ci] = np.sort(r.net_worth[ci].T, axis=-1)
         qs = sorted({q for band in FAN_BANDS for q in band} | {0.5})
         quant = sorted_quantiles(x, qs)  # (quantile, career, year)
         b = r.index(BASELINE)
