@@ -20,6 +20,8 @@ from ._scenario import SECTIONS, Scenario
 from ._scenario_io import bundled_scenarios, load_scenario
 from ._streaming import SummaryResult, simulate_summary
 from ._sweep import sweep
+from . import claims  # noqa: E402
+from .claims import Checkpoint, Estimate, Lever, MoneyClaim, breakthrough_effect, claim_outputs, default_levers, money_claim, smallest_overturning_changes
 from . import decision, sensitivity  # noqa: E402  (submodules, also reachable as careersim.decision)
 from .decision import Decision, DimensionScores, ScoreModel, certainty_equivalent, decide, score_worlds
 from .sensitivity import SobolResult, Tornado, sobol, tornado
@@ -29,6 +31,16 @@ __version__ = "0.1.0"
 
 __all__ = [
     "CAREERS",
+    "Checkpoint",
+    "Estimate",
+    "Lever",
+    "MoneyClaim",
+    "breakthrough_effect",
+    "claim_outputs",
+    "claims",
+    "default_levers",
+    "money_claim",
+    "smallest_overturning_changes",
     "Decision",
     "DimensionScores",
     "ScoreModel",

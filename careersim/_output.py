@@ -123,7 +123,14 @@ def write_outputs(result: Result | SummaryResult, out_dir: str | os.PathLike[str
         raise ScenarioError(f"--out {out}: cannot create the folder ({exc.strerror})") from None
     try:
         names = _figures(result, tmp)
-        for stem, table in tidy_tables(result).items():
+        tables = tidy_tables(result)
+        if isinstance(result, Result) and {"phd", "residency"} <= set(result.careers):
+            from .claims import claim_outputs
+
+            extra = claim_outputs(result)
+            names += _draw(extra["figures"], tmp)
+            tables.update(extra["tables"])
+        for stem, table in tables.items():
             table.to_csv(tmp / f"{stem}.csv", index=False)
             table.to_parquet(tmp / f"{stem}.parquet", index=False)
             names += [f"{stem}.csv", f"{stem}.parquet"]

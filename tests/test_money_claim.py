@@ -10,7 +10,6 @@ careersim.claims computes for the same seed.
 from __future__ import annotations
 
 import csv
-import inspect
 import json
 import math
 import re
@@ -479,10 +478,6 @@ def test_cli_runs_the_claim_scenario(tmp_path):
 
 
 def test_cli_out_writes_the_claim_outputs(tmp_path):
-    from careersim import _output
-
-    if "claim_outputs" not in inspect.getsource(_output):
-        pytest.skip("careersim/_output.py does not call claims.claim_outputs yet (edit requested from the lead)")
     out = tmp_path / "out"
     p = _cli("run", "money-much-better", "--worlds", "2048", "--seed", "1", "--out", str(out), cwd=tmp_path)
     assert p.returncode == 0, p.stderr
