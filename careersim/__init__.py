@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from ._engine import simulate
 from ._finances import income_tax
+from ._output import ResultsFileError, read_results
 from ._params import ScenarioError
 from ._results import Comparison, Result
 from ._scenario import SECTIONS, Scenario
@@ -59,11 +60,13 @@ __all__ = [
     "Comparison",
     "Result",
     "Scenario",
+    "ResultsFileError",
     "ScenarioError",
     "SummaryResult",
     "bundled_scenarios",
     "income_tax",
     "load_scenario",
+    "read_results",
     "simulate",
     "simulate_summary",
 ]

@@ -80,6 +80,69 @@ def _draw(jobs: dict, folder: Path) -> list[str]:
     return written
 
 
+class ResultsFileError(ValueError):
+    """A results file (written by ``careersim run --out``) is missing, truncated,
+    corrupted or not of the expected shape. The message names the file and the problem."""
+
+
+#: columns every table written by --out must have, by file stem
+TABLE_COLUMNS = {
+    "summary": ("career", "year", "age", "variable", "statistic", "value", "se"),
+    "horizon": ("career", "p5", "p25", "p50", "p75", "p95", "mean", "mean_se"),
+    "comparisons": ("a", "b", "year", "age", "statistic", "value", "se"),
+}
+
+
+def read_results(path: str | os.PathLike[str], table: str = "summary") -> pd.DataFrame:
+    """Read back a table written by ``careersim run --out``.
+
+    Parameters
+    ----------
+    path
+        The output folder, or one ``.csv`` / ``.parquet`` file in it.
+    table
+        The table's stem when ``path`` is a folder: ``summary``, ``horizon``,
+        ``comparisons``, ... (Parquet is preferred, then CSV).
+
+    Returns
+    -------
+    DataFrame
+
+    Raises
+    ------
+    ResultsFileError
+        If the file is missing, truncated or corrupted, or lacks the table's columns.
+        Files are parsed as data (CSV, Parquet); nothing in them is executed.
+    """
+    p = Path(path)
+    if p.is_dir():
+        candidates = [p / f"{table}.parquet", p / f"{table}.csv"]
+        found = [c for c in candidates if c.is_file()]
+        if not found:
+            raise ResultsFileError(f"{p}: no {table}.parquet or {table}.csv in this folder")
+        p = found[0]
+    if not p.is_file():
+        raise ResultsFileError(f"{p}: no such results file")
+    stem = p.name.rsplit(".", 1)[0]
+    try:
+        if p.suffix == ".parquet":
+            frame = pd.read_parquet(p)
+        elif p.suffix == ".csv":
+            frame = pd.read_csv(p)
+        else:
+            raise ResultsFileError(f"{p}: not a results file (expected .csv or .parquet)")
+    except ResultsFileError:
+        raise
+    except Exception as exc:  # pyarrow and the CSV parser raise many types for bad bytes
+        raise ResultsFileError(f"{p}: cannot be read as {p.suffix[1:].upper()}, it may be truncated or corrupted ({type(exc).__name__}: {str(exc)[:200]})") from None
+    missing = [c for c in TABLE_COLUMNS.get(stem, ()) if c not in frame.columns]
+    if missing:
+        raise ResultsFileError(f"{p}: missing column(s) {', '.join(missing)}; a {stem} table has {', '.join(TABLE_COLUMNS[stem])}")
+    if "value" in frame.columns and not pd.api.types.is_numeric_dtype(frame["value"]):
+        raise ResultsFileError(f"{p}: column 'value' is not numeric; the file is corrupted")
+    return frame
+
+
 def check_out_dir(out_dir: str | os.PathLike[str]) -> None:
     """Refuse an output folder that cannot be written, before any work is done.
 

@@ -173,3 +173,33 @@ def test_huge_request_with_paths_refused_at_once():
     with pytest.raises(careersim.ScenarioError, match="GiB"):
         careersim.simulate(worlds=100_000_000)
     assert time.perf_counter() - t < 5  # refused before any work (not a speed test: a generous bound)
+
+
+def test_read_results_round_trip_and_corruption(tmp_path, capsys):
+    import careersim
+
+    out = tmp_path / "res"
+    assert cli.main(["run", "--worlds", "600", "--seed", "1", "--horizon", "6", "--out", str(out)]) == 0
+    s = careersim.read_results(out)
+    assert len(s) == 4 * 6 * 6 * 2  # careers x years x statistics x (net worth, income)
+    assert careersim.read_results(out / "summary.csv").shape == s.shape
+    assert list(careersim.read_results(out, "horizon").career) == list(careersim.CAREERS)
+    # truncated Parquet, garbage bytes, a CSV cut mid-row, a CSV without the columns, missing files
+    data = (out / "summary.parquet").read_bytes()
+    (out / "summary.parquet").write_bytes(data[: len(data) // 2])
+    with pytest.raises(careersim.ResultsFileError, match="truncated or corrupted"):
+        careersim.read_results(out / "summary.parquet")
+    (out / "horizon.parquet").write_bytes(b"\x00\x01garbage" * 10)
+    with pytest.raises(careersim.ResultsFileError, match="horizon.parquet"):
+        careersim.read_results(out, "horizon")
+    text = (out / "summary.csv").read_text()
+    (out / "summary.csv").write_text(text[: len(text) // 3] + "\nphd,1,23,net_worth,mean,not-a-number")
+    with pytest.raises(careersim.ResultsFileError):
+        careersim.read_results(out / "summary.csv")
+    (out / "comparisons.csv").write_text("x,y\n1,2\n")
+    with pytest.raises(careersim.ResultsFileError, match="missing column"):
+        careersim.read_results(out / "comparisons.csv")
+    with pytest.raises(careersim.ResultsFileError, match="no such results file"):
+        careersim.read_results(out / "nope.csv")
+    with pytest.raises(careersim.ResultsFileError, match="no catch_up_x"):
+        careersim.read_results(out, "catch_up_x")
