@@ -103,19 +103,20 @@ def draw_block(root: np.random.SeedSequence, block: int, *, horizon_years: int, 
     the same numbers whatever the number of worlds requested.
     """
     T, B = horizon_years, BLOCK_WORLDS
-    # Event draws over (year, world) are single precision: half the memory and time, and
-    # 2**-24 resolution is far finer than any probability or spread they are compared with.
-    # Market draws, which compound over decades, stay double.
+    # Draws over (year, world) are single precision: half the memory and time, and 2**-24
+    # resolution is far finer than any probability or spread they are compared with. The
+    # market paths built from them are double (see careersim._market), so compounding
+    # over decades adds no single-precision rounding.
     f32 = np.float32
     g = {name: stream(root, block, name) for name in STREAMS}
     m = g["market"]
-    z_ret = m.standard_normal((T, B))
-    z_inf = m.standard_normal((T, B))
+    z_ret = m.standard_normal((T, B), dtype=f32)
+    z_inf = m.standard_normal((T, B), dtype=f32)
     if market_model == "student_t":
         # chi-square(df) / df via a gamma variate, for t = z / sqrt(chi2/df)
-        extra = m.standard_gamma(student_t_df / 2.0, size=(T, B)) * (2.0 / student_t_df)
+        extra = m.standard_gamma(student_t_df / 2.0, size=(T, B), dtype=f32) * np.float32(2.0 / student_t_df)
     elif market_model in ("bootstrap", "historical"):
-        extra = m.random((T, B))
+        extra = m.random((T, B), dtype=f32)
     else:
         extra = np.empty((T, 0))
     person = g["person"]

@@ -93,7 +93,7 @@ def simulate_chunk(scenario: Scenario, careers: Sequence[str], root: np.random.S
     debt_rate = debt_real_rates(world.inflation, scenario.finances)
     for i, career in enumerate(careers):
         path = run_career(START_STATES[career](scenario, world, d), scenario, events, d)
-        fin = accumulate(path.income, path.status == STUDENT, world.real_return, world.inflation, scenario.finances, initial_net_worth_usd=sim.initial_net_worth_usd, debt_real_rate=debt_rate)
+        fin = accumulate(path.income, path.status == STUDENT, world.real_return, world.inflation, scenario.finances, initial_net_worth_usd=sim.initial_net_worth_usd, debt_real_rate=debt_rate, keep_flows=False)
         out["net_worth"][i] = fin.net_worth
         out["income"][i] = path.income
         out["status"][i] = path.status

@@ -79,7 +79,7 @@ class Finances:
     net_worth: np.ndarray
     taxes: np.ndarray
     saving: np.ndarray  #: net amount added to (or, negative, taken from) wealth at year end
-    investment_return: np.ndarray  #: fund gains (or debt interest, negative) over each year
+    investment_return: np.ndarray | None  #: fund gains (or debt interest, negative) over each year
 
     @property
     def contributions(self) -> np.ndarray:
@@ -101,6 +101,7 @@ def accumulate(
     *,
     initial_net_worth_usd: float = 0.0,
     debt_real_rate: np.ndarray | None = None,
+    keep_flows: bool = True,
 ) -> Finances:
     """Turn gross income into net worth.
 
@@ -120,6 +121,9 @@ def accumulate(
     debt_real_rate
         ``(year, world)`` real interest on debt, if already computed (it depends only on
         the world, so the engine computes it once for all careers).
+    keep_flows
+        Keep ``investment_return`` per year (for the accounting identity); the engine,
+        which needs only net worth, skips it.
 
     Returns
     -------
@@ -133,13 +137,15 @@ def accumulate(
         debt_real_rate = debt_real_rates(inflation, p)
     T, n = income.shape
     net_worth = np.empty((T, n))
-    gains = np.empty((T, n))
+    gains = np.empty((T, n)) if keep_flows else np.empty((1, n))
     wealth = np.full(n, float(initial_net_worth_usd))
     for t in range(T):
-        gains[t] = wealth * np.where(wealth >= 0.0, real_return[t], debt_real_rate[t])
-        wealth = wealth + gains[t] + saving[t]
+        g = gains[t if keep_flows else 0]
+        np.multiply(wealth, np.where(wealth >= 0.0, real_return[t], debt_real_rate[t]), out=g)
+        wealth += g
+        wealth += saving[t]
         net_worth[t] = wealth
-    return Finances(net_worth=net_worth, taxes=taxes, saving=saving, investment_return=gains)
+    return Finances(net_worth=net_worth, taxes=taxes, saving=saving, investment_return=gains if keep_flows else None)
 
 
 def debt_real_rates(inflation: np.ndarray, p: FinanceParams) -> np.ndarray:

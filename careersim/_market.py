@@ -68,8 +68,8 @@ def market_paths(p: MarketParams, d: Draws, *, currency_year: int = 2026) -> tup
             z1 = z1 / np.sqrt(d.market_extra) * np.sqrt((p.student_t_df - 2.0) / p.student_t_df)
         rho = p.return_inflation_correlation
         z2 = rho * d.market_z_return + np.sqrt(1.0 - rho**2) * d.market_z_inflation
-        real = np.expm1(p.real_log_return_mean + p.real_log_return_sd * z1)
-        inflation = p.inflation_mean + p.inflation_sd * z2
+        real = np.expm1(p.real_log_return_mean + p.real_log_return_sd * z1.astype(np.float64))
+        inflation = p.inflation_mean + p.inflation_sd * z2.astype(np.float64)
         return real, inflation
     h = load_history()
     n_hist = len(h.year)
