@@ -24,7 +24,7 @@ from ._market import make_world
 from ._params import ScenarioError
 from ._results import Result
 from ._scenario import CAREER_SECTIONS, SECTIONS, Scenario
-from .careers import CAREERS, START_STATES, run_career
+from .careers import CAREERS, START_STATES, CareerPath, run_career
 from .careers._machine import world_events
 from .careers._machine import STUDENT
 from .careers.phd import phd_plan
@@ -92,11 +92,10 @@ def simulate_chunk(scenario: Scenario, careers: Sequence[str], root: np.random.S
     events = world_events(scenario, world, d)
     debt_rate = debt_real_rates(world.inflation, scenario.finances)
     for i, career in enumerate(careers):
-        path = run_career(START_STATES[career](scenario, world, d), scenario, events, d)
-        fin = accumulate(path.income, path.status == STUDENT, world.real_return, world.inflation, scenario.finances, initial_net_worth_usd=sim.initial_net_worth_usd, debt_real_rate=debt_rate, keep_flows=False)
-        out["net_worth"][i] = fin.net_worth
-        out["income"][i] = path.income
-        out["status"][i] = path.status
+        # kernels write straight into the chunk's output arrays
+        path = run_career(START_STATES[career](scenario, world, d), scenario, events, d, out=CareerPath(income=out["income"][i], status=out["status"][i]))
+        accumulate(path.income, path.status == STUDENT, world.real_return, world.inflation, scenario.finances,
+                   initial_net_worth_usd=sim.initial_net_worth_usd, debt_real_rate=debt_rate, keep_flows=False, out=out["net_worth"][i])
     out["real_return"] = world.real_return
     out["inflation"] = world.inflation
     out["bust"] = world.bust

@@ -102,6 +102,7 @@ def accumulate(
     initial_net_worth_usd: float = 0.0,
     debt_real_rate: np.ndarray | None = None,
     keep_flows: bool = True,
+    out: np.ndarray | None = None,
 ) -> Finances:
     """Turn gross income into net worth.
 
@@ -124,6 +125,8 @@ def accumulate(
     keep_flows
         Keep ``investment_return`` per year (for the accounting identity); the engine,
         which needs only net worth, skips it.
+    out
+        ``(year, world)`` array to write net worth into.
 
     Returns
     -------
@@ -136,7 +139,7 @@ def accumulate(
     if debt_real_rate is None:
         debt_real_rate = debt_real_rates(inflation, p)
     T, n = income.shape
-    net_worth = np.empty((T, n))
+    net_worth = np.empty((T, n)) if out is None else out
     gains = np.empty((T, n)) if keep_flows else np.empty((1, n))
     wealth = np.full(n, float(initial_net_worth_usd))
     for t in range(T):

@@ -43,13 +43,13 @@ def scenarios(draw):
     keys = draw(st.lists(st.sampled_from(KEYS), min_size=1, max_size=8, unique=True))
     changes = {k: draw(valid_value(k)) for k in keys}
     changes["simulation.horizon_years"] = min(changes.get("simulation.horizon_years", 12), 12)
-    try:
-        return Scenario().replace(changes)
-    except ScenarioError:
-        # only cross-key rules can refuse in-range values: relax them
-        changes.pop("phd.ta_probability", None)
-        changes.pop("phd.academia_probability", None)
-        return Scenario().replace(changes)
+    # only the cross-key rules can refuse in-range values: keep each pair within them
+    d = Scenario().phd
+    fellowship = changes.get("phd.fellowship_probability", d.fellowship_probability)
+    changes["phd.ta_probability"] = min(changes.get("phd.ta_probability", d.ta_probability), 1.0 - fellowship)
+    research = changes.get("phd.industry_research_probability", d.industry_research_probability)
+    changes["phd.academia_probability"] = min(changes.get("phd.academia_probability", d.academia_probability), 1.0 - research)
+    return Scenario().replace(changes)
 
 
 @SETTINGS

@@ -100,12 +100,10 @@ class WorldEvents:
     equity_factor: np.ndarray  #: multiplies industry pay: the stock part moves with the market
     layoff: np.ndarray  #: True where an industry job in that year would be lost
     lab_closure: np.ndarray  #: True where a research role's lab would close
-    spell_years: np.ndarray  #: length of a spell that would start at the end of that year
-    reemployment_pay_factor: np.ndarray  #: pay multiplier after such a spell
     promotion: np.ndarray  #: True where a promotion would come through
     raise_factor: np.ndarray  #: 1 + real raise of an industry job (lower in a bust)
     hiring_factor: np.ndarray  #: multiplies conversion and renewal chances (lower in a bust)
-    grant_gap_years: np.ndarray  #: gap before the next grant, if renewed
+    bust: np.ndarray  #: True in a bust year
     luck: np.ndarray  #: (world,) starting-pay multiplier of a new job
     p_convert: np.ndarray  #: (world,) residency conversion chance in a boom year
     p_renew: np.ndarray  #: (world,) grant renewal chance in a boom year
@@ -122,19 +120,17 @@ def world_events(s: Scenario, world: World, d: Draws) -> WorldEvents:
         equity_factor=equity,
         layoff=d.layoff_u < hazard,
         lab_closure=d.lab_closure_u < lay.lab_closure_hazard,
-        spell_years=lay.spell_median_years * np.exp(lay.spell_log_sd * d.spell_z) * np.where(bust, reg.bust_spell_multiplier, 1.0),
-        reemployment_pay_factor=np.exp(lay.reemployment_log_pay_change_mean + lay.reemployment_log_pay_change_sd * d.reemployment_z),
         promotion=d.promotion_u < emp.promotion_probability,
         raise_factor=1.0 + emp.real_raise - reg.bust_raise_penalty * bust,
         hiring_factor=np.where(bust, reg.bust_hiring_multiplier, 1.0),
-        grant_gap_years=ind.gap_median_years * np.exp(ind.gap_log_sd * d.grant_gap_z),
+        bust=bust,
         luck=pay_luck(s, d, world, emp.start_pay_log_sd),
         p_convert=logistic(logit(res.conversion_probability) + res.ability_conversion_effect * world.ability),
         p_renew=logistic(logit(ind.renewal_probability) + ind.ability_renewal_effect * world.ability),
     )
 
 
-def run_career(start: StartState, s: Scenario, ev: WorldEvents, d: Draws) -> CareerPath:
+def run_career(start: StartState, s: Scenario, ev: WorldEvents, d: Draws, *, out: CareerPath | None = None) -> CareerPath:
     """Walk every world through the yearly state machine.
 
     Parameters
@@ -147,6 +143,8 @@ def run_career(start: StartState, s: Scenario, ev: WorldEvents, d: Draws) -> Car
         The world's events (:func:`world_events`), shared by every career.
     d
         The raw draws (for draws that are compared with state-dependent probabilities).
+    out
+        Arrays to write ``income`` and ``status`` into (the engine's output buffers).
 
     Returns
     -------
@@ -154,7 +152,7 @@ def run_career(start: StartState, s: Scenario, ev: WorldEvents, d: Draws) -> Car
         ``income`` and ``status``, each ``(year, world)``.
     """
     T, n = ev.layoff.shape
-    emp, sw, res, ind = s.employment, s.switching, s.residency, s.independent
+    emp, sw, res, ind, lay, reg = s.employment, s.switching, s.residency, s.independent, s.layoffs, s.regime
 
     st = start.status.copy()
     pay = start.pay.copy()
@@ -168,8 +166,8 @@ def run_career(start: StartState, s: Scenario, ev: WorldEvents, d: Draws) -> Car
     level = np.zeros(n, dtype=np.int64)
     years_in_industry = np.zeros(n, dtype=np.int64)
 
-    income = np.empty((T, n))
-    status = np.empty((T, n), dtype=np.int8)
+    income = np.empty((T, n)) if out is None else out.income
+    status = np.empty((T, n), dtype=np.int8) if out is None else out.status
     # P(going back to school) after k years in industry, looked up instead of exp() per world
     p_switch_by_years = sw.first_year_probability * np.exp(-sw.decay_per_year * np.arange(-1, T + 1))
     scratch = np.empty(n)
@@ -193,11 +191,14 @@ def run_career(start: StartState, s: Scenario, ev: WorldEvents, d: Draws) -> Car
 
         # ---- end-of-year events, decided from the start-of-year state ----
         in_job = employed & (gap == 0.0)
-        research_role = (track == RESEARCH_SCIENTIST) | (track == ENGINEER)
+        research_role = track <= RESEARCH_SCIENTIST  # ENGINEER or RESEARCH_SCIENTIST
         lost = in_job & ((industry & ev.layoff[t]) | (research_role & ev.lab_closure[t]))
         if lost.any():
-            np.add(gap, ev.spell_years[t], out=gap, where=lost)
-            np.multiply(pay, ev.reemployment_pay_factor[t], out=pay, where=lost)
+            # spells and pay changes are drawn for every world, but only a few per cent
+            # are laid off in a year: transform just their draws
+            i = np.flatnonzero(lost)
+            gap[i] += lay.spell_median_years * np.exp(lay.spell_log_sd * d.spell_z[t, i]) * np.where(ev.bust[t, i], reg.bust_spell_multiplier, 1.0)
+            pay[i] *= np.exp(lay.reemployment_log_pay_change_mean + lay.reemployment_log_pay_change_sd * d.reemployment_z[t, i])
 
         keep = employed & ~lost
         promoted = keep & ev.promotion[t] & (level < emp.max_promotions)
@@ -235,7 +236,8 @@ def run_career(start: StartState, s: Scenario, ev: WorldEvents, d: Draws) -> Car
         funding_over = np.zeros(n, dtype=bool)
         if grant.any():
             renewed = grant & (d.grant_renew_u[t] < ev.p_renew * ev.hiring_factor[t])
-            np.add(gap, ev.grant_gap_years[t], out=gap, where=renewed)
+            i = np.flatnonzero(renewed)
+            gap[i] += ind.gap_median_years * np.exp(ind.gap_log_sd * d.grant_gap_z[t, i])
             funding_over = grant & ~renewed
 
         # -- apply the transitions --
