@@ -41,14 +41,8 @@ def tidy_tables(result: Result | SummaryResult) -> dict[str, pd.DataFrame]:
 
 
 def _figures(result: Result | SummaryResult, folder: Path) -> list[str]:
-    import matplotlib
-
-    matplotlib.use("Agg", force=False)
-    import matplotlib.pyplot as plt
-
     from . import plotting
 
-    written = []
     if isinstance(result, SummaryResult):
         jobs = {"fan_chart.png": lambda ax: plotting.plot_fan(result, ax=ax)}
         return _draw(jobs, folder)
@@ -66,16 +60,14 @@ def _figures(result: Result | SummaryResult, folder: Path) -> list[str]:
 
 
 def _draw(jobs: dict, folder: Path) -> list[str]:
-    import matplotlib.pyplot as plt
+    # a bare Figure (no pyplot): leaves the caller's backend and open figures alone
+    from matplotlib.figure import Figure
 
     written = []
     for name, draw in jobs.items():
-        fig, ax = plt.subplots(figsize=(8, 4.8), layout="constrained")
-        try:
-            draw(ax)
-            fig.savefig(folder / name, dpi=110)
-        finally:
-            plt.close(fig)
+        fig = Figure(figsize=(8, 4.8), layout="constrained")
+        draw(fig.add_subplot())
+        fig.savefig(folder / name, dpi=110)
         written.append(name)
     return written
 

@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from ._draws import root_seed_sequence
-from ._engine import DEFAULT_CHUNK_BLOCKS, block_sizes, check_careers, check_chunk_blocks, check_worlds, resolve_workers, simulate_chunk
+from ._engine import block_sizes, check_careers, check_chunk_blocks, check_worlds, resolve_workers, simulate_chunk
 from ._params import ScenarioError
 from ._results import DEFAULT_QUANTILES, _Z95, quantile_label
 from ._scenario import Scenario

@@ -7,12 +7,16 @@ matplotlib lazily so that computing never needs it.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import pandas as pd
 
-from ._results import Result, quantiles_with_se
+from ._params import ScenarioError
+from ._results import Result, proportion_with_se, quantiles_with_se
 from ._streaming import SummaryResult
+from .claims import _check_pair, _check_years, format_change, format_share, format_usd, format_value
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -331,4 +335,221 @@ def plot_sobol(result: Any, *, ax: Axes | None = None, bar_kwargs: dict[str, Any
     n_points = len(result.outputs)
     ax.set_title(f"Sobol indices of the {_statistic_label(result)}\n(SALib, {n_points} points x {result.worlds:,} worlds; 95% bootstrap intervals)", fontsize="medium")
     ax.legend(frameon=False, fontsize="small", loc="lower right")
+    return ax
+
+
+# ==========================================================================================
+# The money claim's figures (issue 5). Statistics come from careersim.claims; these
+# functions only draw. ``results`` is one Result or ``{label: Result}`` (e.g. the history
+# and forward-looking lenses).
+# ==========================================================================================
+def _lenses(results: Result | Mapping[str, Result]) -> dict[str, Result]:
+    if isinstance(results, Result):
+        return {results.scenario.market.model: results}
+    out = dict(results)
+    if not out or not all(isinstance(r, Result) for r in out.values()):
+        raise ScenarioError("results: a careersim.Result or a non-empty mapping of labels to Results")
+    return out
+
+
+def plot_lead_distribution(
+    results: Result | Mapping[str, Result],
+    *,
+    year: int | None = None,
+    age: int | None = None,
+    phd: str = "phd",
+    industry: str = "residency",
+    bins: int = 50,
+    clip_quantiles: tuple[float, float] = (0.01, 0.99),
+    ax: Axes | None = None,
+    hist_kwargs: dict[str, Any] | None = None,
+) -> Axes:
+    """Histogram of the paired lead (industry minus PhD, per world) at one year or age,
+    one outline per lens, with its median (dashed) and zero (red).
+
+    ``results`` is one Result or ``{label: Result}`` (e.g. the history and forward lenses).
+    """
+
+    ax = _axes(ax)
+    lenses = _lenses(results)
+    first = next(iter(lenses.values()))
+    if (year is None) == (age is None):
+        raise ScenarioError("plot_lead_distribution: give exactly one of year= or age=")
+    y = int(year) if year is not None else first.year_of_age(int(age))  # type: ignore[arg-type]
+    _check_years(first, [y], "year")
+    leads = {}
+    for label, r in lenses.items():
+        ip, ii = _check_pair(r, phd, industry)
+        leads[label] = r.net_worth[ii, :, y - 1] - r.net_worth[ip, :, y - 1]
+    lo, hi = np.quantile(np.concatenate(list(leads.values())), clip_quantiles)
+    lo, hi = min(lo, 0.0), max(hi, 0.0)
+    edges = np.linspace(lo, hi, bins + 1)
+    for i, (label, lead) in enumerate(leads.items()):
+        color = f"C{i}"
+        p = float((lead > 0).mean())
+        med = float(np.median(lead))
+        ax.hist(np.clip(lead, lo, hi), bins=edges, density=True, histtype="step", linewidth=1.6, color=color,
+                label=f"{label}: industry ahead {format_share(p)}, median {format_usd(med)}", **(hist_kwargs or {}))
+        ax.axvline(med, color=color, linestyle="--", linewidth=1)
+    ax.axvline(0.0, color="tab:red", linewidth=1)
+    start_age = first.scenario.simulation.start_age
+    when = f"year {y} (age {start_age + y})" if year is not None else f"age {start_age + y}"
+    ax.set_title(f"Industry minus PhD net worth at {when}")
+    ax.set_xlabel(f"industry minus PhD ({first.units})\ntails beyond the {clip_quantiles[0]:.0%} and {clip_quantiles[1]:.0%} quantiles piled at the edges", fontsize="small")
+    ax.set_ylabel("density")
+    ax.set_yticks([])
+    _dollars(ax, "x")
+    ax.legend(frameon=False, fontsize="small", loc="upper left")
+    return ax
+
+
+def plot_p_industry_ahead(
+    results: Result | Mapping[str, Result],
+    *,
+    phd: str = "phd",
+    industry: str = "residency",
+    claim_years: Sequence[int] = (5, 6),
+    ax: Axes | None = None,
+) -> Axes:
+    """P(industry path ahead of the PhD, same world) by age, ±2 standard errors, one line
+    per lens; the claim's horizon shaded."""
+    ax = _axes(ax)
+    lenses = _lenses(results)
+    for i, (label, r) in enumerate(lenses.items()):
+        ip, ii = _check_pair(r, phd, industry)
+        p, se = proportion_with_se(r.net_worth[ii] > r.net_worth[ip])
+        ax.plot(r.ages, p, color=f"C{i}", label=label)
+        ax.fill_between(r.ages, p - 2 * se, p + 2 * se, color=f"C{i}", alpha=0.2, linewidth=0)
+    r0 = next(iter(lenses.values()))
+    ys = _check_years(r0, claim_years, "claim_years")
+    a0 = r0.scenario.simulation.start_age
+    ax.axvspan(a0 + min(ys) - 0.5, a0 + max(ys) + 0.5, color="0.85", zorder=0, label="the claim's horizon")
+    ax.axhline(0.5, color="0.5", linewidth=0.8, linestyle=":")
+    ax.set_ylim(0, 1)
+    ax.set_xlabel("age")
+    ax.set_ylabel("P(industry path ahead)")
+    ax.set_title("P(industry path ahead), same world, ±2 se")
+    ax.legend(frameon=False, fontsize="small", loc="lower left")
+    return ax
+
+
+def plot_catch_up_distribution(
+    results: Result | Mapping[str, Result],
+    *,
+    phd: str = "phd",
+    industry: str = "residency",
+    cumulative: bool = True,
+    ax: Axes | None = None,
+) -> Axes:
+    """When the PhD first catches up with the industry path, one line per lens.
+
+    ``cumulative=True``: P(the PhD has caught up by age x); the gap left at the horizon is
+    the share of worlds where it never does (written in the legend). ``cumulative=False``:
+    the distribution of the catch-up age among the worlds where it happens.
+    """
+    ax = _axes(ax)
+    lenses = _lenses(results)
+    for i, (label, r) in enumerate(lenses.items()):
+        _check_pair(r, phd, industry)
+        first = r.compare(phd, industry).catch_up_year
+        counts = np.bincount(first, minlength=r.horizon_years + 1)
+        never = counts[0] / r.worlds
+        if cumulative:
+            ax.step(r.ages, np.cumsum(counts[1:]) / r.worlds, where="post", color=f"C{i}", label=f"{label}: never caught up by {r.ages[-1]} in {format_share(never)}")
+        else:
+            caught = counts[1:].sum()
+            share = counts[1:] / caught if caught else np.zeros(r.horizon_years)
+            ax.step(r.ages, share, where="mid", color=f"C{i}", label=f"{label}: {format_share(1 - never)} of worlds catch up")
+    if cumulative:
+        ax.set_ylim(0, 1)
+        ax.set_ylabel("P(the PhD has caught up by this age)")
+        ax.set_title("When does the PhD first catch up? (cumulative)")
+    else:
+        ax.set_ylim(bottom=0)
+        ax.set_ylabel("share of the worlds that catch up")
+        ax.set_title("Age the PhD first catches up, where it does")
+    ax.set_xlabel("age")
+    ax.legend(frameon=False, fontsize="small", loc="upper left")
+    return ax
+
+
+def plot_breakthrough_tail(
+    result: Result,
+    counterfactual: Result | None = None,
+    *,
+    age: int | None = None,
+    phd: str = "phd",
+    industry: str = "residency",
+    ax: Axes | None = None,
+) -> Axes:
+    """Survival curves P(net worth > x) at ``age`` (default: the horizon), log scales: the
+    industry path, the PhD, and the PhD without bidding wars (the ``counterfactual`` rerun
+    with ``phd.breakthrough_probability = 0`` if given, else the worlds without one)."""
+
+    ax = _axes(ax)
+    ip, ii = _check_pair(result, phd, industry)
+    y = result.horizon_years if age is None else result.year_of_age(age)
+    phd_nw = result.net_worth[ip, :, y - 1]
+    if counterfactual is not None:
+        without = counterfactual.net_worth[counterfactual.index(phd), :, y - 1]
+        without_label = "PhD, same worlds without bidding wars"
+    else:
+        without = phd_nw[~np.asarray(result.facts["phd_breakthrough"], dtype=bool)]
+        without_label = "PhD, worlds without a bidding war"
+    curves = [
+        (result.net_worth[ii, :, y - 1], CAREER_LABELS.get(industry, industry), CAREER_COLORS.get(industry, "C1"), "-"),
+        (phd_nw, CAREER_LABELS.get(phd, phd), CAREER_COLORS.get(phd, "C0"), "-"),
+        (without, without_label, CAREER_COLORS.get(phd, "C0"), "--"),
+    ]
+    floor = 1e4
+    for x, label, color, style in curves:
+        xs = np.sort(np.maximum(x, floor))
+        surv = 1.0 - np.arange(len(xs)) / len(xs)
+        ax.step(xs, surv, where="post", color=color, linestyle=style, label=label)
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_ylim(1.0 / result.worlds, 1.0)
+    ax.set_xlabel(f"net worth at age {result.scenario.simulation.start_age + y} ({result.units}; at least {format_usd(floor)} shown)")
+    ax.set_ylabel("P(net worth > x)")
+    ax.set_title("The upper tail: how much of it is bidding wars?")
+    _dollars(ax, "x")
+    ax.legend(frameon=False, fontsize="small", loc="lower left")
+    return ax
+
+
+def plot_overturning(table: pd.DataFrame, *, age: int | None = None, ax: Axes | None = None) -> Axes:
+    """Bars of the relative change each lever needs to overturn the claim at ``age``
+    (default: the last age in the table); levers that cannot within their range are drawn
+    grey and hatched up to their far end."""
+    ax = _axes(ax, figsize=(7.5, 0.5 + 0.45 * max(len(table), 4)))
+    if table.empty:
+        raise ScenarioError("plot_overturning: the table is empty")
+    age = int(table.age.max()) if age is None else int(age)
+    rows = table[table.age == age].reset_index(drop=True)
+    if rows.empty:
+        raise ScenarioError(f"plot_overturning: no rows for age {age}; ages: {sorted(table.age.unique())}")
+    ys = np.arange(len(rows))[::-1]
+    base = rows.baseline_value.replace(0, np.nan)
+    stop_rel = (rows.stop_value / base - 1.0).fillna(0.0)
+    for y, (_, r), s_rel in zip(ys, rows.iterrows(), stop_rel):
+        if r.found:
+            width = 100 * r.relative_change
+            ax.barh(y, width, color="tab:blue", height=0.6)
+            text = f"{format_value(r.value, r.unit)} ({format_change(r.relative_change)})"
+        else:
+            width = 100 * s_rel
+            ax.barh(y, width, color="0.88", hatch="//", edgecolor="0.6", height=0.6)
+            text = f"not even at {format_value(r.stop_value, r.unit)}"
+        left = width < 0
+        ax.annotate(text, (width, y), xytext=(-4 if left else 4, 0), textcoords="offset points", va="center",
+                    ha="right" if left else "left", fontsize="x-small")
+    lim = max(100.0, float(np.nanmax(np.abs(np.r_[100 * rows.relative_change.fillna(0).to_numpy(), 100 * stop_rel.to_numpy()]))))
+    ax.set_xlim(-lim * 30, lim * 30)
+    ax.set_yticks(ys, rows.lever)
+    ax.axvline(0, color="0.3", linewidth=0.8)
+    ax.set_xscale("symlog", linthresh=100)
+    ax.set_xlabel("change from the scenario's value needed (%, symlog)")
+    crit = rows.criterion.iloc[0]
+    goal = f"P(PhD ahead) >= {rows.threshold.iloc[0]:g}" if crit == "p_phd_ahead" else f"{crit.replace('_', ' ')} >= {rows.threshold.iloc[0]:g}"
+    ax.set_title(f"Smallest single change that overturns the claim: age {age}, {goal}")
     return ax

@@ -1,7 +1,6 @@
 """The command line: output contracts, bad input, atomic output (issues 3 and 8)."""
 
 import json
-import os
 import signal
 import subprocess
 import sys

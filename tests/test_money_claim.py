@@ -23,7 +23,7 @@ import pandas as pd
 import pytest
 
 import careersim
-from careersim import claims
+from careersim import claims, plotting
 from careersim._market import load_history
 from careersim._params import ScenarioError
 
@@ -313,12 +313,12 @@ def test_claim_outputs_tables_and_figures(scenario):
 def test_plots_return_axes(small, scenario):
     cf = careersim.simulate(scenario.replace({"phd.breakthrough_probability": 0.0}), worlds=small.worlds, rng=11, careers=PAIR)
     both = {"history": small, "again": small}
-    assert claims.plot_lead_distribution(both, age=45) is not None
-    assert claims.plot_p_industry_ahead(both) is not None
-    assert claims.plot_catch_up_distribution(both, cumulative=False) is not None
-    assert claims.plot_breakthrough_tail(small, cf, age=65) is not None
+    assert plotting.plot_lead_distribution(both, age=45) is not None
+    assert plotting.plot_p_industry_ahead(both) is not None
+    assert plotting.plot_catch_up_distribution(both, cumulative=False) is not None
+    assert plotting.plot_breakthrough_tail(small, cf, age=65) is not None
     t = claims.smallest_overturning_changes(scenario, claims.default_levers()[:2], ages=(65,), worlds=500, max_evaluations=2, rng=0)
-    assert claims.plot_overturning(t) is not None
+    assert plotting.plot_overturning(t) is not None
 
 
 # ---------------------------------------------------------------------------------------------
