@@ -121,7 +121,7 @@ def _run_chunk(args: tuple[Scenario, tuple[str, ...], np.random.SeedSequence, li
 
 
 #: default chunk: blocks simulated together (bounded memory, amortised numpy overhead)
-DEFAULT_CHUNK_BLOCKS = 8
+DEFAULT_CHUNK_BLOCKS = 4
 
 
 def iter_chunks(

@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from ._draws import root_seed_sequence
-from ._engine import block_sizes, check_careers, check_chunk_blocks, check_worlds, resolve_workers, simulate_chunk
+from ._engine import DEFAULT_CHUNK_BLOCKS, block_sizes, check_careers, check_chunk_blocks, check_worlds, resolve_workers, simulate_chunk
 from ._params import ScenarioError
 from ._results import DEFAULT_QUANTILES, _Z95, quantile_label
 from ._scenario import Scenario
@@ -31,9 +31,9 @@ from ._scenario import Scenario
 HIST_SCALE_USD = 10_000.0
 HIST_LO, HIST_HI, HIST_WIDTH = -9.0, 16.0, 0.002  # asinh units: about -$40M .. +$44B
 N_BINS = int(round((HIST_HI - HIST_LO) / HIST_WIDTH))
-#: larger chunks than simulate's: paths are reduced in the worker, so memory stays bounded,
-#: and the fixed cost of shipping a chunk's histogram is spread over more worlds
-SUMMARY_CHUNK_BLOCKS = 16
+#: blocks per task: a task runs cache-sized kernel calls and ships one histogram, so larger
+#: tasks spread that fixed cost over more worlds while memory stays that of one kernel call
+SUMMARY_CHUNK_BLOCKS = 32
 
 
 def _bin_index(x: np.ndarray) -> np.ndarray:
@@ -113,9 +113,24 @@ def _chunk_aggregates(out: dict[str, np.ndarray], sizes: Sequence[int], pairs: S
 
 
 def _summarize_chunk(args: tuple) -> dict:
+    """One task: its blocks simulated a few at a time (cache-sized kernel calls), reduced
+    into one set of aggregates, so that a task ships one histogram for many worlds."""
     scenario, careers, root, blocks, pairs = args
-    out = simulate_chunk(scenario, careers, root, blocks)
-    return _chunk_aggregates(out, [n for _, n in blocks], pairs)
+    total: dict | None = None
+    for i in range(0, len(blocks), DEFAULT_CHUNK_BLOCKS):
+        part = blocks[i : i + DEFAULT_CHUNK_BLOCKS]
+        agg = _chunk_aggregates(simulate_chunk(scenario, careers, root, part), [n for _, n in part], pairs)
+        if total is None:
+            total = agg
+            continue
+        total["hist"] += agg["hist"]
+        total["moments"] += agg["moments"]
+        total["diff"] += agg["diff"]
+        if pairs:
+            total["ahead"] += agg["ahead"]
+            total["tie"] += agg["tie"]
+            total["diff_hist"] += agg["diff_hist"]
+    return total
 
 
 def _quantiles_from_histogram(histogram: np.ndarray, n: int, quantiles: Sequence[float]) -> tuple[np.ndarray, np.ndarray]:

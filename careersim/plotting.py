@@ -39,12 +39,12 @@ def _dollars(ax: Axes, axis: str = "y") -> None:
     from matplotlib.ticker import FuncFormatter
 
     def fmt(v: float, _pos: Any) -> str:
-        a = abs(v)
+        a, sign = abs(v), "\u2212" if v < 0 else ""
         if a >= 1e6:
-            return f"${v / 1e6:,.1f}M"
+            return f"{sign}${a / 1e6:,.1f}M"
         if a >= 1e3:
-            return f"${v / 1e3:,.0f}k"
-        return f"${v:,.0f}"
+            return f"{sign}${a / 1e3:,.0f}k"
+        return f"{sign}${a:,.0f}"
 
     (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(FuncFormatter(fmt))
 
@@ -56,11 +56,46 @@ def plot_fan(
     variable: str = "net_worth",
     bands: tuple[tuple[float, float], ...] = ((0.05, 0.95), (0.25, 0.75)),
     x: str = "age",
+    yscale: str = "symlog",
     ax: Axes | None = None,
     line_kwargs: dict[str, Any] | None = None,
     band_kwargs: dict[str, Any] | None = None,
 ) -> Axes:
-    """Fan chart: median and quantile bands of a variable by age, one colour per career."""
+    """Fan chart: median and quantile bands of a variable by age, one colour per career.
+
+    The innermost band is shaded and the outer ones are drawn as thin dotted lines, so
+    four careers stay readable on one axes. ``yscale="symlog"`` (the default) is
+    logarithmic above $100k and linear below, where debts and first savings live.
+
+    Parameters
+    ----------
+    result
+        A :class:`~careersim.Result` or :class:`~careersim.SummaryResult`.
+    careers
+        Careers to draw (default: all).
+    variable
+        ``"net_worth"`` or ``"income"``.
+    bands
+        Quantile pairs, outermost first.
+    x
+        ``"age"`` or ``"year"``.
+    yscale
+        ``"symlog"`` or ``"linear"``.
+    ax
+        Axes to draw on (None: a new figure).
+    line_kwargs, band_kwargs
+        Passed to the median's ``plot`` and the shaded band's ``fill_between``.
+
+    Returns
+    -------
+    Axes
+
+    Examples
+    --------
+    >>> import careersim
+    >>> from careersim import plotting
+    >>> ax = plotting.plot_fan(careersim.simulate(worlds=500, rng=1))
+    """
     ax = _axes(ax)
     xs = result.ages if x == "age" else result.years
     probs = [0.5] + [p for band in bands for p in band]
@@ -75,13 +110,26 @@ def plot_fan(
         ci = result.careers.index(career)
         color = CAREER_COLORS.get(career)
         for i in range(len(bands)):
-            ax.fill_between(xs, q_all[1 + 2 * i, ci], q_all[2 + 2 * i, ci], color=color, alpha=0.12 + 0.1 * i, linewidth=0, **(band_kwargs or {}))
-        ax.plot(xs, q_all[0, ci], color=color, label=CAREER_LABELS.get(career, career), **(line_kwargs or {}))
+            lo, hi = q_all[1 + 2 * i, ci], q_all[2 + 2 * i, ci]
+            if i == len(bands) - 1:
+                ax.fill_between(xs, lo, hi, color=color, alpha=0.18, linewidth=0, **(band_kwargs or {}))
+            else:
+                for edge in (lo, hi):
+                    ax.plot(xs, edge, color=color, linewidth=0.8, linestyle=":", alpha=0.9)
+        ax.plot(xs, q_all[0, ci], color=color, linewidth=2, label=CAREER_LABELS.get(career, career), **(line_kwargs or {}))
     ax.axhline(0, color="0.6", linewidth=0.8)
+    if yscale == "symlog":
+        ax.set_yscale("symlog", linthresh=1e5, linscale=0.5)
+        lowest = float(np.min(q_all[:, [result.careers.index(c) for c in careers or result.careers]]))
+        ax.set_ylim(bottom=min(0.0, 1.3 * lowest))
+    elif yscale != "linear":
+        raise ValueError(f"yscale = {yscale!r}: must be 'symlog' or 'linear'")
     ax.set_xlabel("age" if x == "age" else "year")
     ax.set_ylabel(f"{variable.replace('_', ' ')} ({result.units})")
-    band_text = ", ".join(f"p{100 * lo:g}-p{100 * hi:g}" for lo, hi in bands)
-    ax.set_title(f"Median and {band_text} bands, {result.worlds:,} worlds")
+    inner, outer = bands[-1], bands[:-1]
+    text = f"median (thick), p{100 * inner[0]:g}-p{100 * inner[1]:g} (shaded)"
+    text += "".join(f", p{100 * lo:g}-p{100 * hi:g} (dotted)" for lo, hi in outer)
+    ax.set_title(f"{text}; {result.worlds:,} worlds", fontsize="medium")
     _dollars(ax)
     ax.legend(loc="upper left", frameon=False)
     return ax
