@@ -148,8 +148,29 @@ class Comparison:
         return float((self.catch_up_year == 0).mean())
 
 
+class YearAxis:
+    """Year numbers, ages and units of a result with a ``scenario`` and a ``horizon_years``."""
+
+    scenario: Scenario
+    horizon_years: int
+
+    @property
+    def years(self) -> np.ndarray:
+        """Year numbers 1..horizon."""
+        return np.arange(1, self.horizon_years + 1)
+
+    @property
+    def ages(self) -> np.ndarray:
+        """Age at the end of each year."""
+        return self.scenario.simulation.start_age + self.years
+
+    @property
+    def units(self) -> str:
+        return f"real {self.scenario.simulation.currency_year} US dollars"
+
+
 @dataclasses.dataclass(frozen=True)
-class Result:
+class Result(YearAxis):
     """Outcome of :func:`careersim.simulate`.
 
     Attributes
@@ -193,22 +214,8 @@ class Result:
         return self.net_worth.shape[1]
 
     @property
-    def horizon_years(self) -> int:
+    def horizon_years(self) -> int:  # type: ignore[override]
         return self.net_worth.shape[2]
-
-    @property
-    def years(self) -> np.ndarray:
-        """Year numbers 1..horizon."""
-        return np.arange(1, self.horizon_years + 1)
-
-    @property
-    def ages(self) -> np.ndarray:
-        """Age at the end of each year."""
-        return self.scenario.simulation.start_age + self.years
-
-    @property
-    def units(self) -> str:
-        return f"real {self.scenario.simulation.currency_year} US dollars"
 
     def index(self, career: str) -> int:
         """Position of ``career`` on the first axis."""

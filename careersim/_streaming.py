@@ -25,7 +25,7 @@ import pandas as pd
 from ._draws import root_seed_sequence
 from ._engine import DEFAULT_CHUNK_BLOCKS, block_sizes, check_careers, check_chunk_blocks, check_worlds, resolve_workers, simulate_chunk
 from ._params import ScenarioError
-from ._results import DEFAULT_QUANTILES, _Z95, quantile_label
+from ._results import _Z95, DEFAULT_QUANTILES, YearAxis, quantile_label
 from ._scenario import Scenario
 
 HIST_SCALE_USD = 10_000.0
@@ -157,7 +157,7 @@ def _quantiles_from_histogram(histogram: np.ndarray, n: int, quantiles: Sequence
 
 
 @dataclasses.dataclass(frozen=True)
-class SummaryResult:
+class SummaryResult(YearAxis):
     """Aggregates of a :func:`simulate_summary` run.
 
     Attributes
@@ -192,20 +192,8 @@ class SummaryResult:
     difference_histogram: np.ndarray
 
     @property
-    def horizon_years(self) -> int:
+    def horizon_years(self) -> int:  # type: ignore[override]
         return self.mean.shape[1]
-
-    @property
-    def years(self) -> np.ndarray:
-        return np.arange(1, self.horizon_years + 1)
-
-    @property
-    def ages(self) -> np.ndarray:
-        return self.scenario.simulation.start_age + self.years
-
-    @property
-    def units(self) -> str:
-        return f"real {self.scenario.simulation.currency_year} US dollars"
 
     def quantiles(self, quantiles: Sequence[float] = DEFAULT_QUANTILES) -> tuple[np.ndarray, np.ndarray]:
         """``(quantile, career, year)`` quantiles of net worth and their standard errors
