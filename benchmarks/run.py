@@ -116,12 +116,14 @@ def bench_parallel(worlds: int) -> None:
     """Throughput with 2 worker processes against 1, same worlds, same summary."""
     s = careersim.load_scenario("default")
     careersim.simulate_summary(s, worlds=16_384, rng=7, workers=2)  # start-up paid once
-    t = time.perf_counter()
-    one = careersim.simulate_summary(s, worlds=worlds, rng=7, workers=1)
-    t1 = time.perf_counter() - t
-    t = time.perf_counter()
-    two = careersim.simulate_summary(s, worlds=worlds, rng=7, workers=2)
-    t2 = time.perf_counter() - t
+    t1 = t2 = np.inf
+    for _ in range(2):  # best of two, alternating, against the shared machine's noise
+        t = time.perf_counter()
+        one = careersim.simulate_summary(s, worlds=worlds, rng=7, workers=1)
+        t1 = min(t1, time.perf_counter() - t)
+        t = time.perf_counter()
+        two = careersim.simulate_summary(s, worlds=worlds, rng=7, workers=2)
+        t2 = min(t2, time.perf_counter() - t)
     identical = all(np.array_equal(getattr(one, k), getattr(two, k), equal_nan=True) for k in ("mean", "mean_se", "histogram", "p_ahead", "mean_difference"))
     speedup = t1 / t2
     emit(target="parallel_speedup", worlds=worlds, value=round(speedup, 2), goal=">= 1.7 with identical results", met=speedup >= 1.7 and identical,
@@ -140,7 +142,7 @@ def main(argv: list[str] | None = None) -> int:
     if "slider" in only:
         bench_slider(3 if q else 15)
     if "parallel" in only:
-        bench_parallel(60_000 if q else 600_000)
+        bench_parallel(65_536 if q else 1_048_576)  # whole tasks: equal work per worker
     if "scale" in only:
         bench_scale(100_000 if q else 10_000_000, 20_000 if q else 200_000)
     return 0
