@@ -1,10 +1,6 @@
-import matplotlib
+import pytest
 
-matplotlib.use("Agg")
-
-import pytest  # noqa: E402
-
-import careersim  # noqa: E402
+import careersim
 
 
 @pytest.fixture(scope="session")
@@ -15,14 +11,6 @@ def default_scenario() -> careersim.Scenario:
 @pytest.fixture(scope="session")
 def small_result(default_scenario):
     return careersim.simulate(default_scenario, worlds=3_000, rng=2026)
-
-
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    import matplotlib.pyplot as plt
-
-    plt.close("all")
 
 
 def quiet_scenario(**changes) -> careersim.Scenario:
