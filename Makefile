@@ -14,7 +14,7 @@ $(STAMP): pyproject.toml
 
 ## run the main job on the bundled default scenario and print its table
 run: $(STAMP)
-	$(VENV)/bin/careersim run default
+	$(VENV)/bin/careersim run default --seed 2026
 
 ## the whole test suite: library, CLI, notebooks, browser
 test: $(STAMP)
