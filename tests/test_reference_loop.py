@@ -61,7 +61,8 @@ def one_world(career, s, world, d, plan, w):
 
         if st == EMPLOYED:
             lost = False
-            if gap == 0.0:
+            in_job = gap == 0.0
+            if in_job:
                 hazard = min(1.0, lay.annual_layoff_hazard * reg.bust_layoff_multiplier) if bust else lay.annual_layoff_hazard
                 if industry and d.layoff_u[t, w] < hazard:
                     lost = True
@@ -70,14 +71,14 @@ def one_world(career, s, world, d, plan, w):
             if lost:
                 gap += lay.spell_median_years * math.exp(lay.spell_log_sd * d.spell_z[t, w]) * (reg.bust_spell_multiplier if bust else 1.0)
                 pay *= math.exp(lay.reemployment_log_pay_change_mean + lay.reemployment_log_pay_change_sd * d.reemployment_z[t, w])
-            else:
+            elif in_job:
                 promoted = track != FACULTY and level < emp.max_promotions and d.promotion_u[t, w] < emp.promotion_probability
                 level += promoted
                 growth = 1.0 + emp.faculty_real_raise if track == FACULTY else 1.0 + emp.real_raise - (reg.bust_raise_penalty if bust else 0.0)
                 pay *= growth * (1.0 + emp.promotion_raise if promoted else 1.0)
             if industry:
                 industry_years += 1
-            if not lost and track == ENGINEER and not has_phd:
+            if in_job and not lost and track == ENGINEER and not has_phd:
                 if d.switch_u[t, w] < sw.first_year_probability * math.exp(-sw.decay_per_year * (industry_years - 1)):
                     st, pay, years_left, exit_track, exit_pay, exit_phd, level = STUDENT, sw.stipend_usd, sw.phd_years, RS, sw.post_phd_pay_usd * luck, True, 0
         elif st == STUDENT:

@@ -200,7 +200,9 @@ def run_career(start: StartState, s: Scenario, ev: WorldEvents, d: Draws, *, out
             gap[i] += lay.spell_median_years * np.exp(lay.spell_log_sd * d.spell_z[t, i]) * np.where(ev.bust[t, i], reg.bust_spell_multiplier, 1.0)
             pay[i] *= np.exp(lay.reemployment_log_pay_change_mean + lay.reemployment_log_pay_change_sd * d.reemployment_z[t, i])
 
-        keep = employed & ~lost
+        # raises, promotions and a move back to school are for people at work, not for
+        # those still between jobs (whose pay is that of the job they will find)
+        keep = in_job & ~lost
         promoted = keep & ev.promotion[t] & (level < emp.max_promotions)
         if any_faculty:
             promoted &= ~faculty
