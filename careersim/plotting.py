@@ -145,7 +145,33 @@ def plot_distribution(
     ax: Axes | None = None,
     hist_kwargs: dict[str, Any] | None = None,
 ) -> Axes:
-    """Histogram of net worth at one age (default: the horizon), one per career, with medians."""
+    """Histogram of net worth at one age, one outline per career, with each median ± se.
+
+    Parameters
+    ----------
+    result
+        A :class:`~careersim.Result`.
+    age
+        The age (default: the last simulated age).
+    careers
+        Careers to draw (default: all).
+    bins, clip_quantiles
+        Number of bins, and the quantiles of all careers' values that bound the x-axis.
+    ax
+        Axes to draw on (None: a new figure).
+    hist_kwargs
+        Passed to each ``hist``.
+
+    Returns
+    -------
+    Axes
+
+    Examples
+    --------
+    >>> import careersim
+    >>> from careersim import plotting
+    >>> ax = plotting.plot_distribution(careersim.simulate(worlds=500, rng=1), age=40)
+    """
     ax = _axes(ax)
     year = result.horizon_years if age is None else result.year_of_age(age)
     x = result.net_worth[:, :, year - 1]
@@ -175,7 +201,29 @@ def plot_p_ahead(
     careers: tuple[str, ...] | None = None,
     ax: Axes | None = None,
 ) -> Axes:
-    """P(career's net worth > baseline's, same world) by age, with ±2 standard-error bands."""
+    """P(career's net worth > baseline's in the same world) by age, ±2 standard-error bands.
+
+    Parameters
+    ----------
+    result
+        A :class:`~careersim.Result`.
+    baseline
+        The career every other one is compared with.
+    careers
+        Careers to draw (default: all but the baseline).
+    ax
+        Axes to draw on (None: a new figure).
+
+    Returns
+    -------
+    Axes
+
+    Examples
+    --------
+    >>> import careersim
+    >>> from careersim import plotting
+    >>> ax = plotting.plot_p_ahead(careersim.simulate(worlds=500, rng=1))
+    """
     ax = _axes(ax)
     n = result.worlds
     for career in careers or result.careers:
@@ -203,7 +251,29 @@ def plot_difference(
     bands: tuple[tuple[float, float], ...] = ((0.05, 0.95), (0.25, 0.75)),
     ax: Axes | None = None,
 ) -> Axes:
-    """Paired difference of net worth (a minus b, per world) by age: median and bands."""
+    """Paired difference of net worth (``a`` minus ``b``, world by world) by age.
+
+    Parameters
+    ----------
+    result
+        A :class:`~careersim.Result`.
+    a, b
+        The careers compared.
+    bands
+        Quantile pairs of the difference to shade, outermost first.
+    ax
+        Axes to draw on (None: a new figure).
+
+    Returns
+    -------
+    Axes
+
+    Examples
+    --------
+    >>> import careersim
+    >>> from careersim import plotting
+    >>> ax = plotting.plot_difference(careersim.simulate(worlds=500, rng=1), "phd", "engineer")
+    """
     ax = _axes(ax)
     d = result.compare(a, b).difference
     for i, (lo, hi) in enumerate(bands):
@@ -220,7 +290,27 @@ def plot_difference(
 
 
 def plot_catch_up(result: Result, a: str, b: str, *, ax: Axes | None = None) -> Axes:
-    """Distribution of the first age at which ``a`` has caught up with ``b``; 'never' as a bar."""
+    """Distribution of the first age at which ``a`` has caught up with ``b``; "never" as a bar.
+
+    Parameters
+    ----------
+    result
+        A :class:`~careersim.Result`.
+    a, b
+        The career catching up and the one it catches up with.
+    ax
+        Axes to draw on (None: a new figure).
+
+    Returns
+    -------
+    Axes
+
+    Examples
+    --------
+    >>> import careersim
+    >>> from careersim import plotting
+    >>> ax = plotting.plot_catch_up(careersim.simulate(worlds=500, rng=1), "phd", "engineer")
+    """
     ax = _axes(ax)
     table = result.compare(a, b).catch_up()
     within = table[~table.never]
