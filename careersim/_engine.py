@@ -202,6 +202,17 @@ def check_path_memory(worlds: int, careers: int, years: int) -> None:
         )
 
 
+def check_request(scenario: Scenario | None, careers: Iterable[str] | None, worlds: int, chunk_blocks: int) -> tuple[Scenario, tuple[str, ...], int, int]:
+    """Validate the arguments every simulation entry point shares (None: the default scenario)."""
+    if scenario is None:
+        from ._scenario_io import load_scenario
+
+        scenario = load_scenario("default")
+    if not isinstance(scenario, Scenario):
+        raise ScenarioError(f"scenario = {scenario!r}: must be a careersim.Scenario (see careersim.load_scenario)")
+    return scenario, check_careers(careers), check_worlds(worlds), check_chunk_blocks(chunk_blocks)
+
+
 def check_chunk_blocks(chunk_blocks: int) -> int:
     if isinstance(chunk_blocks, bool) or not isinstance(chunk_blocks, (int, np.integer)) or chunk_blocks < 1:
         raise ScenarioError(f"chunk_blocks = {chunk_blocks!r}: must be a whole number >= 1")
@@ -266,15 +277,7 @@ def simulate(
     >>> r.net_worth.shape
     (4, 2000, 40)
     """
-    if scenario is None:
-        from ._scenario_io import load_scenario
-
-        scenario = load_scenario("default")
-    if not isinstance(scenario, Scenario):
-        raise ScenarioError(f"scenario = {scenario!r}: must be a careersim.Scenario (see careersim.load_scenario)")
-    careers_t = check_careers(careers)
-    worlds = check_worlds(worlds)
-    chunk_blocks = check_chunk_blocks(chunk_blocks)
+    scenario, careers_t, worlds, chunk_blocks = check_request(scenario, careers, worlds, chunk_blocks)
     T = scenario.simulation.horizon_years
     C = len(careers_t)
     check_path_memory(worlds, C, T)

@@ -23,8 +23,7 @@ import numpy as np
 import pandas as pd
 
 from ._draws import root_seed_sequence
-from ._engine import DEFAULT_CHUNK_BLOCKS, block_sizes, check_careers, check_chunk_blocks, check_worlds, resolve_workers, simulate_chunk
-from ._params import ScenarioError
+from ._engine import DEFAULT_CHUNK_BLOCKS, block_sizes, check_request, resolve_workers, simulate_chunk
 from ._results import _Z95, DEFAULT_QUANTILES, YearAxis, quantile_label
 from ._scenario import Scenario
 
@@ -275,15 +274,7 @@ def simulate_summary(
     >>> s.horizon_table().shape[0]
     4
     """
-    if scenario is None:
-        from ._scenario_io import load_scenario
-
-        scenario = load_scenario("default")
-    if not isinstance(scenario, Scenario):
-        raise ScenarioError(f"scenario = {scenario!r}: must be a careersim.Scenario")
-    careers_t = check_careers(careers)
-    worlds = check_worlds(worlds)
-    chunk_blocks = check_chunk_blocks(chunk_blocks)
+    scenario, careers_t, worlds, chunk_blocks = check_request(scenario, careers, worlds, chunk_blocks)
     root = root_seed_sequence(rng)
     pairs = comparison_pairs(careers_t)
     pair_index = [(careers_t.index(a), careers_t.index(b)) for a, b in pairs]
