@@ -12,6 +12,7 @@ Examples
 
 from __future__ import annotations
 
+# scenario -> simulation -> results
 from ._engine import simulate
 from ._finances import income_tax
 from ._output import ResultsFileError, read_results
@@ -20,47 +21,26 @@ from ._results import Comparison, Result
 from ._scenario import SECTIONS, Scenario
 from ._scenario_io import bundled_scenarios, load_scenario
 from ._streaming import SummaryResult, simulate_summary
+from .careers import CAREERS, STATUS_NAMES
+
+# analyses built on results (submodules are public too: careersim.claims, .decision, .sensitivity)
+from . import claims, decision, sensitivity  # noqa: I001
 from ._sweep import sweep
-from . import claims  # noqa: E402
 from .claims import Checkpoint, Estimate, Lever, MoneyClaim, breakthrough_effect, claim_outputs, default_levers, money_claim, smallest_overturning_changes
-from . import decision, sensitivity  # noqa: E402  (submodules, also reachable as careersim.decision)
 from .decision import Decision, DimensionScores, ScoreModel, certainty_equivalent, decide, score_worlds
 from .sensitivity import SobolResult, Tornado, sobol, tornado
-from .careers import CAREERS, STATUS_NAMES
 
 __version__ = "0.1.0"
 
 __all__ = [
+    # the engine
     "CAREERS",
-    "Checkpoint",
-    "Estimate",
-    "Lever",
-    "MoneyClaim",
-    "breakthrough_effect",
-    "claim_outputs",
-    "claims",
-    "default_levers",
-    "money_claim",
-    "smallest_overturning_changes",
-    "Decision",
-    "DimensionScores",
-    "ScoreModel",
-    "SobolResult",
-    "Tornado",
-    "certainty_equivalent",
-    "decide",
-    "decision",
-    "score_worlds",
-    "sensitivity",
-    "sobol",
-    "sweep",
-    "tornado",
     "SECTIONS",
     "STATUS_NAMES",
     "Comparison",
     "Result",
-    "Scenario",
     "ResultsFileError",
+    "Scenario",
     "ScenarioError",
     "SummaryResult",
     "bundled_scenarios",
@@ -69,4 +49,29 @@ __all__ = [
     "read_results",
     "simulate",
     "simulate_summary",
+    # the money claim
+    "claims",
+    "Checkpoint",
+    "Estimate",
+    "Lever",
+    "MoneyClaim",
+    "breakthrough_effect",
+    "claim_outputs",
+    "default_levers",
+    "money_claim",
+    "smallest_overturning_changes",
+    # beyond money, sensitivity, sweeps
+    "decision",
+    "sensitivity",
+    "Decision",
+    "DimensionScores",
+    "ScoreModel",
+    "SobolResult",
+    "Tornado",
+    "certainty_equivalent",
+    "decide",
+    "score_worlds",
+    "sobol",
+    "sweep",
+    "tornado",
 ]
