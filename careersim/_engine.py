@@ -25,8 +25,7 @@ from ._params import ScenarioError
 from ._results import Result
 from ._scenario import CAREER_SECTIONS, SECTIONS, Scenario
 from .careers import CAREERS, START_STATES, CareerPath, run_career
-from .careers._machine import world_events
-from .careers._machine import STUDENT
+from .careers._machine import STUDENT, world_events
 from .careers.phd import phd_plan
 
 #: per-world facts kept in Result.facts
@@ -349,9 +348,9 @@ def _simulate_reusing(previous: Result, reusable: set[str], scenario: Scenario, 
             parts.append(getattr(src, name)[src.index(c)])
         return np.stack(parts)
 
+    # world arrays depend only on shared sections, the PhD plan (facts) on the phd section:
+    # either source is exact for them
     base = fresh if fresh is not None else previous
-    # the PhD plan (facts) depends on the phd section; world arrays only on shared sections
-    facts = fresh.facts if fresh is not None else previous.facts
     return Result(
         scenario=scenario,
         careers=careers,
@@ -361,7 +360,7 @@ def _simulate_reusing(previous: Result, reusable: set[str], scenario: Scenario, 
         real_return=base.real_return,
         inflation=base.inflation,
         bust=base.bust,
-        facts={k: v.copy() for k, v in facts.items()},
+        facts={k: v.copy() for k, v in base.facts.items()},
         seed_entropy=root.entropy,
         seed_spawn_key=tuple(root.spawn_key),
     )

@@ -22,13 +22,20 @@ from ._results import Result
 from ._streaming import SummaryResult
 
 
+def _pairs(result: Result) -> list[tuple[str, str]]:
+    """The comparisons written by --out: each career against the engineer, and the
+    residency against the PhD (the money claim's pair)."""
+    pairs = [(a, "engineer") for a in result.careers if a != "engineer" and "engineer" in result.careers]
+    if "phd" in result.careers and "residency" in result.careers:
+        pairs.append(("residency", "phd"))
+    return pairs
+
+
 def tidy_tables(result: Result | SummaryResult) -> dict[str, pd.DataFrame]:
     """The tables written by ``careersim run --out``, by file stem."""
     if isinstance(result, SummaryResult):
         return {"summary": result.summary(), "horizon": result.horizon_table().reset_index(), "comparisons": result.comparisons()}
-    comparisons = [result.compare(a, "engineer") for a in result.careers if a != "engineer" and "engineer" in result.careers]
-    if "phd" in result.careers and "residency" in result.careers:
-        comparisons.append(result.compare("residency", "phd"))
+    comparisons = [result.compare(a, b) for a, b in _pairs(result)]
     tables = {
         "summary": pd.concat([result.summary("net_worth"), result.summary("income")], ignore_index=True),
         "horizon": result.horizon_table().reset_index(),
@@ -51,10 +58,7 @@ def _figures(result: Result | SummaryResult, folder: Path) -> list[str]:
         "distribution_at_horizon.png": lambda ax: plotting.plot_distribution(result, ax=ax),
         "p_ahead.png": lambda ax: plotting.plot_p_ahead(result, ax=ax),
     }
-    pairs = [(a, "engineer") for a in result.careers if a != "engineer" and "engineer" in result.careers]
-    if "phd" in result.careers and "residency" in result.careers:
-        pairs.append(("residency", "phd"))
-    for a, b in pairs:
+    for a, b in _pairs(result):
         jobs[f"difference_{a}_vs_{b}.png"] = lambda ax, a=a, b=b: plotting.plot_difference(result, a, b, ax=ax)
     return _draw(jobs, folder)
 

@@ -66,6 +66,53 @@ def proportion_with_se(mask: np.ndarray, axis: int = 0) -> tuple[np.ndarray, np.
     return p, np.sqrt(p * (1.0 - p) / n)
 
 
+class YearAxis:
+    """Year numbers, ages and units of a result with a ``scenario`` and a ``horizon_years``."""
+
+    scenario: Scenario
+    horizon_years: int
+
+    @property
+    def years(self) -> np.ndarray:
+        """Year numbers 1..horizon."""
+        return np.arange(1, self.horizon_years + 1)
+
+    @property
+    def ages(self) -> np.ndarray:
+        """Age at the end of each year."""
+        return self.scenario.simulation.start_age + self.years
+
+    @property
+    def units(self) -> str:
+        return f"real {self.scenario.simulation.currency_year} US dollars"
+
+
+def summary_frame(axis: YearAxis, careers: Sequence[str], variable: str, mean: np.ndarray, mean_se: np.ndarray,
+                  q: np.ndarray, q_se: np.ndarray, quantiles: Sequence[float]) -> pd.DataFrame:
+    """The tidy summary table from ``(career, year)`` means and ``(quantile, career, year)``
+    quantiles with their standard errors (shared by Result and SummaryResult)."""
+    frames = []
+    for ci, career in enumerate(careers):
+        base = {"career": career, "year": axis.years, "age": axis.ages, "variable": variable}
+        frames.append(pd.DataFrame({**base, "statistic": "mean", "value": mean[ci], "se": mean_se[ci]}))
+        for qi, qq in enumerate(quantiles):
+            frames.append(pd.DataFrame({**base, "statistic": quantile_label(qq), "value": q[qi, ci], "se": q_se[qi, ci]}))
+    return pd.concat(frames, ignore_index=True)
+
+
+def horizon_frame(careers: Sequence[str], q: np.ndarray, mean: np.ndarray, mean_se: np.ndarray, *,
+                  baseline: str, p_ahead: np.ndarray | None, worlds: int) -> pd.DataFrame:
+    """One row per career from ``(quantile, career)`` values at one year, the mean and its
+    se, and P(ahead of ``baseline``) per career (None: no baseline column)."""
+    table = pd.DataFrame({quantile_label(qq): q[i] for i, qq in enumerate(DEFAULT_QUANTILES)}, index=pd.Index(careers, name="career"))
+    table["mean"] = mean
+    table["mean_se"] = mean_se
+    if p_ahead is not None:
+        table[f"p_ahead_of_{baseline}"] = p_ahead
+        table[f"p_ahead_of_{baseline}_se"] = np.sqrt(p_ahead * (1.0 - p_ahead) / worlds)
+    return table
+
+
 @dataclasses.dataclass(frozen=True)
 class Comparison:
     """Paired comparison of career ``a`` against career ``b`` in the same worlds.
@@ -146,27 +193,6 @@ class Comparison:
     @property
     def p_never_catches_up(self) -> float:
         return float((self.catch_up_year == 0).mean())
-
-
-class YearAxis:
-    """Year numbers, ages and units of a result with a ``scenario`` and a ``horizon_years``."""
-
-    scenario: Scenario
-    horizon_years: int
-
-    @property
-    def years(self) -> np.ndarray:
-        """Year numbers 1..horizon."""
-        return np.arange(1, self.horizon_years + 1)
-
-    @property
-    def ages(self) -> np.ndarray:
-        """Age at the end of each year."""
-        return self.scenario.simulation.start_age + self.years
-
-    @property
-    def units(self) -> str:
-        return f"real {self.scenario.simulation.currency_year} US dollars"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -266,13 +292,7 @@ class Result(YearAxis):
         x = self.values(variable, dollars=dollars)
         mean, mean_se = mean_with_se(x, axis=1)
         q, q_se = quantiles_with_se(x, quantiles, axis=1)  # (quantile, career, year)
-        frames = []
-        for ci, career in enumerate(self.careers):
-            base = {"career": career, "year": self.years, "age": self.ages, "variable": variable}
-            frames.append(pd.DataFrame({**base, "statistic": "mean", "value": mean[ci], "se": mean_se[ci]}))
-            for qi, qq in enumerate(quantiles):
-                frames.append(pd.DataFrame({**base, "statistic": quantile_label(qq), "value": q[qi, ci], "se": q_se[qi, ci]}))
-        return pd.concat(frames, ignore_index=True)
+        return summary_frame(self, self.careers, variable, mean, mean_se, q, q_se, quantiles)
 
     def compare(self, a: str, b: str) -> Comparison:
         """Paired difference of net worth, ``a`` minus ``b``, world by world.
@@ -299,15 +319,8 @@ class Result(YearAxis):
         x = self.net_worth[:, :, year - 1]
         q, _ = quantiles_with_se(x, DEFAULT_QUANTILES, axis=1)
         mean, se = mean_with_se(x, axis=1)
-        table = pd.DataFrame({quantile_label(qq): q[i] for i, qq in enumerate(DEFAULT_QUANTILES)}, index=pd.Index(self.careers, name="career"))
-        table["mean"] = mean
-        table["mean_se"] = se
-        if baseline in self.careers:
-            b = x[self.index(baseline)]
-            p, p_se = proportion_with_se(x > b[None], axis=1)
-            table[f"p_ahead_of_{baseline}"] = p
-            table[f"p_ahead_of_{baseline}_se"] = p_se
-        return table
+        p = (x > x[self.index(baseline)][None]).mean(axis=1) if baseline in self.careers else None
+        return horizon_frame(self.careers, q, mean, se, baseline=baseline, p_ahead=p, worlds=self.worlds)
 
     def status_shares(self) -> pd.DataFrame:
         """Tidy share of worlds in each status, per career and year (with binomial se)."""

@@ -24,7 +24,7 @@ import pandas as pd
 
 from ._draws import root_seed_sequence
 from ._engine import DEFAULT_CHUNK_BLOCKS, block_sizes, check_request, resolve_workers, simulate_chunk
-from ._results import _Z95, DEFAULT_QUANTILES, YearAxis, quantile_label
+from ._results import _Z95, DEFAULT_QUANTILES, YearAxis, horizon_frame, summary_frame
 from ._scenario import Scenario
 
 HIST_SCALE_USD = 10_000.0
@@ -207,13 +207,7 @@ class SummaryResult(YearAxis):
     def summary(self, *, quantiles: Sequence[float] = DEFAULT_QUANTILES) -> pd.DataFrame:
         """Tidy like :meth:`careersim.Result.summary` (net worth only)."""
         q, q_se = self.quantiles(quantiles)
-        frames = []
-        for ci, career in enumerate(self.careers):
-            base = {"career": career, "year": self.years, "age": self.ages, "variable": "net_worth"}
-            frames.append(pd.DataFrame({**base, "statistic": "mean", "value": self.mean[ci], "se": self.mean_se[ci]}))
-            for qi, qq in enumerate(quantiles):
-                frames.append(pd.DataFrame({**base, "statistic": quantile_label(qq), "value": q[qi, ci], "se": q_se[qi, ci]}))
-        return pd.concat(frames, ignore_index=True)
+        return summary_frame(self, self.careers, "net_worth", self.mean, self.mean_se, q, q_se, quantiles)
 
     def comparisons(self) -> pd.DataFrame:
         """Tidy per pair and year: P(a ahead), P(tie), mean difference, each with se."""
@@ -230,17 +224,13 @@ class SummaryResult(YearAxis):
     def horizon_table(self, *, baseline: str = "engineer") -> pd.DataFrame:
         """Like :meth:`careersim.Result.horizon_table` at the horizon."""
         q, _ = self.quantiles(DEFAULT_QUANTILES)
-        table = pd.DataFrame({quantile_label(qq): q[i, :, -1] for i, qq in enumerate(DEFAULT_QUANTILES)}, index=pd.Index(self.careers, name="career"))
-        table["mean"] = self.mean[:, -1]
-        table["mean_se"] = self.mean_se[:, -1]
+        p = None
         if baseline in self.careers:
-            p = np.zeros(len(self.careers))
+            p = np.zeros(len(self.careers))  # the baseline against itself: never ahead
             for i, (a, b) in enumerate(self.pairs):
                 if b == baseline:
                     p[self.careers.index(a)] = self.p_ahead[i, -1]
-            table[f"p_ahead_of_{baseline}"] = p
-            table[f"p_ahead_of_{baseline}_se"] = np.sqrt(p * (1 - p) / self.worlds)
-        return table
+        return horizon_frame(self.careers, q[:, :, -1], self.mean[:, -1], self.mean_se[:, -1], baseline=baseline, p_ahead=p, worlds=self.worlds)
 
 
 def simulate_summary(

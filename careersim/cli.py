@@ -31,7 +31,8 @@ PATHS_LIMIT_BYTES = 512 * 2**20
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
-        self.exit(EXIT_BAD_INPUT, f"careersim: error: {message} (see careersim {self.prog.split()[-1]} --help)\n" if " " in self.prog else f"careersim: error: {message} (see careersim --help)\n")
+        # one line, no usage block: "careersim run" -> "see careersim run --help"
+        self.exit(EXIT_BAD_INPUT, f"careersim: error: {message} (see {self.prog} --help)\n")
 
 
 def _parse_set(items: Sequence[str]) -> dict[str, Any]:
@@ -50,24 +51,19 @@ def _parse_set(items: Sequence[str]) -> dict[str, Any]:
     return changes
 
 
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text.replace("_", ""))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{text!r}: must be >= 1")
-    return value
+def _whole_number(minimum: int):
+    """An argparse type: a whole number (``_`` separators allowed) of at least ``minimum``."""
 
+    def parse(text: str) -> int:
+        try:
+            value = int(text.replace("_", ""))
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"{text!r}: must be >= {minimum}")
+        return value
 
-def _seed(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"{text!r}: must be >= 0")
-    return value
+    return parse
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -76,11 +72,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     run = sub.add_parser("run", help="simulate a scenario and print the table of net worth at the horizon")
     run.add_argument("scenario", nargs="?", default="default", help="bundled scenario name or path to a .toml file (default: %(default)s)")
-    run.add_argument("--worlds", type=_positive_int, default=20_000, help="number of simulated worlds (default: %(default)s)")
-    run.add_argument("--seed", type=_seed, default=None, help="random seed, an integer >= 0 (default: fresh entropy, printed)")
+    run.add_argument("--worlds", type=_whole_number(1), default=20_000, help="number of simulated worlds (default: %(default)s)")
+    run.add_argument("--seed", type=_whole_number(0), default=None, help="random seed, an integer >= 0 (default: fresh entropy, printed)")
     run.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE", help="override a parameter, e.g. --set phd.stipend_ta_usd=45000 (repeatable)")
-    run.add_argument("--horizon", type=_positive_int, default=None, metavar="YEARS", help="simulated years (overrides simulation.horizon_years)")
-    run.add_argument("--workers", type=int, default=1, help="worker processes, 0 = one per CPU (results do not depend on it)")
+    run.add_argument("--horizon", type=_whole_number(1), default=None, metavar="YEARS", help="simulated years (overrides simulation.horizon_years)")
+    run.add_argument("--workers", type=_whole_number(0), default=1, help="worker processes, 0 = one per CPU (results do not depend on it)")
     run.add_argument("--json", action="store_true", help="print one JSON document instead of the table")
     run.add_argument("--out", type=Path, default=None, metavar="DIR", help="also write figures (PNG) and tidy tables (CSV, Parquet) to DIR")
 
@@ -158,8 +154,6 @@ def _cmd_run(args: argparse.Namespace) -> int:
     scenario = _resolve_scenario(args)
     if args.out is not None:
         check_out_dir(args.out)  # before the work, not after it
-    if args.workers < 0:
-        raise ScenarioError(f"--workers {args.workers}: must be >= 0 (0 = one per CPU)")
     seed = args.seed
     if seed is None:
         seed = int(np.random.SeedSequence().generate_state(1, dtype=np.uint32)[0])
@@ -169,7 +163,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
         result: Result | SummaryResult = simulate_summary(scenario, worlds=args.worlds, rng=seed, workers=args.workers, progress=True)
     else:
         result = simulate(scenario, worlds=args.worlds, rng=seed, workers=args.workers, progress=True)
-    name = args.scenario if isinstance(args.scenario, str) else str(args.scenario)
+    name = args.scenario
     doc = result_document(result, scenario_name=name, seed=seed)
     if args.out is not None:
         write_outputs(result, args.out, document=doc)

@@ -589,14 +589,13 @@ def plot_catch_up_distribution(
     lenses = _lenses(results)
     for i, (label, r) in enumerate(lenses.items()):
         _check_pair(r, phd, industry)
-        first = r.compare(phd, industry).catch_up_year
-        counts = np.bincount(first, minlength=r.horizon_years + 1)
-        never = counts[0] / r.worlds
+        table = r.compare(phd, industry).catch_up()
+        by_year = table.probability[~table.never].to_numpy()
+        never = float(table.probability[table.never].iloc[0])
         if cumulative:
-            ax.step(r.ages, np.cumsum(counts[1:]) / r.worlds, where="post", color=f"C{i}", label=f"{label}: never caught up by {r.ages[-1]} in {format_share(never)}")
+            ax.step(r.ages, np.cumsum(by_year), where="post", color=f"C{i}", label=f"{label}: never caught up by {r.ages[-1]} in {format_share(never)}")
         else:
-            caught = counts[1:].sum()
-            share = counts[1:] / caught if caught else np.zeros(r.horizon_years)
+            share = by_year / (1.0 - never) if never < 1.0 else np.zeros(r.horizon_years)
             ax.step(r.ages, share, where="mid", color=f"C{i}", label=f"{label}: {format_share(1 - never)} of worlds catch up")
     if cumulative:
         ax.set_ylim(0, 1)
