@@ -16,6 +16,8 @@ import dataclasses
 
 import numpy as np
 
+from ._params import ArgumentError, short_repr
+
 #: worlds per random-stream block; chunks are whole numbers of blocks
 BLOCK_WORLDS = 2048
 
@@ -34,11 +36,11 @@ def root_seed_sequence(rng: np.random.Generator | np.random.SeedSequence | int |
         return rng
     if isinstance(rng, np.random.Generator):
         return np.random.SeedSequence(rng.integers(0, 2**63, size=2, dtype=np.uint64).tolist())
-    if rng is None or (isinstance(rng, (int, np.integer)) and not isinstance(rng, bool)):
+    if rng is None or (isinstance(rng, (int, np.integer)) and not isinstance(rng, (bool, np.bool_))):
         if rng is not None and int(rng) < 0:
-            raise ValueError(f"rng = {rng}: an integer seed must be >= 0")
+            raise ArgumentError(f"rng = {short_repr(rng)}: an integer seed must be >= 0")
         return np.random.SeedSequence(None if rng is None else int(rng))
-    raise TypeError(f"rng = {rng!r}: must be an int >= 0, a numpy SeedSequence or Generator, or None")
+    raise ArgumentError(f"rng = {short_repr(rng)}: must be an int >= 0, a numpy SeedSequence or Generator, or None")
 
 
 def stream(root: np.random.SeedSequence, block: int, name: str) -> np.random.Generator:

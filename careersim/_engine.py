@@ -15,13 +15,14 @@ import os
 import sys
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from typing import Any
 
 import numpy as np
 
 from ._draws import BLOCK_WORLDS, Draws, draw_block, root_seed_sequence
 from ._finances import accumulate, debt_real_rates
 from ._market import make_world
-from ._params import ScenarioError
+from ._params import ArgumentError, short_repr, suggest
 from ._results import Result
 from ._scenario import CAREER_SECTIONS, SECTIONS, Scenario
 from .careers import CAREERS, START_STATES, CareerPath, run_career
@@ -144,23 +145,33 @@ def iter_chunks(
 
 
 def check_careers(careers: Iterable[str] | None) -> tuple[str, ...]:
+    """The careers to simulate, in order: None means all of :data:`CAREERS`."""
     if careers is None:
         return CAREERS
     if isinstance(careers, str):
         careers = (careers,)
-    out = tuple(careers)
+    try:
+        out = tuple(careers)
+    except TypeError:
+        raise ArgumentError(f"careers = {short_repr(careers)}: must be a career id or a list of them; allowed: {', '.join(CAREERS)}") from None
     for c in out:
-        if c not in CAREERS:
-            raise ScenarioError(f"careers: {c!r} is not a career; allowed: {', '.join(CAREERS)}")
+        if not isinstance(c, str) or c not in CAREERS:
+            hint = suggest(c, CAREERS) if isinstance(c, str) else ""
+            raise ArgumentError(f"careers: {short_repr(c)} is not a career{hint}; allowed: {', '.join(CAREERS)}")
     if not out or len(set(out)) != len(out):
-        raise ScenarioError(f"careers = {out!r}: must name each career at most once, at least one")
+        raise ArgumentError(f"careers = {out!r}: must name each career at most once, at least one")
     return out
 
 
+def _whole_number(name: str, value: Any, minimum: int, what: str = "") -> int:
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)) or value < minimum:
+        raise ArgumentError(f"{name} = {short_repr(value)}: must be a whole number >= {minimum}{what}")
+    return int(value)
+
+
 def check_worlds(worlds: int) -> int:
-    if isinstance(worlds, bool) or not isinstance(worlds, (int, np.integer)) or worlds < 1:
-        raise ScenarioError(f"worlds = {worlds!r}: must be a whole number >= 1")
-    return int(worlds)
+    """``worlds`` as a Python int >= 1."""
+    return _whole_number("worlds", worlds, 1)
 
 
 #: bytes per (career, world, year) kept by simulate(): net worth, income (float64), status (int8)
@@ -194,36 +205,64 @@ def check_path_memory(worlds: int, careers: int, years: int) -> None:
     need = path_memory_bytes(worlds, careers, years)
     have = available_memory_bytes()
     if need > have // 2:
-        raise ScenarioError(
+        raise ArgumentError(
             f"worlds = {worlds:,}: keeping every path of {careers} careers x {years} years needs about {need / 2**30:,.1f} GiB, "
             f"more than half of the {have / 2**30:,.1f} GiB available; use careersim.simulate_summary (memory does not grow "
             f"with worlds; the CLI switches to it by itself) or fewer worlds"
         )
 
 
+#: a generous single-core speed, simulated career-years per second (this 2-core machine
+#: does about 4e6 through simulate_summary), used only to state how long a refused run would take
+NOMINAL_CAREER_YEARS_PER_SECOND = 1e7
+#: the most career-years one call accepts: about 6e10 worlds of four careers over 40 years,
+#: twelve days of one fast core; beyond it a run is refused at once instead of starting
+MAX_CAREER_YEARS = 1e13
+
+
+def check_run_size(worlds: int, careers: int, years: int) -> None:
+    """Refuse at once, before any allocation, a run far beyond reason (see :data:`MAX_CAREER_YEARS`)."""
+    career_years = worlds * careers * years
+    if career_years > MAX_CAREER_YEARS:
+        days = career_years / NOMINAL_CAREER_YEARS_PER_SECOND / 86_400
+        raise ArgumentError(
+            f"worlds = {worlds:,}: {careers} careers x {years} years is {career_years:.2g} career-years, more than the "
+            f"{MAX_CAREER_YEARS:.2g} one call accepts (about {days:,.0f} days of one fast core); fewer worlds give the same "
+            f"answer to within their Monte Carlo error"
+        )
+
+
 def check_request(scenario: Scenario | None, careers: Iterable[str] | None, worlds: int, chunk_blocks: int) -> tuple[Scenario, tuple[str, ...], int, int]:
-    """Validate the arguments every simulation entry point shares (None: the default scenario)."""
+    """Validate the arguments every simulation entry point shares (None: the default scenario).
+
+    Raises :class:`ArgumentError` for a bad argument or a run far beyond reason.
+    """
     if scenario is None:
         from ._scenario_io import load_scenario
 
         scenario = load_scenario("default")
     if not isinstance(scenario, Scenario):
-        raise ScenarioError(f"scenario = {scenario!r}: must be a careersim.Scenario (see careersim.load_scenario)")
-    return scenario, check_careers(careers), check_worlds(worlds), check_chunk_blocks(chunk_blocks)
+        raise ArgumentError(f"scenario = {short_repr(scenario)}: must be a careersim.Scenario (see careersim.load_scenario)")
+    careers_t, worlds = check_careers(careers), check_worlds(worlds)
+    check_run_size(worlds, len(careers_t), scenario.simulation.horizon_years)
+    return scenario, careers_t, worlds, check_chunk_blocks(chunk_blocks)
 
 
 def check_chunk_blocks(chunk_blocks: int) -> int:
-    if isinstance(chunk_blocks, bool) or not isinstance(chunk_blocks, (int, np.integer)) or chunk_blocks < 1:
-        raise ScenarioError(f"chunk_blocks = {chunk_blocks!r}: must be a whole number >= 1")
-    return int(chunk_blocks)
+    """``chunk_blocks`` as a Python int >= 1."""
+    return _whole_number("chunk_blocks", chunk_blocks, 1)
 
 
 def resolve_workers(workers: int | None) -> int:
+    """Worker processes to use: None -> 1, 0 -> one per CPU; more than the CPUs is refused
+    (extra processes only compete for the same cores, and hundreds can hit process limits)."""
     if workers is None:
         return 1
-    if isinstance(workers, bool) or not isinstance(workers, (int, np.integer)) or workers < 0:
-        raise ScenarioError(f"workers = {workers!r}: must be a whole number >= 0 (0 = one per CPU)")
-    return int(workers) or (os.cpu_count() or 1)
+    cpus = os.cpu_count() or 1
+    n = _whole_number("workers", workers, 0, f" and at most {cpus}, the CPUs of this machine (0 = one per CPU)")
+    if n > cpus:
+        raise ArgumentError(f"workers = {n}: must be at most {cpus}, the CPUs of this machine (0 = one per CPU)")
+    return n or cpus
 
 
 def simulate(
@@ -268,6 +307,16 @@ def simulate(
     -------
     Result
         Arrays ``(career, world, year)`` of net worth, gross income and status.
+
+    Raises
+    ------
+    ArgumentError
+        For a bad ``worlds``, ``careers``, ``rng``, ``workers`` (more than the CPUs
+        included), ``chunk_blocks``, ``reuse`` or ``scenario``, and at once, before any
+        allocation, for paths that would not fit in memory or a run far beyond reason.
+        It is a :class:`ScenarioError` and both a ``ValueError`` and a ``TypeError``.
+    ScenarioError
+        Never from here for a :class:`Scenario` (it is validated when built).
 
     Examples
     --------
@@ -327,7 +376,7 @@ def _reusable_careers(previous: Result | None, scenario: Scenario, careers: tupl
     if previous is None:
         return set()
     if not isinstance(previous, Result):
-        raise ScenarioError(f"reuse = {previous!r}: must be a careersim.Result from an earlier simulate()")
+        raise ArgumentError(f"reuse = {short_repr(previous)}: must be a careersim.Result from an earlier simulate()")
     same_seed = previous.seed_entropy == root.entropy and tuple(previous.seed_spawn_key) == tuple(root.spawn_key)
     if not same_seed or previous.worlds != worlds or root.entropy is None:
         return set()

@@ -10,15 +10,47 @@ messages read from one place.
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import math
+import numbers
+from collections.abc import Iterable
 from dataclasses import field
 from typing import Any
+
+import numpy as np
 
 
 class ScenarioError(ValueError):
     """Raised for any invalid scenario: unknown key, wrong type, value out of range,
     missing file or malformed TOML. The message names the key, the value and what is
     allowed."""
+
+
+class ArgumentError(ScenarioError, TypeError):
+    """Raised for a bad argument to a simulation call: ``worlds``, ``careers``, ``rng``,
+    ``workers``, ``chunk_blocks``, ``reuse`` or ``scenario`` of the wrong type or value,
+    or a request far beyond what the machine can do. The message names the argument, the
+    value and what is allowed.
+
+    It is a :class:`ScenarioError` (so one ``except ScenarioError`` catches every bad
+    input), and both a :class:`ValueError` and a :class:`TypeError`, as numpy and SciPy
+    raise one or the other for the same mistakes.
+    """
+
+
+def suggest(word: str, options: Iterable[str], *, prefix: str = "") -> str:
+    """' (did you mean ...?)' for the closest option, or ''."""
+    close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
+    return f" (did you mean {prefix + close[0]!r}?)" if close else ""
+
+
+def short_repr(value: Any, limit: int = 60) -> str:
+    """``repr(value)`` cut to ``limit`` characters, so a huge literal cannot flood a message."""
+    try:
+        text = repr(value)
+    except ValueError:  # an int beyond Python's str conversion limit
+        text = f"<an integer of about {value.bit_length() * 0.30103:,.0f} digits>"
+    return text if len(text) <= limit else text[: limit - 5] + "...>"
 
 
 def param(
@@ -82,7 +114,13 @@ class Params:
         """Checks between fields; subclasses override."""
 
     def _fail(self, key: str, value: Any, allowed: str) -> None:
-        raise ScenarioError(f"{self.section}.{key} = {value!r}: must be {allowed}")
+        raise ScenarioError(f"{self.section}.{key} = {short_repr(value)}: must be {allowed}")
+
+    def _fail_sum(self, keys: tuple[str, ...], total: float) -> None:
+        """A rule over several keys broke: name every one, since any may be the one set."""
+        names = " + ".join(f"{self.section}.{k}" for k in keys)
+        values = " + ".join(f"{getattr(self, k):g}" for k in keys)
+        raise ScenarioError(f"{names} = {values} = {total:g}: must be at most 1 (they are shares of one whole)")
 
 
 def _check_field(section: str, f: dataclasses.Field, value: Any) -> Any:
@@ -91,28 +129,36 @@ def _check_field(section: str, f: dataclasses.Field, value: Any) -> Any:
     if not m:
         return value
     allowed = allowed_text(f)
+    shown = short_repr(value)
     if m.get("choices"):
         if not isinstance(value, str) or value not in m["choices"]:
-            raise ScenarioError(f"{key} = {value!r}: must be {allowed}")
+            raise ScenarioError(f"{key} = {shown}: must be {allowed}")
         return value
     if isinstance(f.default, str):
         if not isinstance(value, str):
-            raise ScenarioError(f"{key} = {value!r}: must be a string")
+            raise ScenarioError(f"{key} = {shown}: must be a string")
         return value
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise ScenarioError(f"{key} = {value!r}: must be {allowed}, not {type(value).__name__}")
+    # numbers.Real admits numpy scalars (np.float32, np.int64, ...); bools are refused
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        raise ScenarioError(f"{key} = {shown}: must be {allowed}, not {type(value).__name__}")
     if isinstance(f.default, int):
-        if isinstance(value, float):
+        if isinstance(value, numbers.Integral):
+            value = int(value)
+        else:
+            value = float(value)
             if not value.is_integer():
-                raise ScenarioError(f"{key} = {value!r}: must be {allowed}")
+                raise ScenarioError(f"{key} = {shown}: must be {allowed}")
             value = int(value)
     else:
-        value = float(value)
+        try:
+            value = float(value)
+        except OverflowError:  # an int too large for a float
+            raise ScenarioError(f"{key} = {shown}: must be {allowed}") from None
         if not math.isfinite(value):
-            raise ScenarioError(f"{key} = {value!r}: must be {allowed}")
+            raise ScenarioError(f"{key} = {shown}: must be {allowed}")
     lo, hi = m.get("low"), m.get("high")
     if lo is not None and (value < lo or (m.get("low_open") and value == lo)):
-        raise ScenarioError(f"{key} = {value!r}: must be {allowed}")
+        raise ScenarioError(f"{key} = {shown}: must be {allowed}")
     if hi is not None and (value > hi or (m.get("high_open") and value == hi)):
-        raise ScenarioError(f"{key} = {value!r}: must be {allowed}")
+        raise ScenarioError(f"{key} = {shown}: must be {allowed}")
     return value

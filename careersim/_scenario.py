@@ -8,9 +8,10 @@ says otherwise. Each default names its source (see data/SOURCES.md and docs/mode
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 from typing import Any, ClassVar
 
-from ._params import Params, ScenarioError, param
+from ._params import Params, ScenarioError, param, short_repr, suggest
 
 # Short source tags used in the field metadata; docs/model.md expands them.
 DAMODARAN = "data/us_annual_returns_1928-2025.csv (Damodaran, 1928-2025), computed by careersim.calibration"
@@ -136,10 +137,10 @@ class PhdParams(Params):
     breakthrough_pay_multiplier: float = param(3.0, unit="x", low=1.0, high=100.0, doc="Pay multiple won in a bidding war.", source=ASSUMPTION)
 
     def _check_relations(self) -> None:
-        if self.fellowship_probability + self.ta_probability > 1.0 + 1e-12:
-            self._fail("ta_probability", self.ta_probability, f"at most 1 - fellowship_probability = {1 - self.fellowship_probability:g}")
-        if self.industry_research_probability + self.academia_probability > 1.0 + 1e-12:
-            self._fail("academia_probability", self.academia_probability, f"at most 1 - industry_research_probability = {1 - self.industry_research_probability:g}")
+        for keys in (("fellowship_probability", "ta_probability"), ("industry_research_probability", "academia_probability")):
+            total = sum(getattr(self, k) for k in keys)
+            if total > 1.0 + 1e-12:
+                self._fail_sum(keys, total)
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
@@ -266,6 +267,8 @@ class Scenario:
         Scenario
             A validated copy; raises :class:`ScenarioError` naming any bad key or value.
         """
+        if changes is not None and not isinstance(changes, Mapping):
+            raise ScenarioError(f"changes = {short_repr(changes)}: must be a mapping of dotted keys to values, e.g. {{'phd.stipend_ta_usd': 45000}}")
         by_section: dict[str, dict[str, Any]] = {}
         top: dict[str, Any] = dict(sections)
         for key, value in (changes or {}).items():
@@ -301,10 +304,8 @@ class Scenario:
 
 
 def _split_key(key: str) -> tuple[str, str]:
-    from ._scenario_io import suggest
-
     if not isinstance(key, str) or key.count(".") != 1:
-        raise ScenarioError(f"{key!r}: a parameter key has the form section.name, e.g. phd.stipend_ta_usd")
+        raise ScenarioError(f"{short_repr(key)}: a parameter key has the form section.name, e.g. phd.stipend_ta_usd")
     section, name = key.split(".")
     if section not in SECTIONS:
         raise ScenarioError(f"unknown section {section!r} in {key!r}{suggest(section, SECTIONS)}; allowed: {', '.join(SECTIONS)}")

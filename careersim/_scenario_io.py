@@ -7,23 +7,16 @@ is executed or imported.
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import tomllib
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from ._params import ScenarioError
+from ._params import ScenarioError, suggest
 from ._scenario import SECTIONS, Scenario
 
 DEFAULT_SCENARIO = "default"
-
-
-def suggest(word: str, options: Iterable[str], *, prefix: str = "") -> str:
-    """' (did you mean ...?)' for the closest option, or ''."""
-    close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
-    return f" (did you mean {prefix + close[0]!r}?)" if close else ""
 
 
 def _scenario_dir() -> Any:
