@@ -115,8 +115,13 @@ def draw_block(root: np.random.SeedSequence, block: int, *, horizon_years: int, 
     z_ret = m.standard_normal((T, B), dtype=f32)
     z_inf = m.standard_normal((T, B), dtype=f32)
     if market_model == "student_t":
-        # chi-square(df) / df via a gamma variate, for t = z / sqrt(chi2/df)
+        # chi-square(df) / df via a gamma variate, for t = z / sqrt(chi2/df). A single-precision
+        # gamma variate can be exactly 0 (numpy's float32 exponential returns 0 with
+        # probability 2**-23 when df / 2 rounds to 1), and then t = z / 0 is +-inf: the
+        # divisor is kept at least the smallest normal float32. Only exact zeros and
+        # subnormals change, so every other draw is bit-identical.
         extra = m.standard_gamma(student_t_df / 2.0, size=(T, B), dtype=f32) * np.float32(2.0 / student_t_df)
+        np.maximum(extra, np.finfo(f32).tiny, out=extra)
     elif market_model in ("bootstrap", "historical"):
         extra = m.random((T, B), dtype=f32)
     else:

@@ -58,18 +58,38 @@ def expected_real_return(p: MarketParams) -> float:
     return float(np.expm1(p.real_log_return_mean + 0.5 * p.real_log_return_sd**2))
 
 
+#: limit on one year's log real return of the parametric models: the fund loses at most
+#: 95% (1 - e**-3) or gains at most 1,909% (e**3 - 1) in a year, far beyond 1928-2025
+#: (worst -38% in 1931, best +54% in 1954). A lognormal year reaches it only beyond 7 sd
+#: even at the most extreme allowed mean and sd (at the defaults: 15 sd, never); it cuts
+#: the far Student-t tail, where exp(t) has no mean and an unlimited year gives absurd
+#: or infinite wealth.
+LOG_RETURN_LIMIT = 3.0
+#: lowest annual inflation of the parametric models: prices at most halve in a year (five
+#: times the worst US year, 1932: -10.3%). A normal inflation draw is unbounded, and at
+#: -100% or below the real rate of debt, (1 + nominal) / (1 + inflation) - 1, is
+#: infinite or flips sign. At the defaults the floor is 13 sd away and never binds.
+INFLATION_FLOOR = -0.5
+
+
 def market_paths(p: MarketParams, d: Draws, *, currency_year: int = 2026) -> tuple[np.ndarray, np.ndarray]:
-    """Real returns and inflation, ``(year, world)``, for the chosen market model."""
+    """Real returns and inflation, ``(year, world)``, for the chosen market model.
+
+    Real returns are always above -100% and inflation at least :data:`INFLATION_FLOOR`
+    (history's years are all within both limits).
+    """
     T = d.market_z_return.shape[0]
     if p.model in ("lognormal", "student_t"):
         z1 = d.market_z_return
         if p.model == "student_t":
-            # scale so the shock has unit variance, keeping the fat tails
+            # scale so the shock has unit variance, keeping the fat tails (market_extra > 0)
             z1 = z1 / np.sqrt(d.market_extra) * np.sqrt((p.student_t_df - 2.0) / p.student_t_df)
         rho = p.return_inflation_correlation
         z2 = rho * d.market_z_return + np.sqrt(1.0 - rho**2) * d.market_z_inflation
-        real = np.expm1(p.real_log_return_mean + p.real_log_return_sd * z1.astype(np.float64))
+        log_real = p.real_log_return_mean + p.real_log_return_sd * z1.astype(np.float64)
+        real = np.expm1(np.clip(log_real, -LOG_RETURN_LIMIT, LOG_RETURN_LIMIT, out=log_real), out=log_real)
         inflation = p.inflation_mean + p.inflation_sd * z2.astype(np.float64)
+        np.maximum(inflation, INFLATION_FLOOR, out=inflation)
         return real, inflation
     h = load_history()
     n_hist = len(h.year)
