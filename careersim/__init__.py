@@ -2,6 +2,9 @@
 independent research? A Monte Carlo model that lives all four careers in the same
 simulated worlds and reports outcome distributions and paired differences.
 
+The public names are imported on first use (PEP 562), so ``import careersim`` (and the
+``careersim`` command's start-up) does not load numpy, pandas or matplotlib until needed.
+
 Examples
 --------
 >>> import careersim
@@ -12,28 +15,59 @@ Examples
 
 from __future__ import annotations
 
-# scenario -> simulation -> results
-from ._engine import simulate
-from ._finances import income_tax
-from ._output import ResultsFileError, read_results
-from ._params import ScenarioError
-from ._results import Comparison, Result
-from ._scenario import SECTIONS, Scenario
-from ._scenario_io import bundled_scenarios, load_scenario
-from ._streaming import SummaryResult, simulate_summary
-from .careers import CAREERS, STATUS_NAMES
+import importlib
 
-# analyses built on results (submodules are public too: careersim.claims, .decision, .sensitivity)
-from . import claims, decision, sensitivity  # noqa: I001
-from ._sweep import sweep
-from .claims import Checkpoint, Estimate, Lever, MoneyClaim, breakthrough_effect, claim_outputs, default_levers, money_claim, smallest_overturning_changes
-from .decision import Decision, DimensionScores, ScoreModel, certainty_equivalent, decide, score_worlds
-from .sensitivity import SobolResult, Tornado, sobol, tornado
-
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing at start-up
 __version__ = "0.1.0"
+
+#: public name -> the module that defines it (a module's own name: the submodule itself)
+_SOURCES = {
+    # scenario -> simulation -> results
+    "simulate": "._engine",
+    "income_tax": "._finances",
+    "ResultsFileError": "._output",
+    "read_results": "._output",
+    "ArgumentError": "._params",
+    "ScenarioError": "._params",
+    "Comparison": "._results",
+    "Result": "._results",
+    "SECTIONS": "._scenario",
+    "Scenario": "._scenario",
+    "bundled_scenarios": "._scenario_io",
+    "load_scenario": "._scenario_io",
+    "SummaryResult": "._streaming",
+    "simulate_summary": "._streaming",
+    "CAREERS": ".careers",
+    "STATUS_NAMES": ".careers",
+    # analyses built on results (submodules are public too: careersim.claims, .decision, .sensitivity)
+    "claims": ".claims",
+    "decision": ".decision",
+    "sensitivity": ".sensitivity",
+    "sweep": "._sweep",
+    "Checkpoint": ".claims",
+    "Estimate": ".claims",
+    "Lever": ".claims",
+    "MoneyClaim": ".claims",
+    "breakthrough_effect": ".claims",
+    "claim_outputs": ".claims",
+    "default_levers": ".claims",
+    "money_claim": ".claims",
+    "smallest_overturning_changes": ".claims",
+    "Decision": ".decision",
+    "DimensionScores": ".decision",
+    "ScoreModel": ".decision",
+    "certainty_equivalent": ".decision",
+    "decide": ".decision",
+    "score_worlds": ".decision",
+    "SobolResult": ".sensitivity",
+    "Tornado": ".sensitivity",
+    "sobol": ".sensitivity",
+    "tornado": ".sensitivity",
+}
 
 __all__ = [
     # the engine
+    "ArgumentError",
     "CAREERS",
     "SECTIONS",
     "STATUS_NAMES",
@@ -75,3 +109,36 @@ __all__ = [
     "sweep",
     "tornado",
 ]
+
+
+def __getattr__(name: str) -> object:
+    """Import a public name on first use and keep it in the namespace."""
+    source = _SOURCES.get(name)
+    if source is None:
+        raise AttributeError(f"module 'careersim' has no attribute {name!r}")
+    module = importlib.import_module(source, __name__)
+    value = module if source == f".{name}" else getattr(module, name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
+
+
+if TYPE_CHECKING:  # what type checkers and editors see: the eager imports
+    from . import claims, decision, sensitivity  # noqa: F401
+    from ._engine import simulate  # noqa: F401
+    from ._finances import income_tax  # noqa: F401
+    from ._output import ResultsFileError, read_results  # noqa: F401
+    from ._params import ArgumentError, ScenarioError  # noqa: F401
+    from ._results import Comparison, Result  # noqa: F401
+    from ._scenario import SECTIONS, Scenario  # noqa: F401
+    from ._scenario_io import bundled_scenarios, load_scenario  # noqa: F401
+    from ._streaming import SummaryResult, simulate_summary  # noqa: F401
+    from ._sweep import sweep  # noqa: F401
+    from .careers import CAREERS, STATUS_NAMES  # noqa: F401
+    from .claims import Checkpoint, Estimate, Lever, MoneyClaim, breakthrough_effect, claim_outputs, default_levers, money_claim, smallest_overturning_changes  # noqa: F401
+    from .decision import Decision, DimensionScores, ScoreModel, certainty_equivalent, decide, score_worlds  # noqa: F401
+    from .sensitivity import SobolResult, Tornado, sobol, tornado  # noqa: F401
+del TYPE_CHECKING

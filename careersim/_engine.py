@@ -224,12 +224,22 @@ def check_run_size(worlds: int, careers: int, years: int) -> None:
     """Refuse at once, before any allocation, a run far beyond reason (see :data:`MAX_CAREER_YEARS`)."""
     career_years = worlds * careers * years
     if career_years > MAX_CAREER_YEARS:
-        days = career_years / NOMINAL_CAREER_YEARS_PER_SECOND / 86_400
+        # integer arithmetic first: a count beyond float range must still give this message
+        days = career_years // int(NOMINAL_CAREER_YEARS_PER_SECOND * 86_400)
+        shown = f"{worlds:,}" if worlds < 10**30 else short_repr(worlds)
         raise ArgumentError(
-            f"worlds = {worlds:,}: {careers} careers x {years} years is {career_years:.2g} career-years, more than the "
-            f"{MAX_CAREER_YEARS:.2g} one call accepts (about {days:,.0f} days of one fast core); fewer worlds give the same "
-            f"answer to within their Monte Carlo error"
+            f"worlds = {shown}: {careers} careers x {years} years is {_scientific(career_years)} career-years, more than the "
+            f"{MAX_CAREER_YEARS:.2g} one call accepts (about {_scientific(days) if days >= 10**9 else f'{days:,}'} days of one "
+            f"fast core); fewer worlds give the same answer to within their Monte Carlo error"
         )
+
+
+def _scientific(n: int) -> str:
+    """An int of any size as ``1.6e+14``, without converting it to a float."""
+    digits = str(n) if n < 10**4000 else None
+    if digits is None:
+        return f"~1e+{int(n.bit_length() * 0.30103)}"
+    return f"{digits[0]}.{digits[1] if len(digits) > 1 else 0}e+{len(digits) - 1:02d}"
 
 
 def check_request(scenario: Scenario | None, careers: Iterable[str] | None, worlds: int, chunk_blocks: int) -> tuple[Scenario, tuple[str, ...], int, int]:

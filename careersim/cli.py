@@ -1,84 +1,179 @@
 """Command line: ``careersim run | scenarios | validate``.
 
 Bad input never shows a traceback: one line on stderr naming the problem, exit code 2.
+Ctrl-C at any moment, start-up included, exits 130 with one line and leaves no partial
+output. This module imports only the standard library at start-up; numpy, pandas and
+matplotlib are loaded inside :func:`main`, where an interrupt is handled.
 """
 
 from __future__ import annotations
 
-import argparse
-import json
-import math
+# Ctrl-C is handled from the first line: nothing heavy is imported before the handler.
 import os
+import signal
 import sys
-import tomllib
-from collections.abc import Sequence
-from pathlib import Path
-from typing import Any, NoReturn
-
-import numpy as np
-
-from ._params import ScenarioError
-from ._scenario import Scenario
-from ._results import Result
-from ._scenario_io import bundled_scenarios, load_scenario
-from ._streaming import SummaryResult, comparison_pairs, simulate_summary
-from .careers import CAREERS
 
 EXIT_BAD_INPUT = 2
+EXIT_INTERRUPTED = 130
+INTERRUPTED_MESSAGE = "careersim: interrupted; no partial output was left"
+
+#: "startup" (before main: nothing to clean up), "running" (Ctrl-C raises
+#: KeyboardInterrupt, which main turns into one line), "stopping" / "done" (ignored)
+_sigint = {"phase": "startup", "pid": os.getpid()}
+
+
+def _on_sigint(signum: int, frame: object) -> None:
+    if os.getpid() != _sigint["pid"]:
+        return  # a forked worker process: the main process stops it
+    phase = _sigint["phase"]
+    if phase == "startup":
+        os.write(2, (INTERRUPTED_MESSAGE + "\n").encode())
+        os._exit(EXIT_INTERRUPTED)
+    if phase == "running":
+        _sigint["phase"] = "stopping"
+        raise KeyboardInterrupt
+    if phase == "stopping":  # a second Ctrl-C while stopping: clean up what is ours, now
+        _stop_workers()
+        output = sys.modules.get("careersim._output")
+        if output is not None:
+            output.discard_partial_outputs()
+        os.write(2, (INTERRUPTED_MESSAGE + "\n").encode())
+        os._exit(EXIT_INTERRUPTED)
+
+
+def _running_as_command() -> bool:
+    main_module = sys.modules.get("__main__")
+    script = os.path.basename(getattr(main_module, "__file__", "") or "")
+    return __name__ == "__main__" or script.removesuffix(".exe").removesuffix("-script.py") == "careersim"
+
+
+_AS_COMMAND = _running_as_command()
+if _AS_COMMAND:
+    try:
+        signal.signal(signal.SIGINT, _on_sigint)
+    except ValueError:  # not the main thread
+        pass
+
+import argparse  # noqa: E402
+import json  # noqa: E402
+import math  # noqa: E402
+import tomllib  # noqa: E402
+import unicodedata  # noqa: E402
+from collections.abc import Sequence  # noqa: E402
+from pathlib import Path  # noqa: E402
+from typing import TYPE_CHECKING, Any, NoReturn  # noqa: E402
+
+if TYPE_CHECKING:
+    from ._results import Result
+    from ._scenario import Scenario
+    from ._streaming import SummaryResult
+
 #: above this, `careersim run` summarises as it goes instead of keeping every path
 PATHS_LIMIT_BYTES = 512 * 2**20
+#: the most worlds the command accepts at all; the run's own time and memory estimate
+#: (careersim._engine.check_request) refuses far fewer on any real machine
+MAX_WORLDS = 10**15
+#: seeds are taken modulo nothing: any whole number in [0, 2**128)
+MAX_SEED = 2**128 - 1
+#: the longest --set value (no scenario value needs more)
+MAX_SET_CHARS = 1_000
+
+
+def _shown(text: str, limit: int = 40) -> str:
+    """``repr(text)``, cut so that a huge argument cannot flood the one-line message."""
+    if len(text) <= limit:
+        return repr(text)
+    what = "digits" if text.isdigit() else "characters"
+    return f"{text[:limit - 10]!r}...{text[-4:]!r} ({len(text):,} {what})"
 
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         # one line, no usage block: "careersim run" -> "see careersim run --help"
+        message = " ".join(message.split())
         self.exit(EXIT_BAD_INPUT, f"careersim: error: {message} (see {self.prog} --help)\n")
+
+
+def _control_characters(text: str) -> list[str]:
+    return [repr(ch) for ch in dict.fromkeys(text) if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp")]
 
 
 def _parse_set(items: Sequence[str]) -> dict[str, Any]:
     """``key.path=value`` pairs; values are read as TOML (numbers, booleans, quoted
     strings) and fall back to a plain string, e.g. ``market.model=bootstrap``."""
+    from ._params import ScenarioError
+    from ._scenario_io import check_toml_values
+
     changes: dict[str, Any] = {}
     for item in items:
         key, sep, raw = item.partition("=")
-        if not sep or not key.strip():
-            raise ScenarioError(f"--set {item!r}: expected key.path=value, e.g. --set phd.stipend_ta_usd=45000")
+        key, raw = key.strip(), raw.strip()
+        if not sep or not key:
+            raise ScenarioError(f"--set {_shown(item)}: expected key.path=value, e.g. --set phd.stipend_ta_usd=45000")
+        bad = _control_characters(item)
+        if bad:
+            raise ScenarioError(
+                f"--set {_shown(item)}: contains control character(s) {', '.join(bad)} (a line break, tab, ...); "
+                f"a value is one line of printable text, e.g. --set phd.stipend_ta_usd=45000"
+            )
+        if len(raw) > MAX_SET_CHARS:
+            raise ScenarioError(f"--set {key}={_shown(raw)}: the value is longer than {MAX_SET_CHARS:,} characters")
         try:
-            value = tomllib.loads(f"v = {raw.strip()}")["v"]
+            value = tomllib.loads(f"v = {raw}")["v"]
         except tomllib.TOMLDecodeError:
-            value = raw.strip()
-        changes[key.strip()] = value
+            value = raw
+        except RecursionError:
+            raise ScenarioError(f"--set {key}={_shown(raw)}: the value is nested too deeply; a scenario value is a number, a boolean or a string") from None
+        except ValueError as exc:  # e.g. an integer literal beyond Python's digit limit
+            raise ScenarioError(f"--set {key}={_shown(raw)}: cannot be read as a value ({exc})") from None
+        check_toml_values({key: value}, origin="--set", single_key=True)
+        changes[key] = value
     return changes
 
 
-def _whole_number(minimum: int):
-    """An argparse type: a whole number (``_`` separators allowed) of at least ``minimum``."""
+def _whole_number(minimum: int, maximum: int | None = None, why: str = ""):
+    """An argparse type: a whole number (``_`` separators allowed) in [minimum, maximum]."""
 
     def parse(text: str) -> int:
+        digits = text.strip().replace("_", "")
+        if len(digits) > 60:
+            raise argparse.ArgumentTypeError(f"{_shown(text)}: too long; must be a whole number in [{minimum:,}, {maximum:,}]{why}")
         try:
-            value = int(text.replace("_", ""))
+            value = int(digits)
         except ValueError:
-            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+            raise argparse.ArgumentTypeError(f"{_shown(text)} is not a whole number") from None
         if value < minimum:
-            raise argparse.ArgumentTypeError(f"{text!r}: must be >= {minimum}")
+            raise argparse.ArgumentTypeError(f"{_shown(text)}: must be >= {minimum}")
+        if maximum is not None and value > maximum:
+            raise argparse.ArgumentTypeError(f"{_shown(text)}: must be at most {maximum:,}{why}")
         return value
 
     return parse
 
 
+def _out_folder(text: str) -> str:
+    """An argparse type: a non-empty folder path."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError(f"{text!r}: an empty path (it would mean the current folder); name a folder, e.g. --out results/")
+    if _control_characters(text):
+        raise argparse.ArgumentTypeError(f"{_shown(text)}: contains control characters; name a folder, e.g. --out results/")
+    return text
+
+
 def build_parser() -> argparse.ArgumentParser:
+    cpus = os.cpu_count() or 1
     parser = _Parser(prog="careersim", description="Monte Carlo comparison of an ML PhD, an AI residency, a research-engineer job and independent research.")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     run = sub.add_parser("run", help="simulate a scenario and print the table of net worth at the horizon")
     run.add_argument("scenario", nargs="?", default="default", help="bundled scenario name or path to a .toml file (default: %(default)s)")
-    run.add_argument("--worlds", type=_whole_number(1), default=20_000, help="number of simulated worlds (default: %(default)s)")
-    run.add_argument("--seed", type=_whole_number(0), default=None, help="random seed, an integer >= 0 (default: fresh entropy, printed)")
+    run.add_argument("--worlds", type=_whole_number(1, MAX_WORLDS), default=20_000, help="number of simulated worlds (default: %(default)s); runs far beyond this machine are refused at once with an estimate")
+    run.add_argument("--seed", type=_whole_number(0, MAX_SEED, " (2**128 - 1)"), default=None, help="random seed, a whole number in [0, 2**128) (default: fresh entropy, printed)")
     run.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE", help="override a parameter, e.g. --set phd.stipend_ta_usd=45000 (repeatable)")
-    run.add_argument("--horizon", type=_whole_number(1), default=None, metavar="YEARS", help="simulated years (overrides simulation.horizon_years)")
-    run.add_argument("--workers", type=_whole_number(0), default=1, help="worker processes, 0 = one per CPU (results do not depend on it)")
+    run.add_argument("--horizon", type=_whole_number(1, 2**63 - 1), default=None, metavar="YEARS", help="simulated years (overrides simulation.horizon_years)")
+    run.add_argument("--workers", type=_whole_number(0, cpus, f", the CPUs of this machine (0 = one per CPU)"), default=1, help=f"worker processes, 0 = one per CPU, at most {cpus} (results do not depend on it)")
     run.add_argument("--json", action="store_true", help="print one JSON document instead of the table")
-    run.add_argument("--out", type=Path, default=None, metavar="DIR", help="also write figures (PNG) and tidy tables (CSV, Parquet) to DIR")
+    run.add_argument("--out", type=_out_folder, default=None, metavar="DIR", help="also write figures (PNG) and tidy tables (CSV, Parquet) to DIR, replacing a previous careersim run's folder as a whole")
 
     sub.add_parser("scenarios", help="list the bundled scenarios")
 
@@ -88,6 +183,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _resolve_scenario(args: argparse.Namespace) -> Scenario:
+    from ._scenario_io import load_scenario
+
     scenario = load_scenario(args.scenario)
     changes = _parse_set(args.overrides)
     if args.horizon is not None:
@@ -100,7 +197,12 @@ def _json_number(x: float) -> float | None:
 
 
 def result_document(result: Result | SummaryResult, *, scenario_name: str, seed: int | None) -> dict[str, Any]:
-    """The ``--json`` document (keys fixed by issue 3)."""
+    """The ``--json`` document (keys fixed by issue 3), plus its ``provenance`` (issue 11)."""
+    import numpy as np
+
+    from ._output import provenance
+    from ._streaming import SummaryResult, comparison_pairs
+
     table = result.horizon_table()
     careers = {
         career: {"net_worth_at_horizon": {k: _json_number(table.loc[career, k]) for k in ("p5", "p25", "p50", "p75", "p95", "mean", "mean_se")}}
@@ -123,6 +225,7 @@ def result_document(result: Result | SummaryResult, *, scenario_name: str, seed:
         "units": result.units,
         "careers": careers,
         "comparisons": comparisons,
+        "provenance": provenance(result, seed=seed),
     }
 
 
@@ -148,64 +251,118 @@ def format_table(result: Any, *, scenario_name: str, seed: int | None) -> str:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    from ._engine import path_memory_bytes, simulate
+    import numpy as np
+
+    from ._engine import DEFAULT_CHUNK_BLOCKS, check_request, path_memory_bytes, simulate
     from ._output import check_out_dir, write_outputs
+    from ._streaming import simulate_summary
+    from .careers import CAREERS
 
     scenario = _resolve_scenario(args)
-    if args.out is not None:
-        check_out_dir(args.out)  # before the work, not after it
+    # the run's size (worlds x careers x years against time and memory), refused before
+    # anything is allocated or written
+    check_request(scenario, None, args.worlds, DEFAULT_CHUNK_BLOCKS)
+    out = check_out_dir(args.out) if args.out is not None else None  # before the work, not after it
     seed = args.seed
     if seed is None:
         seed = int(np.random.SeedSequence().generate_state(1, dtype=np.uint32)[0])
-    n_careers = len(CAREERS)
-    if path_memory_bytes(args.worlds, n_careers, scenario.simulation.horizon_years) > PATHS_LIMIT_BYTES:
+    progress = sys.stderr.isatty()  # a bar in a log file or a pipe is noise
+    if path_memory_bytes(args.worlds, len(CAREERS), scenario.simulation.horizon_years) > PATHS_LIMIT_BYTES:
         # too many worlds to keep every path: the same worlds, summarised as they go
-        result: Result | SummaryResult = simulate_summary(scenario, worlds=args.worlds, rng=seed, workers=args.workers, progress=True)
+        result: Result | SummaryResult = simulate_summary(scenario, worlds=args.worlds, rng=seed, workers=args.workers, progress=progress)
     else:
-        result = simulate(scenario, worlds=args.worlds, rng=seed, workers=args.workers, progress=True)
+        result = simulate(scenario, worlds=args.worlds, rng=seed, workers=args.workers, progress=progress)
     name = args.scenario
     doc = result_document(result, scenario_name=name, seed=seed)
-    if args.out is not None:
-        write_outputs(result, args.out, document=doc)
+    if out is not None:
+        write_outputs(result, out, document=doc, seed=seed)
     if args.json:
         print(json.dumps(doc, indent=2))
     else:
         print(format_table(result, scenario_name=name, seed=seed))
-        if args.out is not None:
+        if out is not None:
             print(f"\nwrote figures and tables to {args.out}")
     return 0
 
 
 def _cmd_scenarios(args: argparse.Namespace) -> int:
+    from ._scenario_io import bundled_scenarios
+
     for name, description in bundled_scenarios().items():
         print(f"{name:<20} {description}")
     return 0
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
+    from ._scenario_io import load_scenario
+
     scenario = load_scenario(args.file)
     print(f"{args.file}: valid ({scenario.name!r}, {len(scenario.flat())} parameters)")
     return 0
 
 
+def _stop_workers() -> None:
+    """Terminate worker processes this run started (they ignore Ctrl-C and wait for it)."""
+    if "multiprocessing" not in sys.modules:
+        return
+    import multiprocessing
+
+    children = multiprocessing.active_children()
+    for child in children:
+        child.terminate()
+    for child in children:
+        child.join(timeout=5)
+
+
+def _bad_input(message: str) -> int:
+    print(f"careersim: error: {' '.join(message.split())}", file=sys.stderr)
+    return EXIT_BAD_INPUT
+
+
+_NOT_INSTALLED = object()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``careersim`` command."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    commands = {"run": _cmd_run, "scenarios": _cmd_scenarios, "validate": _cmd_validate}
+    previous_handler: Any = _NOT_INSTALLED
+    if not _AS_COMMAND:  # called in-process (tests, another program): restore its handler after
+        try:
+            previous_handler = signal.signal(signal.SIGINT, _on_sigint)
+        except ValueError:  # not the main thread: Ctrl-C is not ours to handle
+            pass
+    _sigint["pid"] = os.getpid()
+    _sigint["phase"] = "running"
     try:
+        args = build_parser().parse_args(argv)
+        commands = {"run": _cmd_run, "scenarios": _cmd_scenarios, "validate": _cmd_validate}
         return commands[args.command](args)
-    except ScenarioError as exc:
-        print(f"careersim: error: {exc}", file=sys.stderr)
-        return EXIT_BAD_INPUT
     except KeyboardInterrupt:
-        print("careersim: interrupted; no partial output was left", file=sys.stderr)
-        return 130
-    except BrokenPipeError:
-        # e.g. `careersim run | head`: not an error of ours
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        return 0
+        _sigint["phase"] = "stopping"
+        _stop_workers()
+        output = sys.modules.get("careersim._output")
+        if output is not None:
+            output.discard_partial_outputs()
+        print(INTERRUPTED_MESSAGE, file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except Exception as exc:
+        from ._params import ScenarioError
+
+        if isinstance(exc, ScenarioError):
+            return _bad_input(str(exc))
+        if isinstance(exc, RecursionError):
+            return _bad_input("the input is nested too deeply (a scenario value is a number, a boolean or a string)")
+        if isinstance(exc, MemoryError):
+            return _bad_input("out of memory; use fewer --worlds (tens of thousands give the table to within its Monte Carlo error)")
+        if isinstance(exc, BrokenPipeError):
+            # e.g. `careersim run | head`: not an error of ours
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            return 0
+        raise
+    finally:
+        _sigint["phase"] = "done"
+        if previous_handler is not _NOT_INSTALLED:
+            signal.signal(signal.SIGINT, previous_handler if previous_handler is not None else signal.default_int_handler)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -3,6 +3,7 @@ scalars wherever Python numbers go, huge literals refused cleanly, no import cir
 
 import ast
 import os
+import tomllib
 from pathlib import Path
 
 import numpy as np
@@ -11,7 +12,8 @@ import pytest
 import careersim
 from careersim import Scenario, ScenarioError
 from careersim._engine import MAX_CAREER_YEARS
-from careersim._params import ArgumentError
+from careersim import ArgumentError
+from careersim._scenario_io import scenario_from_dict
 
 HUGE = 10**400
 
@@ -32,7 +34,7 @@ def test_numpy_scalars_are_accepted_as_numbers(key, value, expected):
     assert got == expected and type(got) is type(expected)  # stored as plain Python numbers
     # and the scenario still writes to TOML and reads back equal
     s = Scenario().replace({key: value})
-    assert careersim._scenario_io.scenario_from_dict(__import__("tomllib").loads(s.to_toml())) == s
+    assert scenario_from_dict(tomllib.loads(s.to_toml())) == s
 
 
 @pytest.mark.parametrize("value", [np.bool_(True), True, np.float64(np.nan), np.array([1.0]), HUGE, -HUGE, 1e400])
@@ -171,3 +173,9 @@ def test_no_import_circles():
         visit(start, [start])
     assert "careersim._scenario_io" in graph and graph["careersim._scenario_io"]  # the walk sees imports
     assert circles - KNOWN_CIRCLES == set(), sorted(map(sorted, circles - KNOWN_CIRCLES))
+
+
+@pytest.mark.parametrize("worlds", [10**20, 10**400, 10**5000], ids=["1e20", "1e400", "1e5000"])
+def test_astronomical_world_counts_are_refused_without_overflow(worlds):
+    with pytest.raises(ArgumentError, match="career-years"):
+        careersim.simulate_summary(worlds=worlds)

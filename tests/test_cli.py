@@ -1,12 +1,14 @@
-"""The command line: output contracts, bad input, atomic output (issues 3 and 8)."""
+"""The command line: output contracts, bad input, atomic output, provenance (issues 3, 8, 11)."""
 
 import json
+import os
 import signal
 import subprocess
 import sys
 import time
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -16,6 +18,8 @@ CLI = [sys.executable, "-m", "careersim.cli"]
 
 
 ROOT = Path(__file__).resolve().parents[1]
+#: the installed console script (what a user runs), beside this interpreter
+SCRIPT = Path(sys.executable).with_name("careersim")
 
 
 def run_cli(*args, **kw):
@@ -32,7 +36,7 @@ def test_run_prints_table(capsys):
 def test_run_json_contract(capsys):
     assert cli.main(["run", "default", "--worlds", "1200", "--seed", "5", "--json", "--horizon", "12"]) == 0
     doc = json.loads(capsys.readouterr().out)
-    assert set(doc) == {"scenario", "seed", "worlds", "horizon_years", "units", "careers", "comparisons"}
+    assert set(doc) == {"scenario", "seed", "worlds", "horizon_years", "units", "careers", "comparisons", "provenance"}
     assert doc["seed"] == 5 and doc["worlds"] == 1200 and doc["horizon_years"] == 12 and doc["scenario"] == "default"
     assert set(doc["careers"]) == {"phd", "residency", "engineer", "independent"}
     for c in doc["careers"].values():
@@ -70,6 +74,14 @@ def test_summary_mode_matches_path_mode_on_the_same_worlds(capsys, monkeypatch):
         assert (a["a"], a["b"]) == (b["a"], b["b"]) and a["p_a_ahead"] == b["p_a_ahead"]
 
 
+def assert_same_table(csv: pd.DataFrame, parquet: pd.DataFrame) -> None:
+    """Equal values (exactly), columns and dtypes. The one justified dtype difference: CSV
+    has no integer column with missing values, so a nullable Int64 column (a year that may
+    be "never") reads back as float64 and is converted back before comparing."""
+    nullable = {c: parquet[c].dtype for c in parquet.columns if isinstance(parquet[c].dtype, pd.Int64Dtype) and c in csv}
+    pd.testing.assert_frame_equal(csv.astype(nullable), parquet, check_exact=True)
+
+
 def test_out_writes_figures_and_tables(tmp_path, capsys):
     out = tmp_path / "res"
     assert cli.main(["run", "--worlds", "1000", "--seed", "1", "--out", str(out), "--horizon", "15"]) == 0
@@ -79,14 +91,21 @@ def test_out_writes_figures_and_tables(tmp_path, capsys):
         assert n in names
     s = pd.read_parquet(out / "summary.parquet")
     assert set(s.columns) == {"career", "year", "age", "variable", "statistic", "value", "se"}
-    assert s.equals(pd.read_csv(out / "summary.csv")) or len(s) == len(pd.read_csv(out / "summary.csv"))
+    for parquet in out.glob("*.parquet"):  # every table: the CSV holds exactly the Parquet's values
+        assert_same_table(pd.read_csv(parquet.with_suffix(".csv"), comment="#"), pd.read_parquet(parquet))
+    # and the comparison can fail: one value changed in its last bit, a column's type, a row
+    changed = s.copy()
+    changed.loc[7, "value"] = np.nextafter(changed.loc[7, "value"], np.inf)
+    for other in (changed, s.astype({"year": float}), s.iloc[:-1]):
+        with pytest.raises(AssertionError):
+            assert_same_table(pd.read_csv(out / "summary.csv", comment="#"), other)
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")], "temporary folder left behind"
 
 
 def test_out_failure_midway_leaves_nothing(tmp_path, monkeypatch, capsys):
     from careersim import _output
 
-    def boom(result, folder):
+    def boom(result, folder, **kw):
         (folder / "fan_chart.png").write_bytes(b"half")
         raise OSError(28, "No space left on device")
 
@@ -202,3 +221,204 @@ def test_read_results_round_trip_and_corruption(tmp_path, capsys):
         careersim.read_results(out / "nope.csv")
     with pytest.raises(careersim.ResultsFileError, match="no catch_up_x"):
         careersim.read_results(out, "catch_up_x")
+
+
+# -- issue 11: never silently wrong -----------------------------------------------------------
+
+HUGE = "1" + "0" * 400
+
+
+def bad_input_cases(tmp: Path) -> list[tuple[list[str], str]]:
+    """(arguments, needle) for every class of bad input that needs files in ``tmp``."""
+    (tmp / "huge.toml").write_text(f"[phd]\nstipend_ta_usd = {HUGE}\n")
+    (tmp / "deep_array.toml").write_text("[phd]\nstipend_ta_usd = " + "[" * 5000 + "]" * 5000 + "\n")
+    (tmp / "deep_table.toml").write_text("a = " + "{b = " * 5000 + "1" + "}" * 5000 + "\n")
+    (tmp / "shallow_deep.toml").write_text("[phd]\nstipend_ta_usd = " + "[" * 40 + "]" * 40 + "\n")
+    (tmp / "large.toml").write_text("# padding\n" * 110_000)
+    (tmp / "folder.toml").mkdir()
+    os.mkfifo(tmp / "fifo.toml")
+    return [
+        (["run", "--set", f"phd.stipend_ta_usd={HUGE}"], "64-bit"),
+        (["run", "--set", f"phd.stipend_ta_usd=1{'0' * 5000}"], "longer than"),
+        (["run", "--worlds", HUGE], "--worlds"),
+        (["run", "--seed", HUGE], "--seed"),
+        (["run", "--horizon", HUGE], "--horizon"),
+        (["validate", str(tmp / "huge.toml")], "phd.stipend_ta_usd"),
+        (["run", str(tmp / "huge.toml")], "64-bit"),
+        (["validate", str(tmp / "deep_array.toml")], "nested too deeply"),
+        (["validate", str(tmp / "deep_table.toml")], "nested too deeply"),
+        (["validate", str(tmp / "shallow_deep.toml")], "nested more than"),
+        (["run", "--set", "phd.stipend_ta_usd=" + "[" * 900 + "]" * 900], "phd.stipend_ta_usd"),
+        (["run", "--set", "phd.stipend_ta_usd=" + "{a=" * 300 + "1" + "}" * 300], "phd.stipend_ta_usd"),
+        (["run", "--workers", str((os.cpu_count() or 1) + 1)], "--workers"),
+        (["run", "--workers", "500"], "at most"),
+        (["run", "--out", ""], "empty path"),
+        (["run", "--out", "."], "current folder"),
+        (["run", "--set", "phd.stipend_ta_usd=45000\nfoo"], "control character"),
+        (["run", "--set", "phd.stipend_ta_usd=45000\tfoo"], "control character"),
+        (["validate", str(tmp / "fifo.toml")], "FIFO"),
+        (["validate", "/dev/zero"], "not a regular file"),
+        (["validate", "/dev/stdin"], "not a regular file"),
+        (["validate", str(tmp / "folder.toml")], "is a folder"),
+        (["validate", str(tmp / "large.toml")], "1 MiB"),
+    ]
+
+
+def test_every_bad_input_class_one_line_exit_2_nothing_written(tmp_path):
+    """Huge literals, deep nesting, too many workers, special files, empty --out, control
+    characters: exit 2, one line naming the problem, no traceback, nothing written."""
+    inputs = tmp_path / "inputs"
+    inputs.mkdir()
+    work = tmp_path / "cwd"
+    work.mkdir()
+    (work / "keep.txt").write_text("mine")
+    for args, needle in bad_input_cases(inputs):
+        before = sorted(p.name for p in inputs.iterdir())
+        # stdin is a pipe: /dev/stdin must be refused, not waited on
+        r = subprocess.run([str(SCRIPT), *args], capture_output=True, text=True, timeout=60, cwd=work, input="")
+        shown = [a[:40] for a in args]
+        assert r.returncode == 2, (shown, r.stderr[-500:])
+        lines = r.stderr.splitlines()
+        assert len(lines) == 1 and lines[0].startswith("careersim: error: "), (shown, r.stderr[-500:])
+        assert needle in lines[0] and "Traceback" not in r.stderr, (shown, lines[0][:300])
+        assert len(lines[0]) < 400, (shown, lines[0])  # a huge literal is not echoed whole
+        assert r.stdout == ""
+        assert sorted(p.name for p in work.iterdir()) == ["keep.txt"] and sorted(p.name for p in inputs.iterdir()) == before
+
+
+def test_world_count_far_beyond_the_machine_refused_at_once():
+    t = time.perf_counter()
+    r = subprocess.run([str(SCRIPT), "run", "--worlds", str(10**12), "--out", "never_written"], capture_output=True, text=True, timeout=60, cwd=ROOT)
+    elapsed = time.perf_counter() - t
+    assert r.returncode == 2 and r.stderr.count("\n") == 1 and "Traceback" not in r.stderr, r.stderr
+    assert "worlds = 1,000,000,000,000" in r.stderr and "days" in r.stderr  # the estimate
+    assert elapsed < 20  # refused before any work (a generous bound: start-up is most of it)
+    assert not (ROOT / "never_written").exists()
+
+
+def test_import_is_lazy_and_namespace_complete():
+    code = (
+        "import sys, careersim;"
+        "assert not {'numpy', 'pandas', 'matplotlib'} & set(sys.modules), sorted(sys.modules);"
+        "assert set(careersim.__all__) <= set(dir(careersim));"
+        "from careersim import simulate, Scenario, claims, Tornado;"
+        "assert careersim.claims is claims and careersim.simulate is simulate;"
+        "assert all(getattr(careersim, n) is not None for n in careersim.__all__);"
+        "print(careersim.__version__)"
+    )
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert r.returncode == 0, r.stderr
+    with pytest.raises(AttributeError, match="no attribute 'nope'"):
+        __import__("careersim").nope
+
+
+@pytest.mark.parametrize("delay", [0.15, 0.3, 0.6, 2.0])
+def test_sigint_at_any_moment_exits_130_with_one_line(tmp_path, delay):
+    """Ctrl-C during start-up (careersim.cli importing argparse, then numpy, pandas and
+    matplotlib: the first second) or during the run: exit 130, one line, no traceback, no
+    files. A Ctrl-C before Python has even found careersim (its own start-up, about 0.1 s
+    here with the editable install's import hook) is out of the package's reach."""
+    out = tmp_path / "res"
+    proc = subprocess.Popen([str(SCRIPT), "run", "--worlds", "150000", "--seed", "1", "--workers", "2", "--out", str(out)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path)
+    time.sleep(delay)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=120)
+    if proc.returncode == 0:
+        pytest.skip("the run finished before the interrupt on this machine")
+    assert proc.returncode == 130, err
+    assert err.splitlines() == ["careersim: interrupted; no partial output was left"], err
+    assert list(tmp_path.iterdir()) == []
+
+
+def run_out(out: Path, *extra: str, seed: int = 1) -> None:
+    assert cli.main(["run", "--worlds", "400", "--seed", str(seed), "--horizon", "5", "--out", str(out), *extra]) == 0
+
+
+def test_out_folder_replaced_as_a_whole(tmp_path, capsys):
+    out = tmp_path / "res"
+    run_out(out, seed=1)
+    (out / "from_an_earlier_run.csv").write_text("x\n1\n")
+    run_out(out, seed=2)
+    names = {p.name for p in out.iterdir()}
+    assert "from_an_earlier_run.csv" not in names and "provenance.json" in names
+    assert json.loads((out / "provenance.json").read_text())["seed"] == 2
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["res"]  # no temporary or old folder left
+
+
+def test_out_without_atomic_exchange_falls_back_to_renames(tmp_path, monkeypatch, capsys):
+    from careersim import _output
+
+    monkeypatch.setattr(_output, "_exchange", lambda a, b: False)
+    out = tmp_path / "res"
+    run_out(out, seed=1)
+    run_out(out, seed=3)
+    assert json.loads((out / "provenance.json").read_text())["seed"] == 3
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["res"]
+
+
+def test_out_failure_part_way_leaves_previous_contents_untouched(tmp_path, monkeypatch, capsys):
+    from careersim import _output
+
+    out = tmp_path / "res"
+    run_out(out, seed=1)
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+
+    def boom(table, folder, stem, record_text):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(_output, "_write_table", boom)
+    assert cli.main(["run", "--worlds", "400", "--seed", "2", "--horizon", "5", "--out", str(out)]) == 2
+    assert "No space left" in capsys.readouterr().err
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["res"]
+
+
+def test_out_refuses_a_folder_careersim_did_not_write(tmp_path):
+    mine = tmp_path / "thesis"
+    mine.mkdir()
+    (mine / "chapter1.tex").write_text("precious")
+    r = run_cli("run", "--worlds", "400", "--out", str(mine))
+    assert r.returncode == 2 and r.stderr.count("\n") == 1 and "not written by careersim" in r.stderr, r.stderr
+    assert [p.name for p in mine.iterdir()] == ["chapter1.tex"] and (mine / "chapter1.tex").read_text() == "precious"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["thesis"]
+
+
+def test_stale_partial_folders_of_killed_runs_are_removed(tmp_path, capsys):
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    stale = tmp_path / f".res.careersim-partial-{dead.pid}-abc123"
+    live = tmp_path / f".res.careersim-partial-{os.getppid()}-def456"  # a live process, older than the folder
+    other = tmp_path / ".res.careersim-partial-notapid"
+    for d in (stale, live, other):
+        d.mkdir()
+        (d / "fan_chart.png").write_bytes(b"half")
+    run_out(tmp_path / "res")
+    assert not stale.exists() and live.exists() and other.exists()
+
+
+def test_provenance_in_every_format(tmp_path, capsys):
+    import hashlib
+
+    from careersim._output import read_provenance
+
+    out = tmp_path / "res"
+    assert cli.main(["run", "--worlds", "500", "--seed", "17", "--horizon", "5", "--set", "phd.stipend_ta_usd=41000", "--out", str(out), "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    expected = doc["provenance"]
+    assert set(expected) == {"careersim_version", "scenario", "scenario_sha256", "seed", "worlds", "assumptions"}
+    assert expected["seed"] == 17 and expected["worlds"] == 500 and expected["scenario"] == "default" and expected["assumptions"] == "fixed"
+    assert expected["careersim_version"] == __import__("careersim").__version__
+    assert expected["scenario_sha256"] == hashlib.sha256((out / "scenario.toml").read_bytes()).hexdigest()
+    result_json = json.loads((out / "result.json").read_text())
+    assert result_json == doc  # every earlier key kept, provenance added
+    files = [out, out / "result.json", out / "summary.csv", out / "summary.parquet", out / "fan_chart.png", out / "claim_catch_up.png", out / "horizon.csv"]
+    for f in files:
+        assert read_provenance(f) == expected, f
+    assert (out / "summary.csv").read_text().startswith("# provenance: {")
+    for f in (out / "summary.csv", out / "summary.parquet"):
+        assert __import__("careersim").read_results(f).attrs["provenance"] == expected
+    # a different scenario has a different hash
+    other = tmp_path / "other"
+    assert cli.main(["run", "--worlds", "500", "--seed", "17", "--horizon", "5", "--out", str(other), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["provenance"]["scenario_sha256"] != expected["scenario_sha256"]
