@@ -4,7 +4,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test test-fast app bench docs clean
+.PHONY: run test test-fast fuzz app bench docs clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -23,6 +23,10 @@ test: $(STAMP)
 ## the test suite without notebooks and the browser
 test-fast: $(STAMP)
 	$(PY) -m pytest -q -m "not slow and not browser"
+
+## the property tests with 20x their examples, new ones every run (CAREERSIM_FUZZ_SCALE=50 for more)
+fuzz: $(STAMP)
+	$(PY) -m pytest -q tests/test_properties.py --hypothesis-profile=fuzz
 
 ## the explorer notebook as a standalone web app (Voila) on http://127.0.0.1:8866
 app: $(STAMP)

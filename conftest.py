@@ -10,6 +10,11 @@ from hypothesis import settings
 matplotlib.use("Agg")
 
 settings.register_profile("ci", derandomize=True, print_blob=True)
+# `make fuzz` (pytest --hypothesis-profile=fuzz): fresh examples every run, and every
+# property test's example count times CAREERSIM_FUZZ_SCALE. The tests write their counts
+# for one CI run and scale them by this profile's max_examples over Hypothesis's default 100.
+FUZZ_SCALE = float(os.environ.get("CAREERSIM_FUZZ_SCALE", "20"))
+settings.register_profile("fuzz", max_examples=max(1, round(100 * FUZZ_SCALE)), derandomize=False, print_blob=True)
 if os.environ.get("CI"):
     settings.load_profile("ci")
 

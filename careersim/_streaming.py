@@ -2,49 +2,145 @@
 
 :func:`simulate_summary` runs the same engine as :func:`careersim.simulate` chunk by
 chunk and keeps only small aggregates per block of worlds: mean and variance (merged
-with Chan's parallel algorithm), a fine histogram for quantiles, and paired counts
-and moments for every comparison of two careers. Partial aggregates are computed per fixed block and merged in
-block order, so the summary is bit-identical whatever the chunk size or worker count,
-and memory stays flat in the number of worlds.
+with Chan's parallel algorithm), exact counts in fine bins for quantiles, and paired
+counts and moments for every comparison of two careers. Partial aggregates are computed
+per fixed block and merged in block order (moments) or added as integers (counts), so the
+summary is bit-identical whatever the chunk size or worker count.
 
-Quantiles come from the histogram: bins are uniform in ``asinh(x / $10k)`` with width
-0.002, so a quantile lies within 0.2% of its value (or $20 near zero) of the exact one,
-and linear interpolation inside the bin brings it much closer in practice.
+Quantiles come from the bin counts. Bins cover every float64 with no range to fall out
+of: :data:`SUB_BINS` = 512 per factor of two of ``1 + |x| / $1`` (the top 9 mantissa
+bits of ``1 + |x|``), mirrored for negative values, so a bin holding ``x`` is at most
+``(|x| + $1) / 512`` wide. Counts are kept only for the pages (512 bins, one factor of
+two) that some world reaches, so memory depends on how many factors of two a cell's
+values span, not on the number of worlds (more worlds reach at most a few more pages in
+the tails): at most 2,050 pages per career-year (every double), about 15 for the default
+scenario (a 9 MiB histogram at 200,000 worlds, against 16 MiB for the old fixed one).
+
+Tolerance, for any scenario whose net worth is finite: a summary quantile ``q`` differs
+from ``np.quantile(x, q)`` on the full paths of the same worlds (the same seed) by at
+most ``(max(|x_(i)|, |x_(i+1)|) + $1) / 512``, where ``x_(i) <= x_(i+1)`` are the two
+order statistics ``np.quantile`` interpolates between: each is located exactly by its
+rank and read inside its own bin, then interpolated with the same weight. That is 0.2%
+of the value (a fifth of a cent near zero) whenever the neighbouring order statistics are
+close, as they are in the body of the distribution with many worlds. The same holds for
+:meth:`SummaryResult.median_difference_at_horizon` against ``np.median`` of the paired
+differences. A career-year with NaN net worth gets NaN quantiles, as ``np.quantile``
+gives; infinities are counted in their own bins and read back as +-inf.
 """
 
 from __future__ import annotations
 
+import collections
 import dataclasses
 import sys
-from collections.abc import Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import Executor, ProcessPoolExecutor
 
 import numpy as np
 import pandas as pd
 
-from ._draws import root_seed_sequence
-from ._engine import DEFAULT_CHUNK_BLOCKS, block_sizes, check_request, resolve_workers, simulate_chunk
+from ._draws import BLOCK_WORLDS, root_seed_sequence
+from ._engine import DEFAULT_CHUNK_BLOCKS, check_request, resolve_workers, simulate_chunk
 from ._results import _Z95, DEFAULT_QUANTILES, YearAxis, horizon_frame, summary_frame
 from ._scenario import Scenario
 
-HIST_SCALE_USD = 10_000.0
-HIST_LO, HIST_HI, HIST_WIDTH = -9.0, 16.0, 0.002  # asinh units: about -$40M .. +$44B
-N_BINS = int(round((HIST_HI - HIST_LO) / HIST_WIDTH))
-#: blocks per task: a task runs cache-sized kernel calls and ships one histogram, so larger
-#: tasks spread that fixed cost over more worlds while memory stays that of one kernel call
+#: bins per factor of two of ``1 + |x| / $1``: the top 9 bits of the mantissa
+_PAGE_BITS = 9
+SUB_BINS = 2**_PAGE_BITS
+_SHIFT = 52 - _PAGE_BITS  # float64 mantissa bits not kept
+_KEY_ONE = int(np.array(1.0).view(np.int64)) >> _SHIFT  # key of 1 + |x| = 1, i.e. x = 0
+#: bin key of +inf; larger keys hold NaN, -inf is at ``~KEY_INF``
+KEY_INF = (int(np.array(np.inf).view(np.int64)) >> _SHIFT) - _KEY_ONE
+#: a page is SUB_BINS consecutive keys (one factor of two); pages -1025 .. 1024 hold every double
+PAGE_OFFSET = 1025
+N_PAGES = 2 * PAGE_OFFSET
+#: blocks per task: a task runs cache-sized kernel calls and ships one set of counts, so
+#: larger tasks spread that fixed cost over more worlds while memory stays that of one kernel call
 SUMMARY_CHUNK_BLOCKS = 32
 
 
-def _bin_index(x: np.ndarray) -> np.ndarray:
-    # single precision is ample: asinh values below 16 carry ~2e-6 error, bins are 2e-3 wide
-    a = np.arcsinh((x * (1.0 / HIST_SCALE_USD)).astype(np.float32))
-    k = np.floor((a - np.float32(HIST_LO)) * np.float32(1.0 / HIST_WIDTH))
-    return np.clip(k, 0, N_BINS - 1).astype(np.int64)
+def bin_key(x: np.ndarray) -> np.ndarray:
+    """Bin of each value: an integer, non-decreasing in ``x``.
+
+    Key ``k >= 0`` holds ``x >= 0`` with the top bits of ``1 + x`` equal to ``k``'s;
+    ``~k`` (= ``-k - 1``) holds the mirror image ``-x``. See :func:`bin_lower_edge`.
+    """
+    u = np.abs(x)
+    u += 1.0
+    key = u.view(np.int64)
+    key >>= _SHIFT
+    key -= _KEY_ONE
+    np.invert(key, out=key, where=x < 0)
+    return key
 
 
-def _bin_value(position: np.ndarray) -> np.ndarray:
-    """Value at a fractional bin position (0 = lower edge of bin 0)."""
-    return HIST_SCALE_USD * np.sinh(HIST_LO + position * HIST_WIDTH)
+def bin_lower_edge(key: np.ndarray) -> np.ndarray:
+    """Lowest value of each bin key (``bin_lower_edge(key + 1)`` is its upper edge)."""
+    key = np.asarray(key, dtype=np.int64)
+    k = np.minimum(np.abs(key), KEY_INF)  # a negative key's lower edge mirrors -key's
+    e = ((k + _KEY_ONE) << _SHIFT).view(np.float64) - 1.0
+    return np.where(key >= 0, e, -e)
+
+
+def _value_in_bin(key: np.ndarray, fraction: np.ndarray) -> np.ndarray:
+    """Value at ``fraction`` (0..1) of the way through each bin."""
+    lo, hi = bin_lower_edge(key), bin_lower_edge(key + 1)
+    big = np.finfo(np.float64).max
+    lo = np.where(np.isinf(lo) & np.isfinite(hi), -big, lo)  # the bins next to +-inf
+    hi = np.where(np.isinf(hi) & np.isfinite(lo), big, hi)
+    with np.errstate(invalid="ignore"):
+        return np.where(lo == hi, lo, lo + fraction * (hi - lo))
+
+
+def _page_counts(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Exact bin counts of ``x`` ``(cell, world)`` on the pages its values reach.
+
+    Returns
+    -------
+    ids, counts
+        Sorted page ids ``cell * N_PAGES + page + PAGE_OFFSET`` and their ``(page, SUB_BINS)``
+        counts (bin ``j`` of page ``p`` is key ``p * SUB_BINS + j``).
+    """
+    cells = x.shape[0]
+    key = bin_key(x)
+    page = np.right_shift(key, _PAGE_BITS)
+    page += (np.arange(cells, dtype=np.int64) * N_PAGES + PAGE_OFFSET)[:, None]
+    occupied = np.bincount(page.ravel(), minlength=cells * N_PAGES) > 0
+    slot = np.cumsum(occupied) - 1  # slot of each occupied page, in id order
+    key &= SUB_BINS - 1
+    fine = np.take(slot, page)
+    fine *= SUB_BINS
+    fine += key
+    ids = np.flatnonzero(occupied)
+    return ids, np.bincount(fine.ravel(), minlength=len(ids) * SUB_BINS).reshape(len(ids), SUB_BINS)
+
+
+class _PageCounts:
+    """Bin counts of many cells, added page by page (integers: exact in any order)."""
+
+    def __init__(self, cells: int) -> None:
+        self.slot = np.full(cells * N_PAGES, -1, dtype=np.int64)
+        self.pages = np.zeros((0, SUB_BINS), dtype=np.int64)
+        self.used = 0
+
+    def add(self, ids: np.ndarray, counts: np.ndarray) -> None:
+        slots = self.slot[ids]
+        new = slots < 0
+        if new.any():
+            k = int(new.sum())
+            slots[new] = np.arange(self.used, self.used + k)
+            self.slot[ids[new]] = slots[new]
+            self.used += k
+            if self.used > len(self.pages):
+                grown = np.zeros((max(self.used, 2 * len(self.pages)), SUB_BINS), dtype=np.int64)
+                grown[: len(self.pages)] = self.pages
+                self.pages = grown
+        self.pages[slots] += counts
+
+    def sorted(self) -> tuple[np.ndarray, np.ndarray]:
+        """Page ids in order and their counts: the same whatever order they were added in."""
+        ids = np.flatnonzero(self.slot >= 0)
+        return ids, self.pages[self.slot[ids]]
 
 
 @dataclasses.dataclass
@@ -90,18 +186,14 @@ def _chunk_aggregates(out: dict[str, np.ndarray], sizes: Sequence[int], pairs: S
     depend on chunking); integer counts are summed over the chunk (exact in any order).
     """
     nw = out["net_worth"]
-    C, T, _ = nw.shape
-    idx = _bin_index(nw) + (np.arange(C * T) * N_BINS).reshape(C, T, 1)
-    # int32 counts: a chunk holds far fewer than 2**31 worlds; a quarter of the bytes to ship
-    hist = np.bincount(idx.ravel(), minlength=C * T * N_BINS).astype(np.int32).reshape(C, T, N_BINS)
-    agg: dict = {"hist": hist, "moments": [], "diff": []}
+    C, T, W = nw.shape
+    agg: dict = {"hist": _page_counts(nw.reshape(C * T, W)), "moments": [], "diff": []}
     P = len(pairs)
     if P:
         diff = np.stack([nw[a] - nw[b] for a, b in pairs])  # (pair, year, world)
         agg["ahead"] = (diff > 0).sum(axis=2)
         agg["tie"] = (diff == 0).sum(axis=2)
-        hidx = _bin_index(diff[:, -1]) + (np.arange(P) * N_BINS)[:, None]
-        agg["diff_hist"] = np.bincount(hidx.ravel(), minlength=P * N_BINS).reshape(P, N_BINS)
+        agg["diff_hist"] = _page_counts(diff[:, -1])
     start = 0
     for n in sizes:
         agg["moments"].append(_Moments.of(nw[:, :, start : start + n], axis=2))
@@ -111,48 +203,82 @@ def _chunk_aggregates(out: dict[str, np.ndarray], sizes: Sequence[int], pairs: S
     return agg
 
 
+def _block_list(first: int, stop: int, worlds: int) -> list[tuple[int, int]]:
+    """``(block index, worlds used)`` of blocks ``first .. stop - 1`` of a run of ``worlds``
+    (full blocks, then the remainder), without listing the others."""
+    return [(b, min(BLOCK_WORLDS, worlds - b * BLOCK_WORLDS)) for b in range(first, stop)]
+
+
 def _summarize_chunk(args: tuple) -> dict:
     """One task: its blocks simulated a few at a time (cache-sized kernel calls), reduced
-    into one set of aggregates, so that a task ships one histogram for many worlds."""
-    scenario, careers, root, blocks, pairs = args
-    total: dict | None = None
-    for i in range(0, len(blocks), DEFAULT_CHUNK_BLOCKS):
-        part = blocks[i : i + DEFAULT_CHUNK_BLOCKS]
+    into one set of aggregates, so that a task ships one set of counts for many worlds."""
+    scenario, careers, root, first, stop, worlds, pairs = args
+    C, T, P = len(careers), scenario.simulation.horizon_years, len(pairs)
+    hist, diff_hist = _PageCounts(C * T), _PageCounts(P)
+    total: dict = {"moments": [], "diff": []}
+    for b in range(first, stop, DEFAULT_CHUNK_BLOCKS):
+        part = _block_list(b, min(b + DEFAULT_CHUNK_BLOCKS, stop), worlds)
         agg = _chunk_aggregates(simulate_chunk(scenario, careers, root, part), [n for _, n in part], pairs)
-        if total is None:
-            total = agg
-            continue
-        total["hist"] += agg["hist"]
+        hist.add(*agg["hist"])
         total["moments"] += agg["moments"]
         total["diff"] += agg["diff"]
-        if pairs:
-            total["ahead"] += agg["ahead"]
-            total["tie"] += agg["tie"]
-            total["diff_hist"] += agg["diff_hist"]
+        if P:
+            diff_hist.add(*agg["diff_hist"])
+            total["ahead"] = total.get("ahead", 0) + agg["ahead"]
+            total["tie"] = total.get("tie", 0) + agg["tie"]
+    # int32 counts: a task holds far fewer than 2**31 worlds; half the bytes to ship
+    small = (stop - first) * BLOCK_WORLDS < 2**31
+    for name, counts in (("hist", hist), ("diff_hist", diff_hist)):
+        ids, pages = counts.sorted()
+        total[name] = (ids, pages.astype(np.int32) if small else pages)
     return total
 
 
-def _quantiles_from_histogram(histogram: np.ndarray, n: int, quantiles: Sequence[float]) -> tuple[np.ndarray, np.ndarray]:
-    """Quantiles (leading axis) of binned values with order-statistic standard errors."""
-    cdf = np.cumsum(histogram, axis=-1)
-    qs = np.asarray(quantiles, dtype=float)
+def _quantiles_from_pages(ids: np.ndarray, pages: np.ndarray, cells: int, n: int, quantiles: Sequence[float]) -> tuple[np.ndarray, np.ndarray]:
+    """``(quantile, cell)`` quantiles of binned values with order-statistic standard errors.
+
+    Each order statistic is found by its rank (exactly: the counts are exact) and read
+    inside its bin; the quantile interpolates between the two order statistics that
+    ``np.quantile`` (linear) uses, and the se uses the same order statistics as
+    :func:`careersim._results.quantiles_with_se`.
+    """
+    cell = ids // N_PAGES
+    first_key = (ids % N_PAGES - PAGE_OFFSET) * SUB_BINS
+    cdf = np.cumsum(pages.ravel())  # every cell counts n worlds: cell c spans ranks c*n+1 .. (c+1)*n
+    flat = pages.ravel()
+    base = np.arange(cells, dtype=np.int64) * n
+    has_nan = np.zeros(cells, dtype=bool)
+    top = first_key == KEY_INF  # the page of +inf: its keys above +inf hold NaN
+    has_nan[cell[top]] = pages[top, 1:].sum(axis=1) > 0
 
     def at_rank(rank: np.ndarray) -> np.ndarray:
-        # fractional position of the rank-th smallest value, linear within its bin
-        out = np.empty((len(rank),) + cdf.shape[:-1])
-        for i, r in enumerate(rank):
-            k = np.argmax(cdf >= r, axis=-1)
-            below = np.where(k > 0, np.take_along_axis(cdf, np.maximum(k - 1, 0)[..., None], axis=-1)[..., 0], 0)
-            inside = np.take_along_axis(histogram, k[..., None], axis=-1)[..., 0]
-            out[i] = k + (r - below) / np.maximum(inside, 1)
-        return _bin_value(out)
+        """Value of the rank-th smallest (1-based, integer ranks, ``(quantile,)``) per cell."""
+        target = rank[:, None] + base  # (quantile, cell)
+        pos = np.searchsorted(cdf, target, side="left")
+        below = np.where(pos > 0, cdf[np.maximum(pos - 1, 0)], 0) - base
+        below = np.maximum(below, 0)  # the previous cell's last count
+        fraction = (target - base - below - 0.5) / flat[pos]
+        key = first_key[pos // SUB_BINS] + pos % SUB_BINS
+        return np.where(has_nan, np.nan, _value_in_bin(key, fraction))
 
-    ranks = np.clip(qs * n, 1, n)
+    qs = np.asarray(quantiles, dtype=float)
+    h = (n - 1) * qs
+    i = np.floor(h).astype(np.int64)
+    g = (h - i)[:, None]
+    v0, v1 = at_rank(i + 1), at_rank(np.minimum(i + 2, n))
+    with np.errstate(invalid="ignore"):
+        values = np.where((g == 0) | (v0 == v1), v0, v0 + g * (v1 - v0))
     half = _Z95 * np.sqrt(n * qs * (1 - qs))
-    values = at_rank(ranks)
-    lo = at_rank(np.clip(np.floor(ranks - half), 1, n))
-    hi = at_rank(np.clip(np.ceil(ranks + half), 1, n))
-    return values, (hi - lo) / (2 * _Z95)
+    lo = np.clip(np.floor(n * qs - half).astype(np.int64), 0, n - 1) + 1
+    hi = np.clip(np.ceil(n * qs + half).astype(np.int64), 0, n - 1) + 1
+    with np.errstate(invalid="ignore"):  # inf - inf: NaN, as for the full paths
+        return values, (at_rank(hi) - at_rank(lo)) / (2 * _Z95)
+
+
+def _page_table(ids: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+    """``(page, len(shape) + 1)`` cell indices and page number of each page id."""
+    cell, page = np.divmod(ids, N_PAGES)
+    return np.column_stack([*np.unravel_index(cell, shape), page - PAGE_OFFSET]).astype(np.int64)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -166,15 +292,21 @@ class SummaryResult(YearAxis):
     mean, mean_se
         ``(career, year)`` mean net worth and its standard error.
     histogram
-        ``(career, year, bin)`` counts of net worth (bins uniform in asinh(x / $10k)).
+        ``(page, SUB_BINS)`` exact counts of net worth, for the pages some world reaches
+        (see the module docstring and :func:`bin_lower_edge`).
+    histogram_pages
+        ``(page, 3)`` which career (index), year (0-based index) and page each row of
+        ``histogram`` counts, sorted; bin ``j`` of page ``p`` is the key ``p * SUB_BINS + j``,
+        holding values from ``bin_lower_edge(key)`` to ``bin_lower_edge(key + 1)``.
     pairs
         The paired comparisons ``(a, b)`` (see :func:`comparison_pairs`).
     p_ahead, p_tie
         ``(pair, year)`` share of worlds where ``a``'s net worth is above / equal to ``b``'s.
     mean_difference, mean_difference_se
         ``(pair, year)`` paired mean difference ``a - b`` and its standard error.
-    difference_histogram
-        ``(pair, bin)`` counts of the paired difference at the horizon.
+    difference_histogram, difference_histogram_pages
+        The same for the paired difference ``a - b`` at the horizon: ``(page, SUB_BINS)``
+        counts and ``(page, 2)`` pair index and page.
     """
 
     scenario: Scenario
@@ -183,12 +315,14 @@ class SummaryResult(YearAxis):
     mean: np.ndarray
     mean_se: np.ndarray
     histogram: np.ndarray
+    histogram_pages: np.ndarray
     pairs: tuple[tuple[str, str], ...]
     p_ahead: np.ndarray
     p_tie: np.ndarray
     mean_difference: np.ndarray
     mean_difference_se: np.ndarray
     difference_histogram: np.ndarray
+    difference_histogram_pages: np.ndarray
 
     @property
     def horizon_years(self) -> int:  # type: ignore[override]
@@ -196,12 +330,18 @@ class SummaryResult(YearAxis):
 
     def quantiles(self, quantiles: Sequence[float] = DEFAULT_QUANTILES) -> tuple[np.ndarray, np.ndarray]:
         """``(quantile, career, year)`` quantiles of net worth and their standard errors
-        (order-statistic interval, read off the histogram)."""
-        return _quantiles_from_histogram(self.histogram, self.worlds, quantiles)
+        (order-statistic interval), read off the counts; within the module docstring's
+        tolerance of ``np.quantile`` on the full paths."""
+        C, T = self.mean.shape
+        ids = np.ravel_multi_index((self.histogram_pages[:, 0], self.histogram_pages[:, 1]), (C, T)) * N_PAGES + self.histogram_pages[:, 2] + PAGE_OFFSET
+        v, se = _quantiles_from_pages(ids, self.histogram, C * T, self.worlds, quantiles)
+        return v.reshape(-1, C, T), se.reshape(-1, C, T)
 
     def median_difference_at_horizon(self) -> tuple[np.ndarray, np.ndarray]:
         """``(pair,)`` median paired difference at the horizon and its standard error."""
-        v, se = _quantiles_from_histogram(self.difference_histogram, self.worlds, [0.5])
+        pages = self.difference_histogram_pages
+        ids = pages[:, 0] * N_PAGES + pages[:, 1] + PAGE_OFFSET
+        v, se = _quantiles_from_pages(ids, self.difference_histogram, len(self.pairs), self.worlds, [0.5])
         return v[0], se[0]
 
     def summary(self, *, quantiles: Sequence[float] = DEFAULT_QUANTILES) -> pd.DataFrame:
@@ -233,6 +373,18 @@ class SummaryResult(YearAxis):
         return horizon_frame(self.careers, q[:, :, -1], self.mean[:, -1], self.mean_se[:, -1], baseline=baseline, p_ahead=p, worlds=self.worlds)
 
 
+def _in_order(pool: Executor, fn, tasks: Iterable, ahead: int) -> Iterator:
+    """``map(fn, tasks)`` in ``pool``, with at most ``ahead`` tasks submitted and not yet
+    consumed (``Executor.map`` would list every task up front)."""
+    pending: collections.deque = collections.deque()
+    for task in tasks:
+        pending.append(pool.submit(fn, task))
+        if len(pending) >= ahead:
+            yield pending.popleft().result()
+    while pending:
+        yield pending.popleft().result()
+
+
 def simulate_summary(
     scenario: Scenario | None = None,
     *,
@@ -245,7 +397,9 @@ def simulate_summary(
 ) -> SummaryResult:
     """Simulate many worlds and keep only summaries, in memory that does not grow with ``worlds``.
 
-    The worlds are exactly those of :func:`careersim.simulate` with the same ``rng``.
+    The worlds are exactly those of :func:`careersim.simulate` with the same ``rng``, and
+    the quantiles are within the tolerance stated in :mod:`careersim._streaming` of
+    ``np.quantile`` on their full paths, for any scenario.
 
     Parameters
     ----------
@@ -268,51 +422,56 @@ def simulate_summary(
     root = root_seed_sequence(rng)
     pairs = comparison_pairs(careers_t)
     pair_index = [(careers_t.index(a), careers_t.index(b)) for a, b in pairs]
-    blocks = list(enumerate(block_sizes(worlds)))
-    tasks = [(scenario, careers_t, root, blocks[i : i + chunk_blocks], pair_index) for i in range(0, len(blocks), chunk_blocks)]
+    n_blocks = -(-worlds // BLOCK_WORLDS)
+    n_tasks = -(-n_blocks // chunk_blocks)
+    # generated lazily: nothing grows with the number of worlds
+    tasks = ((scenario, careers_t, root, b, min(b + chunk_blocks, n_blocks), worlds, pair_index) for b in range(0, n_blocks, chunk_blocks))
     n_workers = resolve_workers(workers)
-    if n_workers > 1 and len(tasks) > 1:
+    if n_workers > 1 and n_tasks > 1:
         pool = ProcessPoolExecutor(max_workers=n_workers)
-        results = pool.map(_summarize_chunk, tasks)
+        results = _in_order(pool, _summarize_chunk, tasks, ahead=2 * n_workers)
     else:
         pool = None
         results = map(_summarize_chunk, tasks)
     if progress:
         from tqdm.auto import tqdm
 
-        results = tqdm(results, total=len(tasks), unit="chunk", delay=2.0, file=sys.stderr, desc="simulating")
+        results = tqdm(results, total=n_tasks, unit="chunk", delay=2.0, file=sys.stderr, desc="simulating")
     C, T, P = len(careers_t), scenario.simulation.horizon_years, len(pairs)
     moments = _Moments(0, np.zeros((C, T)), np.zeros((C, T)))
     diff = _Moments(0, np.zeros((P, T)), np.zeros((P, T)))
-    hist = np.zeros((C, T, N_BINS), dtype=np.int64)
-    diff_hist = np.zeros((P, N_BINS), dtype=np.int64)
+    hist, diff_hist = _PageCounts(C * T), _PageCounts(P)
     ahead = np.zeros((P, T), dtype=np.int64)
     tie = np.zeros((P, T), dtype=np.int64)
     try:
         for agg in results:
-            hist += agg["hist"]
+            hist.add(*agg["hist"])
             for m in agg["moments"]:  # merged in block order: independent of chunking
                 moments = moments.merge(m)
             if P:
                 ahead += agg["ahead"]
                 tie += agg["tie"]
-                diff_hist += agg["diff_hist"]
+                diff_hist.add(*agg["diff_hist"])
                 for m in agg["diff"]:
                     diff = diff.merge(m)
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)
+    hist_ids, hist_counts = hist.sorted()
+    diff_ids, diff_counts = diff_hist.sorted()
     return SummaryResult(
         scenario=scenario,
         careers=careers_t,
         worlds=worlds,
         mean=moments.mean,
         mean_se=moments.se,
-        histogram=hist,
+        histogram=hist_counts,
+        histogram_pages=_page_table(hist_ids, (C, T)),
         pairs=tuple(pairs),
         p_ahead=ahead / worlds,
         p_tie=tie / worlds,
         mean_difference=diff.mean,
         mean_difference_se=diff.se,
-        difference_histogram=diff_hist,
+        difference_histogram=diff_counts,
+        difference_histogram_pages=_page_table(diff_ids, (P,)),
     )

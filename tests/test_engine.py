@@ -1,6 +1,9 @@
 """Layer (a) reproducibility and (b) statistics of the core engine (issue 2)."""
 
+import concurrent.futures
 import dataclasses
+import os
+import sys
 
 import numpy as np
 import pytest
@@ -109,11 +112,52 @@ def test_first_worlds_do_not_depend_on_world_count(default_scenario):
     np.testing.assert_array_equal(small.net_worth, big.net_worth[:, :100])
 
 
-def test_workers_do_not_change_results(default_scenario):
-    n = 4 * 4 * BLOCK_WORLDS // 8  # several tasks
-    a = careersim.simulate(default_scenario, worlds=n * 2, rng=21, workers=1)
-    b = careersim.simulate(default_scenario, worlds=n * 2, rng=21, workers=2)
-    np.testing.assert_array_equal(a.net_worth, b.net_worth)
+@pytest.fixture
+def process_pools(monkeypatch):
+    """Every process pool the library starts from now on, with the tasks sent to it."""
+    real = concurrent.futures.ProcessPoolExecutor
+    started = []
+
+    class Spy(real):
+        def __init__(self, max_workers=None, *args, **kwargs):
+            super().__init__(max_workers, *args, **kwargs)
+            self.max_workers, self.tasks = max_workers, 0
+            started.append(self)
+
+        def submit(self, *args, **kwargs):  # Executor.map submits each task
+            self.tasks += 1
+            return super().submit(*args, **kwargs)
+
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", Spy)
+    for name, module in list(sys.modules.items()):
+        if name.startswith("careersim") and getattr(module, "ProcessPoolExecutor", None) is real:
+            monkeypatch.setattr(module, "ProcessPoolExecutor", Spy)
+    return started
+
+
+@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="two worker processes need two CPUs")
+def test_workers_do_not_change_results(default_scenario, process_pools):
+    # three full blocks and a partial one, one block per task: four tasks for two processes
+    n = 3 * BLOCK_WORLDS + 100
+    a = careersim.simulate(default_scenario, worlds=n, rng=21, workers=1, chunk_blocks=1)
+    sa = careersim.simulate_summary(default_scenario, worlds=n, rng=21, workers=1, chunk_blocks=1)
+    assert process_pools == []
+    b = careersim.simulate(default_scenario, worlds=n, rng=21, workers=2, chunk_blocks=1)
+    sb = careersim.simulate_summary(default_scenario, worlds=n, rng=21, workers=2, chunk_blocks=1)
+    # each run really went through a pool of two processes, several tasks each
+    assert [p.max_workers for p in process_pools] == [2, 2]
+    assert all(p.tasks >= 2 for p in process_pools), [p.tasks for p in process_pools]
+    for name in ("net_worth", "income", "status", "real_return", "inflation", "bust"):
+        np.testing.assert_array_equal(getattr(a, name), getattr(b, name), err_msg=name)
+    assert a.facts.keys() == b.facts.keys()
+    for k in a.facts:
+        np.testing.assert_array_equal(a.facts[k], b.facts[k], err_msg=k)
+    for f in dataclasses.fields(sa):
+        x, y = getattr(sa, f.name), getattr(sb, f.name)
+        if isinstance(x, np.ndarray):
+            np.testing.assert_array_equal(x, y, err_msg=f.name)
+        else:
+            assert x == y, f.name
 
 
 def test_compare_with_itself_is_zero(small_result):
