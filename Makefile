@@ -4,7 +4,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test test-fast fuzz app bench docs clean
+.PHONY: run test test-fast fuzz app bench docs clean tax-tables
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -42,3 +42,11 @@ docs: $(STAMP)
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .hypothesis
+
+## regenerate careersim/data/tax_tables_2026.* from PolicyEngine-US, installed in a calibration venv of its own (never .venv)
+CALIB_VENV ?= .calib-venv
+TAX_CALCULATOR ?= policyengine-us==2.68.0
+tax-tables:
+	@test -x $(CALIB_VENV)/bin/python || $(PYTHON) -m venv $(CALIB_VENV)
+	$(CALIB_VENV)/bin/python -m pip install --quiet "$(TAX_CALCULATOR)"
+	$(CALIB_VENV)/bin/python -m careersim._taxgen --out careersim/data

@@ -25,6 +25,11 @@ _SOURCES = {
     # scenario -> simulation -> results
     "simulate": "._engine",
     "income_tax": "._finances",
+    "living_costs_usd": "._finances",
+    "PLACE_IDS": "._places",
+    "PLACE_NAMES": "._places",
+    "Place": "._places",
+    "load_places": "._places",
     "ResultsFileError": "._output",
     "read_results": "._output",
     "ArgumentError": "._params",
@@ -69,6 +74,9 @@ __all__ = [
     # the engine
     "ArgumentError",
     "CAREERS",
+    "PLACE_IDS",
+    "PLACE_NAMES",
+    "Place",
     "SECTIONS",
     "STATUS_NAMES",
     "Comparison",
@@ -79,6 +87,8 @@ __all__ = [
     "SummaryResult",
     "bundled_scenarios",
     "income_tax",
+    "living_costs_usd",
+    "load_places",
     "load_scenario",
     "read_results",
     "simulate",
@@ -129,7 +139,8 @@ def __dir__() -> list[str]:
 if TYPE_CHECKING:  # what type checkers and editors see: the eager imports
     from . import claims, decision, sensitivity  # noqa: F401
     from ._engine import simulate  # noqa: F401
-    from ._finances import income_tax  # noqa: F401
+    from ._finances import income_tax, living_costs_usd  # noqa: F401
+    from ._places import PLACE_IDS, PLACE_NAMES, Place, load_places  # noqa: F401
     from ._output import ResultsFileError, read_results  # noqa: F401
     from ._params import ArgumentError, ScenarioError  # noqa: F401
     from ._results import Comparison, Result  # noqa: F401

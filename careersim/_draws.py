@@ -53,10 +53,12 @@ def stream(root: np.random.SeedSequence, block: int, name: str) -> np.random.Gen
 class Draws:
     """All raw draws for one block of worlds (arrays over time are ``(year, world)``)."""
 
-    # market: standard normals, plus gamma variates (Student-t) or uniforms (bootstrap)
+    # market: standard normals, plus gamma variates (Student-t) or uniforms (bootstrap), and
+    # the bond shock (parametric models only)
     market_z_return: np.ndarray
     market_z_inflation: np.ndarray
     market_extra: np.ndarray
+    market_z_bond: np.ndarray
     # regime chain uniforms
     regime_u: np.ndarray
     # the person: latent research ability and pay luck, standard normal per world
@@ -126,6 +128,10 @@ def draw_block(root: np.random.SeedSequence, block: int, *, horizon_years: int, 
         extra = m.random((T, B), dtype=f32)
     else:
         extra = np.empty((T, 0))
+    # the bond shock of the parametric models, drawn after every other market draw so that
+    # adding it left the stock and inflation draws of every world unchanged; history's
+    # models take the bond return of the year they replay
+    z_bond = m.standard_normal((T, B), dtype=f32) if market_model in ("lognormal", "student_t") else np.empty((T, 0), dtype=f32)
     person = g["person"]
     lay = g["layoffs"]
     emp = g["employment"]
@@ -136,6 +142,7 @@ def draw_block(root: np.random.SeedSequence, block: int, *, horizon_years: int, 
         market_z_return=z_ret,
         market_z_inflation=z_inf,
         market_extra=extra,
+        market_z_bond=z_bond,
         regime_u=g["regime"].random((T + 1, B), dtype=f32),
         ability_z=person.standard_normal(B),
         pay_z=person.standard_normal(B),

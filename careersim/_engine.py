@@ -20,13 +20,13 @@ from typing import Any
 import numpy as np
 
 from ._draws import BLOCK_WORLDS, Draws, draw_block, root_seed_sequence
-from ._finances import accumulate, debt_real_rates
+from ._finances import debt_real_rates, money_paths
 from ._market import make_world
 from ._params import ArgumentError, short_repr, suggest
 from ._results import Result
 from ._scenario import CAREER_SECTIONS, SECTIONS, Scenario
 from .careers import CAREERS, START_STATES, CareerPath, run_career
-from .careers._machine import STUDENT, world_events
+from .careers._machine import world_events
 from .careers.phd import phd_plan
 
 #: per-world facts kept in Result.facts
@@ -91,12 +91,15 @@ def simulate_chunk(scenario: Scenario, careers: Sequence[str], root: np.random.S
     }
     events = world_events(scenario, world, d)
     debt_rate = debt_real_rates(world.inflation, scenario.finances)
+    after_tax = scenario.finances.net_worth == "after-tax"
     for i, career in enumerate(careers):
         # kernels write straight into the chunk's output arrays
         path = run_career(START_STATES[career](scenario, world, d), scenario, events, d, out=CareerPath(income=out["income"][i], status=out["status"][i]))
-        accumulate(path.income, path.status == STUDENT, world.real_return, world.inflation, scenario.finances,
-                   initial_net_worth_usd=sim.initial_net_worth_usd, debt_real_rate=debt_rate, keep_flows=False, out=out["net_worth"][i])
+        target = {"out_after_tax" if after_tax else "out_pre_tax": out["net_worth"][i]}
+        money_paths(path, world, scenario.finances, start_age=sim.start_age, initial_net_worth_usd=sim.initial_net_worth_usd,
+                    debt_real_rate=debt_rate, **target)
     out["real_return"] = world.real_return
+    out["bond_real_return"] = world.bond_real_return
     out["inflation"] = world.inflation
     out["bust"] = world.bust
     plan = phd_plan(scenario, world, d)
@@ -176,8 +179,8 @@ def check_worlds(worlds: int) -> int:
 
 #: bytes per (career, world, year) kept by simulate(): net worth, income (float64), status (int8)
 PATH_BYTES_PER_CAREER_YEAR = 17
-#: bytes per (world, year) of world arrays: real return, inflation (float64), bust (bool)
-WORLD_BYTES_PER_YEAR = 17
+#: bytes per (world, year) of world arrays: stock and bond real returns, inflation (float64), bust (bool)
+WORLD_BYTES_PER_YEAR = 25
 
 
 def path_memory_bytes(worlds: int, careers: int, years: int) -> int:
@@ -346,7 +349,7 @@ def simulate(
     net_worth = np.empty((C, worlds, T))
     income = np.empty((C, worlds, T))
     status = np.empty((C, worlds, T), dtype=np.int8)
-    world_arrays = {k: np.empty((worlds, T), dtype=dt) for k, dt in (("real_return", float), ("inflation", float), ("bust", bool))}
+    world_arrays = {k: np.empty((worlds, T), dtype=dt) for k, dt in (("real_return", float), ("bond_real_return", float), ("inflation", float), ("bust", bool))}
     facts: dict[str, np.ndarray] = {}
     start = 0
     chunks = iter_chunks(scenario, careers_t, root, worlds, workers=resolve_workers(workers), chunk_blocks=chunk_blocks)
@@ -373,6 +376,7 @@ def simulate(
         income=income,
         status=status,
         real_return=world_arrays["real_return"],
+        bond_real_return=world_arrays["bond_real_return"],
         inflation=world_arrays["inflation"],
         bust=world_arrays["bust"],
         facts=facts,
@@ -417,6 +421,7 @@ def _simulate_reusing(previous: Result, reusable: set[str], scenario: Scenario, 
         income=take("income"),
         status=take("status"),
         real_return=base.real_return,
+        bond_real_return=base.bond_real_return,
         inflation=base.inflation,
         bust=base.bust,
         facts={k: v.copy() for k, v in base.facts.items()},

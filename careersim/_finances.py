@@ -1,154 +1,387 @@
-"""Pay -> tax -> living costs -> savings -> index fund -> net worth, in real dollars.
+"""Pay -> tax -> spending -> saving in accounts -> a stock/bond mix -> net worth, in real dollars.
 
-Taxes use a simple progressive table: the 2025 US federal brackets for a single filer
-with the standard deduction (IRS Rev. Proc. 2024-40), FICA (Social Security 6.2% up to
-the 2025 wage base of $176,100, Medicare 1.45%; PhD stipends are exempt), and a flat
-state rate from the scenario. Brackets are indexed to inflation in US law, so in real
-dollars the table is constant. Every tax here is piecewise linear in gross pay, so it is
-evaluated exactly with :func:`numpy.interp` on the kinks.
+Everything here works on whole ``(year, world)`` arrays of one career (STYLE.md rule 3);
+only the accounts' balances are compounded year by year (:mod:`careersim._accounts`).
+
+* **Tax** comes from the 2026 tables generated from PolicyEngine-US (:mod:`careersim._tax`),
+  by place and by kind of income: wages (with the employee's federal and state payroll
+  taxes; a traditional 401(k) deferral lowers each income tax whose base the calculator
+  says it lowers), a PhD stipend (income tax only: students are exempt from payroll tax,
+  and a fellowship is not wages), an independent researcher's grant (self-employment
+  income: SE tax and income tax) and unemployment insurance (income tax only; taxed as
+  wages are, though California and Pennsylvania exempt it: a small overstatement there).
+  Federal brackets are indexed to prices, so in real dollars the tables are constant. Not
+  modelled: the federal Saver's Credit (10-50% of up to $2,000 of retirement contributions,
+  for a low income; students are not eligible), which would lower a low-paid employee's tax
+  by at most $1,000 in a year they defer.
+* **Spending** follows income (``finances.spending_rule``): the place's living costs, and
+  above them a share that falls as income rises (an income elasticity of consumption).
+* **Saving** goes to the accounts in ``finances.contribution_order``; a shortfall is drawn
+  from the taxable account and then borrowed.
+* **Investments**: every account holds the same stock/bond mix (a glide path by age by
+  default), less the funds' expense ratio; the taxable account pays tax each year on its
+  dividends and interest and, when sold, on its realised gains.
+* **Net worth** is reported pre-tax (balances less debts) and after-tax (the taxable gain
+  taxed at the capital-gains rate of that year, the 401(k) at the place's average income
+  tax rate on ``finances.retirement_income_usd``, the Roth IRA tax-free).
 """
 
 from __future__ import annotations
 
 import dataclasses
+import functools
+from typing import Literal
 
 import numpy as np
 
+from ._market import World
+from ._places import place as place_figures
 from ._scenario import FinanceParams
+from ._tax import load_tax_tables
+from .careers._machine import CareerPath
 
-STANDARD_DEDUCTION_USD = 15_000.0
-#: (lower edge of taxable income, marginal rate), 2025, single filer
-FEDERAL_BRACKETS = ((0.0, 0.10), (11_925.0, 0.12), (48_475.0, 0.22), (103_350.0, 0.24), (197_300.0, 0.32), (250_525.0, 0.35), (626_350.0, 0.37))
-SOCIAL_SECURITY_RATE, SOCIAL_SECURITY_WAGE_BASE_USD, MEDICARE_RATE = 0.062, 176_100.0, 0.0145
-_TOP = 1e15  # beyond any pay; the last slope extends to here
+NetWorthBasis = Literal["after-tax", "pre-tax"]
+NET_WORTH_BASES: tuple[str, ...] = ("after-tax", "pre-tax")
+#: the net worth a result reports unless asked otherwise: what the person could spend
+DEFAULT_NET_WORTH: NetWorthBasis = "after-tax"
 
-
-def _kinks(edges_rates: tuple[tuple[float, float], ...], offset: float) -> tuple[np.ndarray, np.ndarray]:
-    x = [0.0] + [offset + e for e, _ in edges_rates] + [_TOP]
-    y = [0.0, 0.0]
-    for (edge, rate), nxt in zip(edges_rates, x[2:]):
-        y.append(y[-1] + rate * (nxt - (offset + edge)))
-    return np.array(x), np.array(y)
+_FAR_USD = 1e12  # beyond any income: each table's last slope continues to here
 
 
-_FEDERAL_X, _FEDERAL_Y = _kinks(FEDERAL_BRACKETS, STANDARD_DEDUCTION_USD)
-_FICA_X = np.array([0.0, SOCIAL_SECURITY_WAGE_BASE_USD, _TOP])
-_FICA_Y = np.array([0.0, (SOCIAL_SECURITY_RATE + MEDICARE_RATE) * SOCIAL_SECURITY_WAGE_BASE_USD, (SOCIAL_SECURITY_RATE + MEDICARE_RATE) * SOCIAL_SECURITY_WAGE_BASE_USD + MEDICARE_RATE * (_TOP - SOCIAL_SECURITY_WAGE_BASE_USD)])
+#: width of the buckets that index a table's segments for the compiled kernel, USD
+TABLE_BUCKET_USD = 100.0
+#: buckets cover incomes up to here (every table's knots but the far one lie below it)
+TABLE_BUCKET_TOP_USD = 4_000_000.0
 
 
-def _combined_table(state_rate: float) -> tuple[np.ndarray, np.ndarray]:
-    """Kinks and values of federal + FICA + state tax: a sum of piecewise-linear functions
-    is piecewise linear on the union of their kinks, so one interpolation gives it exactly."""
-    x = np.union1d(_FEDERAL_X, _FICA_X)
-    return x, np.interp(x, _FEDERAL_X, _FEDERAL_Y) + np.interp(x, _FICA_X, _FICA_Y) + state_rate * x
+@dataclasses.dataclass(frozen=True)
+class _Table:
+    """A piecewise-linear function of income, ready for :func:`numpy.interp`."""
+
+    x: np.ndarray
+    y: np.ndarray
+
+    @functools.cached_property
+    def starts(self) -> np.ndarray:
+        """``starts[k]``: the segment holding ``k * TABLE_BUCKET_USD`` (the kernel's index)."""
+        grid = np.arange(0.0, TABLE_BUCKET_TOP_USD + TABLE_BUCKET_USD, TABLE_BUCKET_USD)
+        return np.clip(np.searchsorted(self.x, grid, side="right") - 1, 0, len(self.x) - 2).astype(np.int64)
+
+    @functools.cached_property
+    def scan(self) -> int:
+        """The most knots in one bucket: the kernel's forward steps after the bucket."""
+        inner = self.x[(self.x > 0) & (self.x < TABLE_BUCKET_TOP_USD)]
+        if self.x[-2] >= TABLE_BUCKET_TOP_USD:
+            raise ValueError(f"a tax table has knots above {TABLE_BUCKET_TOP_USD:,.0f} USD: raise TABLE_BUCKET_TOP_USD")
+        return int(np.bincount((inner / TABLE_BUCKET_USD).astype(np.int64)).max()) if inner.size else 0
+
+    @functools.cached_property
+    def slopes(self) -> np.ndarray:
+        """Slope of each segment (the marginal rate)."""
+        return np.diff(self.y) / np.diff(self.x)
+
+    def __call__(self, v: np.ndarray) -> np.ndarray:
+        return np.interp(v, self.x, self.y)
+
+    def slope(self, v: np.ndarray) -> np.ndarray:
+        """The marginal rate at ``v`` (the slope of the segment ``v`` lies in)."""
+        i = np.clip(np.searchsorted(self.x, v, side="right") - 1, 0, len(self.x) - 2)
+        return self.slopes[i]
 
 
-def income_tax(gross_usd: np.ndarray, *, state_rate: float, fica_exempt: np.ndarray | bool = False) -> np.ndarray:
-    """Total tax on annual gross pay (federal + FICA + flat state), real USD.
+
+def _sum_of_curves(curves: list[tuple[np.ndarray, np.ndarray]]) -> _Table:
+    """The sum of piecewise-linear curves, exact on the union of their kinks, each continued
+    with its last slope to :data:`_FAR_USD` (as :meth:`careersim._tax.TaxTables.lookup`)."""
+    if not curves:
+        return _Table(np.array([0.0, _FAR_USD]), np.zeros(2))
+    extended = []
+    for x, y in curves:
+        slope = (y[-1] - y[-2]) / (x[-1] - x[-2])
+        extended.append((np.append(x, _FAR_USD), np.append(y, y[-1] + slope * (_FAR_USD - x[-1]))))
+    xs = np.unique(np.concatenate([[0.0]] + [x for x, _ in extended]))
+    return _Table(xs, sum(np.interp(xs, x, y) for x, y in extended))
+
+
+@dataclasses.dataclass(frozen=True)
+class PlaceTaxes:
+    """One place's taxes as a few combined tables (federal + state + city summed where they
+    share a base), each one :func:`numpy.interp` per lookup."""
+
+    wage_income_tax: _Table  #: income taxes whose base is wages less a 401(k) deferral
+    wage_income_tax_on_gross: _Table  #: income taxes whose base is gross wages (e.g. PA's)
+    payroll_tax: _Table  #: employee federal + state payroll tax on wages
+    stipend_income_tax: _Table
+    grant_income_tax: _Table  #: income taxes on self-employment income
+    self_employment_tax: _Table
+    dividend_rate: _Table  #: marginal rate on qualified dividends and long-term gains, by wages
+    student_dividend_rate: _Table  #: the same on top of a stipend or fellowship
+
+
+@functools.cache
+def place_taxes(place: str) -> PlaceTaxes:
+    """The combined tax tables of a place (cached)."""
+    t = load_tax_tables()
+
+    def curve(p, kind, comp):
+        c = t.curves[(p, kind, comp)]
+        return c.x, c.y
+
+    income = ("federal_income_tax", "state_income_tax", "city_income_tax")
+    rates = ("federal_marginal_rate", "state_marginal_rate", "city_marginal_rate")
+    deferrable = [c for c in income if t.base(place, "wages", c) == "wages_minus_pretax_deferral"]
+    fixed = [c for c in income if c not in deferrable]
+    return PlaceTaxes(
+        wage_income_tax=_sum_of_curves([curve(place, "wages", c) for c in deferrable]),
+        wage_income_tax_on_gross=_sum_of_curves([curve(place, "wages", c) for c in fixed]),
+        payroll_tax=_sum_of_curves([curve("us", "wages", "federal_payroll_tax"), curve(place, "wages", "state_payroll_tax")]),
+        stipend_income_tax=_sum_of_curves([curve(place, "fellowship", c) for c in income]),
+        grant_income_tax=_sum_of_curves([curve(place, "self_employment", c) for c in income]),
+        self_employment_tax=_sum_of_curves([curve("us", "self_employment", "self_employment_tax")]),
+        dividend_rate=_sum_of_curves([curve(place, "dividends_on_wages", c) for c in rates]),
+        student_dividend_rate=_sum_of_curves([curve(place, "dividends_on_fellowship", c) for c in rates]),
+    )
+
+
+def income_tax(gross_usd: np.ndarray | float, *, place: str = "elsewhere", kind: Literal["wages", "stipend", "grant"] = "wages",
+               pretax_deferral_usd: np.ndarray | float = 0.0) -> np.ndarray:
+    """Total 2026 tax on a year's income of one kind, real USD (single filer, standard deduction).
 
     Parameters
     ----------
     gross_usd
-        Gross pay, any shape, >= 0.
-    state_rate
-        Flat state income tax rate.
-    fica_exempt
-        Where True (PhD students), no FICA is due.
+        Gross income, any shape.
+    place
+        One of :data:`careersim._places.PLACE_IDS`: sets state and city tax.
+    kind
+        ``wages`` (federal + state income tax and the employee's payroll taxes),
+        ``stipend`` (a PhD stipend or fellowship: income tax only) or ``grant``
+        (self-employment income: income tax and self-employment tax).
+    pretax_deferral_usd
+        A traditional 401(k) deferral out of wages (lowers the income taxes that allow it).
+
+    Returns
+    -------
+    numpy.ndarray
+        Tax, shaped like ``gross_usd``.
 
     Examples
     --------
-    >>> float(income_tax(np.array(15_000.0), state_rate=0.0, fica_exempt=True))
+    >>> import numpy as np
+    >>> float(income_tax(np.array(0.0), place="seattle"))
     0.0
+    >>> bool(income_tax(100_000.0, place="bay_area") > income_tax(100_000.0, place="seattle"))
+    True
     """
-    gross = np.asarray(np.maximum(gross_usd, 0.0), dtype=float)
-    tax = np.asarray(np.interp(gross, *_combined_table(state_rate)))
-    exempt = np.broadcast_to(np.asarray(fica_exempt, dtype=bool), gross.shape)
-    if exempt.any():
-        tax[exempt] -= np.interp(gross[exempt], _FICA_X, _FICA_Y)
-    return tax
+    if kind not in ("wages", "stipend", "grant"):
+        raise ValueError(f"kind = {kind!r}: must be 'wages', 'stipend' or 'grant'")
+    tx = place_taxes(place)
+    gross = np.maximum(np.asarray(gross_usd, dtype=float), 0.0)
+    if kind == "stipend":
+        return tx.stipend_income_tax(gross)
+    if kind == "grant":
+        return tx.grant_income_tax(gross) + tx.self_employment_tax(gross)
+    deferral = np.minimum(np.asarray(pretax_deferral_usd, dtype=float), gross)
+    return tx.wage_income_tax(gross - deferral) + tx.wage_income_tax_on_gross(gross) + tx.payroll_tax(gross)
+
+
+def living_costs_usd(p: FinanceParams) -> float:
+    """The place's basic living costs: ``living_cost_usd`` x its price index / 100."""
+    return p.living_cost_usd * place_figures(p.place).price_index / 100.0
+
+
+def spending_usd(take_home_usd: np.ndarray, p: FinanceParams) -> np.ndarray:
+    """Spending out of after-tax income, by ``p.spending_rule`` (see :class:`FinanceParams`).
+
+    Basic living costs are spent whatever the income (a shortfall is borrowed); above them,
+    spending rises with income with the elasticity ``consumption_income_elasticity``, or by
+    ``1 - savings_rate`` of each extra dollar.
+    """
+    base = living_costs_usd(p)
+    if p.spending_rule == "savings_rate":
+        return base + (1.0 - p.savings_rate) * np.maximum(take_home_usd - base, 0.0)
+    e = p.consumption_income_elasticity
+    # L (Y / L)^e written as L^(1 - e) Y^e: no overflow for a tiny L
+    return np.where(take_home_usd > base, base ** (1.0 - e) * np.maximum(take_home_usd, base) ** e, base)
+
+
+def stock_shares(p: FinanceParams, ages: np.ndarray) -> np.ndarray:
+    """Share of every account in stocks at each age (the age during the year)."""
+    if p.allocation == "constant":
+        return np.full(len(ages), p.stock_share)
+    progress = np.clip((ages - p.glide_path_start_age) / (p.glide_path_end_age - p.glide_path_start_age), 0.0, 1.0)
+    return p.stock_share + (p.glide_path_end_stock_share - p.stock_share) * progress
+
+
+def student_debt_paths(p: FinanceParams, inflation: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Real payment in each year and real balance at each year's end, ``(year, world)``.
+
+    Equal nominal payments over the term (the standard plan), so in real dollars they
+    shrink with inflation.
+    """
+    T, n = inflation.shape
+    payment = np.zeros((T, n))
+    balance = np.zeros((T, n))
+    if p.student_debt_usd <= 0.0:
+        return payment, balance
+    r, k = p.student_debt_interest_rate, min(p.student_debt_term_years, T)
+    N = p.student_debt_term_years
+    nominal_payment = p.student_debt_usd * (r / (1.0 - (1.0 + r) ** -N) if r > 0 else 1.0 / N)
+    years = np.arange(1, T + 1)
+    nominal_balance = p.student_debt_usd * (1.0 + r) ** years - nominal_payment * (((1.0 + r) ** years - 1.0) / r if r > 0 else years)
+    nominal_balance = np.maximum(nominal_balance, 0.0)
+    prices = np.cumprod(1.0 + inflation, axis=0)
+    payment[:k] = nominal_payment / prices[:k]
+    balance[:] = nominal_balance[:, None] / prices
+    balance[N:] = 0.0
+    return payment, balance
+
+
+#: contribution steps, as the kernel codes them
+_STEP_CODES = {"match": 0, "roth": 1, "401k": 2, "taxable": 3}
+
+
+def contribution_order(p: FinanceParams) -> np.ndarray:
+    """The scenario's contribution order as the kernel's step codes."""
+    return np.array([_STEP_CODES[step] for step in p.contribution_order.split(",")], dtype=np.int8)
+
+
+def withdrawal_tax_rate(p: FinanceParams) -> float:
+    """Average income tax (federal, state, city) on ``retirement_income_usd`` of ordinary
+    income in the place: the rate at which a 401(k) balance counts after tax."""
+    x = p.retirement_income_usd
+    if x <= 0.0:
+        return 0.0
+    tx = place_taxes(p.place)
+    return float((tx.wage_income_tax(np.array(x)) + tx.wage_income_tax_on_gross(np.array(x))) / x)
+
+
+@dataclasses.dataclass(frozen=True)
+class Contributions:
+    """What goes into each tax-advantaged account, ``(year, world)``, real USD."""
+
+    deferral: np.ndarray  #: the employee's pre-tax 401(k) deferral
+    match: np.ndarray  #: the employer's match, into the 401(k)
+    roth: np.ndarray  #: Roth IRA contribution (after-tax dollars)
+
+
+@dataclasses.dataclass(frozen=True)
+class Balances:
+    """End-of-year balances, ``(year, world)``, real USD; ``taxable`` is negative in debt."""
+
+    taxable: np.ndarray
+    basis: np.ndarray  #: cost basis of the taxable account (real USD; 0 when in debt)
+    traditional: np.ndarray  #: 401(k)
+    roth: np.ndarray
+    taxable_account_tax: np.ndarray  #: tax paid from the taxable account: on its income and realised gains
 
 
 @dataclasses.dataclass(frozen=True)
 class Finances:
-    """Yearly money flows and end-of-year net worth, each ``(year, world)``, real USD.
+    """One career's money, each ``(year, world)``, real USD.
 
-    The accounting identity holds per world:
-    ``net_worth[-1] = initial + contributions.sum() - withdrawals.sum() + investment_return.sum()``.
+    Identity per world and year (tested): gross income = taxes + spending + student-debt
+    payments + 401(k) deferral + Roth IRA contribution + cash into (out of) the taxable
+    account. The flows are kept only when asked (``keep_flows``).
     """
 
-    net_worth: np.ndarray
-    taxes: np.ndarray
-    saving: np.ndarray  #: net amount added to (or, negative, taken from) wealth at year end
-    investment_return: np.ndarray | None  #: fund gains (or debt interest, negative) over each year
-
-    @property
-    def contributions(self) -> np.ndarray:
-        """Saved and invested at the end of each year."""
-        return np.maximum(self.saving, 0.0)
-
-    @property
-    def withdrawals(self) -> np.ndarray:
-        """Shortfalls drawn from savings or borrowed."""
-        return np.maximum(-self.saving, 0.0)
+    net_worth_pre_tax: np.ndarray | None
+    net_worth_after_tax: np.ndarray | None
+    taxes: np.ndarray | None = None
+    spending: np.ndarray | None = None
+    debt_payment: np.ndarray | None = None
+    contributions: Contributions | None = None
+    taxable_cash: np.ndarray | None = None
+    balances: Balances | None = None
+    student_debt: np.ndarray | None = None
 
 
-def accumulate(
-    income: np.ndarray,
-    fica_exempt: np.ndarray,
-    real_return: np.ndarray,
-    inflation: np.ndarray,
+def _table_args(table: _Table) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, int]:
+    return table.x, table.y, table.slopes, table.starts, table.scan
+
+
+def money_paths(
+    path: CareerPath,
+    world: World,
     p: FinanceParams,
     *,
+    start_age: int,
     initial_net_worth_usd: float = 0.0,
     debt_real_rate: np.ndarray | None = None,
-    keep_flows: bool = True,
-    out: np.ndarray | None = None,
+    keep_flows: bool = False,
+    out_pre_tax: np.ndarray | None = None,
+    out_after_tax: np.ndarray | None = None,
 ) -> Finances:
-    """Turn gross income into net worth.
+    """Turn one career's gross income into net worth, pre-tax and after-tax.
 
-    Savings (``savings_rate`` of after-tax income above living costs) go into the index
-    fund at the end of each year; a shortfall is drawn from the fund and, once it is
-    empty, borrowed at ``debt_interest_rate`` (nominal, so its real rate moves with
-    inflation).
+    The arithmetic runs in one compiled pass (:func:`careersim._money_kernel.money_kernel`);
+    this function prepares its inputs.
 
     Parameters
     ----------
-    income, fica_exempt, real_return, inflation
-        ``(year, world)`` arrays.
+    path
+        The career's ``(year, world)`` income (unemployment insurance included), its
+        unemployment insurance, status and self-employed years.
+    world
+        Real stock and bond returns and inflation, ``(year, world)``.
     p
         Finance parameters.
+    start_age
+        Age at the start of year 1 (for the glide path).
     initial_net_worth_usd
-        Net worth at the start of year 1.
+        Savings in the taxable account at the start (negative: debt at ``debt_interest_rate``).
     debt_real_rate
-        ``(year, world)`` real interest on debt, if already computed (it depends only on
-        the world, so the engine computes it once for all careers).
+        ``(year, world)`` real interest on debt, if already computed.
     keep_flows
-        Keep ``investment_return`` per year (for the accounting identity); the engine,
-        which needs only net worth, skips it.
-    out
-        ``(year, world)`` array to write net worth into.
+        Keep every flow (for the accounting identities); the engine needs only net worth.
+    out_pre_tax, out_after_tax
+        ``(year, world)`` arrays to write net worth into. When only one is given (the
+        engine), only that one is computed.
 
     Returns
     -------
     Finances
     """
-    taxes = income_tax(income, state_rate=p.state_income_tax_rate, fica_exempt=fica_exempt)
-    surplus = income - taxes - p.living_cost_usd
-    # save a share of a surplus, take all of a shortfall (savings_rate <= 1)
-    saving = np.minimum(surplus, p.savings_rate * surplus)
-    if debt_real_rate is None:
-        debt_real_rate = debt_real_rates(inflation, p)
+    from ._money_kernel import FLOWS, money_kernel
+
+    income = np.ascontiguousarray(path.income, dtype=np.float64)
     T, n = income.shape
-    net_worth = np.empty((T, n)) if out is None else out
-    gains = np.empty((T, n)) if keep_flows else np.empty((1, n))
-    wealth = np.full(n, float(initial_net_worth_usd))
-    for t in range(T):
-        g = gains[t if keep_flows else 0]
-        np.multiply(wealth, np.where(wealth >= 0.0, real_return[t], debt_real_rate[t]), out=g)
-        wealth += g
-        wealth += saving[t]
-        net_worth[t] = wealth
-    return Finances(net_worth=net_worth, taxes=taxes, saving=saving, investment_return=gains if keep_flows else None)
+    tx = place_taxes(p.place)
+    ui = path.ui_income if path.ui_income is not None else np.zeros((T, n))
+    grant = path.self_employed if path.self_employed is not None else np.zeros((T, n), dtype=bool)
+    if debt_real_rate is None:
+        debt_real_rate = debt_real_rates(world.inflation, p)
+    has_debt = p.student_debt_usd > 0.0
+    debt_payment, student_debt = student_debt_paths(p, world.inflation) if has_debt or keep_flows else (np.zeros((1, 1)), np.zeros((1, 1)))
+    ages = start_age + np.arange(T) + 0.5
+    only_one = (out_pre_tax is None) != (out_after_tax is None) and not keep_flows
+    want_pre = out_pre_tax is not None or not only_one
+    want_after = out_after_tax is not None or not only_one
+    pre = out_pre_tax if out_pre_tax is not None else (np.empty((T, n)) if want_pre else np.empty((1, 1)))
+    after = out_after_tax if out_after_tax is not None else (np.empty((T, n)) if want_after else np.empty((1, 1)))
+    flows = np.empty((len(FLOWS), T, n)) if keep_flows else np.empty((1, 1, 1))
+    money_kernel(
+        income, np.ascontiguousarray(ui, dtype=np.float64), np.ascontiguousarray(path.status, dtype=np.int8), np.ascontiguousarray(grant, dtype=np.bool_),
+        np.ascontiguousarray(world.real_return, dtype=np.float64), np.ascontiguousarray(world.bond_real_return, dtype=np.float64),
+        np.ascontiguousarray(world.inflation, dtype=np.float64), np.ascontiguousarray(debt_real_rate, dtype=np.float64),
+        stock_shares(p, ages).astype(np.float64), debt_payment, student_debt, has_debt,
+        *_table_args(tx.wage_income_tax), *_table_args(tx.wage_income_tax_on_gross), *_table_args(tx.payroll_tax),
+        *_table_args(tx.stipend_income_tax), *_table_args(tx.grant_income_tax), *_table_args(tx.self_employment_tax),
+        *_table_args(tx.dividend_rate), *_table_args(tx.student_dividend_rate), 1.0 / TABLE_BUCKET_USD,
+        living_costs_usd(p), p.spending_rule == "income_elasticity", p.consumption_income_elasticity, p.savings_rate, contribution_order(p),
+        p.limit_401k_usd, p.employer_match_rate, p.employer_match_cap_share, p.roth_ira_limit_usd, p.roth_phaseout_start_usd, p.roth_phaseout_end_usd,
+        p.expense_ratio, p.stock_dividend_yield, p.bond_income_yield, withdrawal_tax_rate(p), float(initial_net_worth_usd),
+        want_pre, want_after, pre, after, keep_flows, flows,
+    )
+    result = Finances(net_worth_pre_tax=pre if want_pre else None, net_worth_after_tax=after if want_after else None)
+    if not keep_flows:
+        return result
+    f = dict(zip(FLOWS, flows))
+    return dataclasses.replace(
+        result, taxes=f["taxes"], spending=f["spending"], debt_payment=debt_payment, taxable_cash=f["taxable_cash"], student_debt=student_debt,
+        contributions=Contributions(deferral=f["deferral"], match=f["match"], roth=f["roth"]),
+        balances=Balances(taxable=f["taxable"], basis=f["basis"], traditional=f["traditional"], roth=f["roth_balance"], taxable_account_tax=f["taxable_account_tax"]),
+    )
 
 
 def debt_real_rates(inflation: np.ndarray, p: FinanceParams) -> np.ndarray:

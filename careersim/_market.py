@@ -18,15 +18,20 @@ from ._scenario import MarketParams, RegimeParams
 
 @dataclasses.dataclass(frozen=True)
 class History:
-    """Annual US history: year, nominal S&P 500 total return and CPI inflation."""
+    """Annual US history: year, nominal S&P 500 and 10-year Treasury total returns, CPI inflation."""
 
     year: np.ndarray
     nominal_return: np.ndarray
     inflation: np.ndarray
+    bond_nominal_return: np.ndarray
 
     @property
     def real_return(self) -> np.ndarray:
         return (1.0 + self.nominal_return) / (1.0 + self.inflation) - 1.0
+
+    @property
+    def bond_real_return(self) -> np.ndarray:
+        return (1.0 + self.bond_nominal_return) / (1.0 + self.inflation) - 1.0
 
 
 @functools.cache
@@ -38,6 +43,7 @@ def load_history() -> History:
         year=raw["year"].astype(int),
         nominal_return=raw["sp500_total_return"].astype(float),
         inflation=raw["cpi_inflation"].astype(float),
+        bond_nominal_return=raw["tbond_10y_return"].astype(float),
     )
 
 
@@ -45,8 +51,9 @@ def load_history() -> History:
 class World:
     """The market and regime of a block of worlds, ``(year, world)`` arrays."""
 
-    real_return: np.ndarray  #: real total return of the index fund in each year
+    real_return: np.ndarray  #: real total return of the stock index fund in each year
     inflation: np.ndarray  #: CPI inflation in each year
+    bond_real_return: np.ndarray  #: real total return of the bond fund (10-year Treasuries) in each year
     bust: np.ndarray  #: True where the ML job market is in a bust year
     ability: np.ndarray  #: (world,) latent research ability, standard normal
 
@@ -78,7 +85,6 @@ def market_paths(p: MarketParams, d: Draws, *, currency_year: int = 2026) -> tup
     Real returns are always above -100% and inflation at least :data:`INFLATION_FLOOR`
     (history's years are all within both limits).
     """
-    T = d.market_z_return.shape[0]
     if p.model in ("lognormal", "student_t"):
         z1 = d.market_z_return
         if p.model == "student_t":
@@ -92,13 +98,49 @@ def market_paths(p: MarketParams, d: Draws, *, currency_year: int = 2026) -> tup
         np.maximum(inflation, INFLATION_FLOOR, out=inflation)
         return real, inflation
     h = load_history()
+    idx = history_indices(p, d)
+    return h.real_return[idx], h.inflation[idx]
+
+
+def history_indices(p: MarketParams, d: Draws) -> np.ndarray:
+    """Rows of the bundled history replayed in each ``(year, world)`` by the bootstrap and
+    historical models."""
+    h = load_history()
     n_hist = len(h.year)
+    T = d.market_extra.shape[0]
     idx = _bootstrap_indices(d.market_extra, n_hist, p.bootstrap_block_years)
     if p.model == "historical":
         first = int(np.searchsorted(h.year, p.history_start_year))
         n_known = min(T, n_hist - first)
         idx[:n_known] = (first + np.arange(n_known))[:, None]
-    return h.real_return[idx], h.inflation[idx]
+    return idx
+
+
+def bond_loadings(p: MarketParams) -> tuple[float, float, float]:
+    """Weights ``(a, b, c)`` of the stock, inflation and own shocks in the bond shock
+    ``a z_return + b z_inflation + c z_bond``, so that it has unit variance and the
+    scenario's correlations with the stock shock and with the inflation shock
+    (``rho z_return + sqrt(1 - rho**2) z_inflation``)."""
+    rho = p.return_inflation_correlation
+    a = p.bond_return_correlation
+    s = np.sqrt(max(1.0 - rho**2, 0.0))
+    b = (p.bond_inflation_correlation - rho * a) / s if s > 1e-12 else 0.0
+    return a, b, float(np.sqrt(max(1.0 - a**2 - b**2, 0.0)))
+
+
+def bond_paths(p: MarketParams, d: Draws) -> np.ndarray:
+    """Real total return of the bond fund, ``(year, world)``.
+
+    Parametric models: lognormal, with the scenario's correlations to the stock and
+    inflation shocks (normal shocks in both models; the Student-t tail is the stocks').
+    History's models: the 10-year Treasury return of the year they replay for stocks.
+    """
+    if p.model in ("lognormal", "student_t"):
+        a, b, c = bond_loadings(p)
+        z = a * d.market_z_return.astype(np.float64) + b * d.market_z_inflation + c * d.market_z_bond
+        log_real = p.bond_real_log_return_mean + p.bond_real_log_return_sd * z
+        return np.expm1(np.clip(log_real, -LOG_RETURN_LIMIT, LOG_RETURN_LIMIT, out=log_real), out=log_real)
+    return load_history().bond_real_return[history_indices(p, d)]
 
 
 def _bootstrap_indices(u: np.ndarray, n_years: int, block_years: int) -> np.ndarray:
@@ -127,4 +169,4 @@ def regime_path(p: RegimeParams, u: np.ndarray) -> np.ndarray:
 def make_world(market: MarketParams, regime: RegimeParams, d: Draws) -> World:
     """Assemble the :class:`World` of a block from its raw draws."""
     real, inflation = market_paths(market, d)
-    return World(real_return=real, inflation=inflation, bust=regime_path(regime, d.regime_u), ability=d.ability_z)
+    return World(real_return=real, inflation=inflation, bond_real_return=bond_paths(market, d), bust=regime_path(regime, d.regime_u), ability=d.ability_z)

@@ -86,6 +86,12 @@ class YearAxis:
     def units(self) -> str:
         return f"real {self.scenario.simulation.currency_year} US dollars"
 
+    @property
+    def net_worth_basis(self) -> str:
+        """Which net worth the result holds: ``"after-tax"`` or ``"pre-tax"`` (the
+        scenario's ``finances.net_worth``)."""
+        return self.scenario.finances.net_worth
+
 
 def summary_frame(axis: YearAxis, careers: Sequence[str], variable: str, mean: np.ndarray, mean_se: np.ndarray,
                   q: np.ndarray, q_se: np.ndarray, quantiles: Sequence[float]) -> pd.DataFrame:
@@ -211,8 +217,8 @@ class Result(YearAxis):
         ``(career, world, year)`` gross income over each year, real USD.
     status
         ``(career, world, year)`` int8 status codes, see :data:`STATUS_NAMES`.
-    real_return, inflation, bust
-        ``(world, year)`` the market's real return, CPI inflation and the bust flag.
+    real_return, bond_real_return, inflation, bust
+        ``(world, year)`` the stock and bond funds' real returns, CPI inflation and the bust flag.
     facts
         ``(world,)`` arrays about each world's person and PhD: ``ability``,
         ``advisor_quality``, ``phd_funding`` (0 fellowship, 1 advisor grant, 2 TA),
@@ -231,6 +237,7 @@ class Result(YearAxis):
     inflation: np.ndarray
     bust: np.ndarray
     facts: dict[str, np.ndarray]
+    bond_real_return: np.ndarray | None = None
     seed_entropy: int | Sequence[int] | None = None
     seed_spawn_key: tuple[int, ...] = ()
 

@@ -11,7 +11,10 @@ import dataclasses
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
+import numpy as np
+
 from ._params import Params, ScenarioError, param, short_repr, suggest
+from ._places import PLACE_IDS
 
 # Short source tags used in the field metadata; docs/model.md expands them.
 DAMODARAN = "data/us_annual_returns_1928-2025.csv (Damodaran, 1928-2025), computed by careersim.calibration"
@@ -50,6 +53,20 @@ class MarketParams(Params):
     student_t_df: float = param(5.0, unit="-", low=3.0, high=1000.0, doc="Degrees of freedom of the Student-t shocks (scaled to unit variance; lower bound 3: the tail index of the 'cubic law' of stock returns, the fattest tail commonly measured; as df falls to 2 the unit-variance scaling shrinks a typical year to almost nothing and puts the variance into rare, enormous years). A year's log return is limited to +-3 (careersim._market.LOG_RETURN_LIMIT).", source="assumption: a stress choice, fatter-tailed than the 1928-2025 annual data (sample excess kurtosis of log real returns 0.55, matched by df ~15; careersim.calibration.market_tail_diagnostics)")
     bootstrap_block_years: int = param(5, unit="years", low=1, high=40, doc="Block length of the circular block bootstrap.", source="assumption: keeps multi-year runs of history together")
     history_start_year: int = param(2015, unit="calendar year", low=1928, high=2025, doc="First historical year used by model = 'historical'.", source="seed essay: a 2015 graduate")
+    bond_real_log_return_mean: float = param(0.0144, unit="log(1+r)/year", low=-0.1, high=0.1, doc="Mean of the annual log real total return of the bond fund (10-year US Treasuries), parametric models.", source=DAMODARAN + ": mean of ln((1 + tbond_10y_return) / (1 + cpi_inflation)); bounds: beyond any 20-year run of the data")
+    bond_real_log_return_sd: float = param(0.0868, unit="log(1+r)/year", low=0.0, high=0.3, doc="Standard deviation of the annual log real bond return (0 = no volatility).", source=DAMODARAN + ": sample sd of ln((1 + tbond_10y_return) / (1 + cpi_inflation))")
+    bond_return_correlation: float = param(0.0966, unit="-", low=-1.0, high=1.0, doc="Correlation of the log real bond return with the log real stock return.", source=DAMODARAN + ": Pearson correlation of the two log real returns")
+    bond_inflation_correlation: float = param(-0.530, unit="-", low=-1.0, high=1.0, doc="Correlation of the log real bond return with inflation (unexpected inflation hurts nominal bonds).", source=DAMODARAN + ": Pearson correlation of ln((1 + tbond_10y_return) / (1 + cpi_inflation)) and cpi_inflation")
+
+    def _check_relations(self) -> None:
+        # the three correlations must form a valid (positive semi-definite) matrix
+        r = np.array([[1.0, self.return_inflation_correlation, self.bond_return_correlation],
+                      [self.return_inflation_correlation, 1.0, self.bond_inflation_correlation],
+                      [self.bond_return_correlation, self.bond_inflation_correlation, 1.0]])
+        if np.linalg.eigvalsh(r).min() < -1e-9:
+            self._fail("bond_inflation_correlation", self.bond_inflation_correlation,
+                       f"consistent with return_inflation_correlation = {self.return_inflation_correlation:g} and bond_return_correlation = "
+                       f"{self.bond_return_correlation:g} (the three must form a valid correlation matrix)")
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
@@ -98,13 +115,47 @@ class EmploymentParams(Params):
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
 class FinanceParams(Params):
-    """Pay -> tax -> living costs -> savings -> index fund; shortfalls become debt."""
+    """Pay -> tax -> spending -> saving in accounts -> a stock/bond mix; shortfalls become debt.
+
+    Where the person lives (``place``) sets prices, state and city income tax, unemployment
+    insurance and the local PhD stipend (data/places_2026.csv; tax from the generated 2026
+    tables, careersim._tax). See docs/model.md, "Money the way a planner models it".
+    """
 
     section: ClassVar[str] = "finances"
-    living_cost_usd: float = param(35_000.0, unit="USD/year", low=0.0, high=1e7, doc="Real annual living costs (rent, food, ...).", source="the after-tax median CS stipend, so a median-stipend student breaks even: 39,962 less careersim.income_tax (FICA-exempt, default 5% state rate) = 35,207, rounded to 35,000 (37,205 with no state tax); careersim.calibration.finance_defaults")
-    savings_rate: float = param(0.5, unit="-", low=0.0, high=1.0, doc="Share of after-tax income above living costs invested in the index fund.", source=ASSUMPTION)
-    state_income_tax_rate: float = param(0.05, unit="-", low=0.0, high=0.5, doc="Flat state income tax on gross pay.", source="assumption: between 0% (WA, TX) and ~9% (CA top brackets)")
+    place: str = param("bay_area", unit="-", choices=PLACE_IDS, doc="Where the person lives, in every career: bay_area, seattle, nyc, boston, austin (a lower-cost metro, no state income tax), elsewhere (US-average prices, the median state's income tax).", source="judgement: the San Francisco Bay Area, where most AI labs are and whose big-tech pay " + LEVELS + " mostly reports; data/places_2026.csv for each place's figures")
+    net_worth: str = param("after-tax", unit="-", choices=("after-tax", "pre-tax"), doc="Which net worth results report: after-tax (what the person could spend: the taxable account's gain taxed at the capital-gains rate, the 401(k) at the retirement tax rate, the Roth IRA tax-free, less debts) or pre-tax (every balance at face value, less debts).", source="judgement: after-tax is what a planner compares; pre-tax is the sum of statements")
+    living_cost_usd: float = param(36_800.0, unit="USD/year", low=0.0, high=1e7, doc="Basic annual living costs (rent, food, ...) at US-average prices; the place's regional price parity scales them (Bay Area x 1.1755).", source="the after-tax median CS stipend at US-average prices, so a median-stipend student there breaks even: 39,962 less its 2026 income tax where prices are the US average (place elsewhere, the median state; no payroll tax on a stipend) = 36,824, at three digits (careersim.calibration.finance_defaults)")
+    spending_rule: str = param("income_elasticity", unit="-", choices=("income_elasticity", "savings_rate"), doc="income_elasticity: spending is the place's living costs L, or L x (after-tax income / L)^elasticity when income is above them, so the share saved rises with income; savings_rate: L plus (1 - savings_rate) of any after-tax income above L (the old rule).", source="Straub (2019, rev. 2023), Consumption, Savings, and the Distribution of Permanent Income: consumption rises with permanent income with an elasticity of about 0.7 (data/SOURCES.md pf15)")
+    consumption_income_elasticity: float = param(0.7, unit="-", low=0.0, high=1.0, doc="Elasticity of spending to after-tax income above the living costs (spending_rule = income_elasticity; 1 = spend it all, 0 = spend only the living costs).", source="Straub (2019, rev. 2023): 0.7 (data/SOURCES.md pf15)")
+    savings_rate: float = param(0.5, unit="-", low=0.0, high=1.0, doc="Share of after-tax income above living costs that is saved (spending_rule = savings_rate).", source=ASSUMPTION)
+    contribution_order: str = param("match,roth,401k,taxable", unit="-", choices=("match,roth,401k,taxable", "match,401k,roth,taxable", "roth,match,401k,taxable", "taxable"), doc="Where savings go, in order: match = the 401(k) up to the employer's match, roth = a Roth IRA to its limit, 401k = the 401(k) to its limit, taxable = a brokerage account (takes the rest); taxable alone = no tax-advantaged accounts.", source="the order planners recommend (Bogleheads wiki, Prioritizing investments: the match first, then an IRA, then the 401(k) limit, then taxable); a judgement")
+    employer_match_rate: float = param(0.5, unit="-", low=0.0, high=2.0, doc="Employer 401(k) dollars per matched employee dollar, in every employed year (residents and faculty included: 403(b) plans match too); students and grant-funded researchers have no employer plan.", source="Vanguard How America Saves (2021 edition, via ASPPA): the most common formula, 50 cents per dollar on the first 6% of pay (data/SOURCES.md pf5)")
+    employer_match_cap_share: float = param(0.06, unit="-", low=0.0, high=1.0, doc="Deferrals are matched up to this share of wages.", source="Vanguard How America Saves: the first 6% of pay (pf5); the average employer contribution is 4.6% of pay (2023, pf6)")
+    limit_401k_usd: float = param(24_500.0, unit="USD/year", low=0.0, high=1e6, doc="IRS limit on a 401(k) employee deferral (limits are indexed to prices, so constant in real dollars).", source="IRS Notice 2025-67 / IR-2025-111: $24,500 for 2026 (data/SOURCES.md pf1)")
+    roth_ira_limit_usd: float = param(7_500.0, unit="USD/year", low=0.0, high=1e6, doc="IRS limit on an IRA contribution. A graduate student's taxable fellowship or stipend counts as compensation (SECURE Act 2019, sec. 106); so does net self-employment income (a grant-funded researcher's).", source="IRS Notice 2025-67: $7,500 for 2026 (pf1); who may contribute: IRS Publications 970 and 590-A (pf3, pf4)")
+    roth_phaseout_start_usd: float = param(153_000.0, unit="USD/year", low=0.0, high=1e7, doc="Modified AGI (taken as gross income less the 401(k) deferral: the simplification) where a single filer's Roth IRA limit starts to shrink; it is zero at roth_phaseout_end_usd (no backdoor Roth).", source="IRS Notice 2025-67: $153,000-$168,000 for 2026 (pf1)")
+    roth_phaseout_end_usd: float = param(168_000.0, unit="USD/year", low=0.0, high=1e7, doc="Modified AGI where the Roth IRA limit reaches zero.", source="IRS Notice 2025-67 (pf1)")
+    expense_ratio: float = param(0.0005, unit="1/year", low=0.0, high=0.05, doc="Annual fee of the index funds, a share of every balance.", source="ICI, Trends in the Expenses and Fees of Funds 2022: asset-weighted average expense ratio of index equity mutual funds 0.05% (pf9); index equity ETFs 0.14% (2024, pf8)")
+    stock_dividend_yield: float = param(0.0184, unit="1/year", low=0.0, high=0.1, doc="Dividends of the stock fund, a share of its value, taxed each year in the taxable account as qualified dividends (part of the stock return, not added to it).", source="S&P 500 dividend / price, monthly mean 2014-01 to 2023-06 (data/shiller_sp500_monthly_1871-2026.csv, careersim.calibration.finance_defaults; 3.66% over 1928-2023, before buybacks replaced much of the payout); all qualified for an S&P 500 index fund (pf14)")
+    bond_income_yield: float = param(0.0481, unit="1/year", low=0.0, high=0.2, doc="Interest of the bond fund, a share of its value, taxed each year in the taxable account as ordinary income (part of the bond return).", source="mean 10-year Treasury yield 1928-01 to 2023-06 (data/shiller_sp500_monthly_1871-2026.csv, Long Interest Rate), the window of the bond return model (careersim.calibration.finance_defaults)")
+    allocation: str = param("glide_path", unit="-", choices=("glide_path", "constant"), doc="glide_path: stock_share in stocks until glide_path_start_age, then linearly down to glide_path_end_stock_share at glide_path_end_age; constant: stock_share always. Every account holds the same mix.", source="Vanguard target-date glide path (pf22-pf24)")
+    stock_share: float = param(0.9, unit="-", low=0.0, high=1.0, doc="Share of every account in the stock fund (the rest in the bond fund); the glide path's starting share.", source="Vanguard target-date funds: 90% equities at the start of the glide path (pf22)")
+    glide_path_start_age: int = param(40, unit="years", low=14, high=119, doc="Age at which the glide path starts to move from stocks to bonds.", source="fitted: 25 years before 65 gives Vanguard's 2030, 2035 and 2040 funds' equity shares of Sep 2024 (61.5, 69.0, 76.5%, pf24) as 59.6, 67.6 and 75.6%")
+    glide_path_end_age: int = param(65, unit="years", low=15, high=120, doc="Age at which the glide path reaches its final share.", source="Vanguard target-date funds: the target (retirement) date, taken as 65")
+    glide_path_end_stock_share: float = param(0.5, unit="-", low=0.0, high=1.0, doc="Share in stocks at glide_path_end_age.", source="Vanguard: about 50% equities at the target date (pf23, low confidence), as the fit above")
+    retirement_income_usd: float = param(100_000.0, unit="USD/year", low=0.0, high=1e7, doc="For after-tax net worth: a 401(k) balance is taxed at the place's average income tax rate on this much ordinary income in a year of retirement.", source=ASSUMPTION + ": a comfortable single retiree's taxable income")
+    ui_replacement_rate: float = param(0.5, unit="-", low=0.0, high=1.0, doc="Unemployment insurance pays this share of the lost job's weekly pay, up to the place's weekly maximum, for at most its maximum weeks, during a spell after a layoff (0 = none).", source="about half of the prior weekly wage (mass.gov; Pennsylvania, pf26); weekly maxima and weeks by state in data/places_2026.csv")
+    student_debt_usd: float = param(0.0, unit="USD", low=0.0, high=1e6, doc="Student debt at the start (e.g. 29,300, the average bachelor's debt), repaid in equal nominal payments over student_debt_term_years in every career (no deferment).", source="optional, 0 by default; average bachelor's debt about $29,300 (public four-year, 2022-23, pf19b, low confidence)")
+    student_debt_interest_rate: float = param(0.0639, unit="1/year nominal", low=0.0, high=0.36, doc="Fixed nominal interest on the student debt.", source="federal Direct Loan rate for undergraduates, 2025-26: 6.39% (pf18)")
+    student_debt_term_years: int = param(10, unit="years", low=1, high=30, doc="Repayment term of the student debt.", source="federal standard repayment plan: 10 years (pf19)")
     debt_interest_rate: float = param(0.08, unit="1/year nominal", low=0.0, high=0.36, doc="Nominal interest on negative net worth (upper bound 0.36: the Military Lending Act's APR cap and a common state usury ceiling, above credit-card rates; debt compounding for decades at higher rates only gives absurd debt, -$1e27 at 1.0 within 80 years).", source="assumption: between federal student-loan (~6.5%) and personal-loan rates")
+
+    def _check_relations(self) -> None:
+        if self.roth_phaseout_end_usd < self.roth_phaseout_start_usd:
+            self._fail("roth_phaseout_end_usd", self.roth_phaseout_end_usd, f"at least roth_phaseout_start_usd = {self.roth_phaseout_start_usd:g}")
+        if self.glide_path_end_age <= self.glide_path_start_age:
+            self._fail("glide_path_end_age", self.glide_path_end_age, f"more than glide_path_start_age = {self.glide_path_start_age}")
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
@@ -112,9 +163,9 @@ class PhdParams(Params):
     """An ML PhD: stipend by funding source, duration, attrition, advisor quality, outcomes."""
 
     section: ClassVar[str] = "phd"
-    stipend_fellowship_usd: float = param(40_560.0, unit="USD/year", low=0.0, high=1e6, doc="Stipend on an external fellowship.", source="AY 2025-26 stipends, taken as 2026 dollars: mean of NSF GRFP 37,000 (data/nsf_grfp_stipend_history.csv, 2023-2026 row) and DOE CSGF 45,000, NDSEG 40,800, Hertz 38,000, Meta 42,000 (CSStipendRankings fellowship-us.csv, cited in data/SOURCES.md)")
-    stipend_advisor_grant_usd: float = param(39_962.0, unit="USD/year", low=0.0, high=1e6, doc="Stipend as a research assistant on the advisor's grant.", source=STIPEND + ": median of 70 US departments")
-    stipend_ta_usd: float = param(39_962.0, unit="USD/year", low=0.0, high=1e6, doc="Stipend as a teaching assistant.", source=STIPEND + ": departments pay TAs and RAs the same stipend")
+    stipend_fellowship_usd: float = param(40_560.0, unit="USD/year", low=0.0, high=1e6, doc="Stipend on an external fellowship, as the fellowship pays it (many departments top a fellowship up to their own stipend: then set it to that; no source gives how often).", source="AY 2025-26 stipends, taken as 2026 dollars: mean of NSF GRFP 37,000 (data/nsf_grfp_stipend_history.csv, 2023-2026 row) and DOE CSGF 45,000, NDSEG 40,800, Hertz 38,000, Meta 42,000 (CSStipendRankings fellowship-us.csv, cited in data/SOURCES.md)")
+    stipend_advisor_grant_usd: float = param(52_288.0, unit="USD/year", low=0.0, high=1e6, doc="Stipend as a research assistant on the advisor's grant (the department's stipend where the person lives: data/places_2026.csv gives each place's).", source=STIPEND + ": the default place, the Bay Area: mean of Stanford 52,560 and Berkeley 52,016 (the median of 70 US departments is 39,962)")
+    stipend_ta_usd: float = param(52_288.0, unit="USD/year", low=0.0, high=1e6, doc="Stipend as a teaching assistant (as stipend_advisor_grant_usd).", source=STIPEND + ": departments pay TAs and RAs the same stipend; Bay Area as stipend_advisor_grant_usd")
     fellowship_probability: float = param(0.15, unit="-", low=0.0, high=1.0, doc="Probability of being funded by a fellowship.", source=ASSUMPTION + "; NSF GRFP made 2,037 awards in 2024 and ~1,000 in 2025, across all fields")
     ta_probability: float = param(0.25, unit="-", low=0.0, high=1.0, doc="Probability of being funded as a TA (the rest: advisor grant).", source=ASSUMPTION)
     duration_median_years: float = param(6.0, unit="years", low=1.0, high=15.0, doc="Median PhD length (rounded to whole years, at least 3).", source="judgement (DESIGN.md: around 6): NSF SED 2016 median time to doctorate in math+CS is 6.9 years, but counted from first graduate enrolment (including master's years)")
@@ -185,7 +236,7 @@ class SwitchingParams(Params):
     section: ClassVar[str] = "switching"
     first_year_probability: float = param(0.03, unit="1/year", low=0.0, high=1.0, doc="Probability of leaving an engineering job for a PhD after the first year in industry.", source=ASSUMPTION + ": 'straightforward after 1 year' (seed essay)")
     decay_per_year: float = param(0.7, unit="1/year", low=0.0, high=10.0, doc="The probability falls by exp(-decay) with each further year in industry.", source="seed essay: 'exponentially less likely afterwards'; assumption for the rate")
-    stipend_usd: float = param(39_962.0, unit="USD/year", low=0.0, high=1e6, doc="Stipend of a PhD started later.", source=STIPEND)
+    stipend_usd: float = param(52_288.0, unit="USD/year", low=0.0, high=1e6, doc="Stipend of a PhD started later (the department's stipend where the person lives).", source=STIPEND + ": the Bay Area, as phd.stipend_advisor_grant_usd")
     phd_years: int = param(5, unit="years", low=1, high=15, doc="Length of a PhD started later (with industry experience).", source=ASSUMPTION)
     post_phd_pay_usd: float = param(299_000.0, unit="USD/year", low=0.0, high=1e7, doc="Pay after a PhD started later.", source=LEVELS + ": Software Engineer, PhD, 0-1 years, median 237,000, " + LEVELS_2026)
 

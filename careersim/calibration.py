@@ -43,6 +43,7 @@ __all__ = [
     "experience_pay_growth",
     "experience_pay_ratios",
     "finance_defaults",
+    "finance_rule_defaults",
     "layoff_defaults",
     "load_data",
     "log_sd_from_quartiles",
@@ -65,6 +66,9 @@ BLS_FILE = "bls_oews_selected_occupations_2020-2024.csv"
 LEVELS_FILE = "levelsfyi_us_totalcomp_percentiles_2017-2021.csv"
 LAYOFFS_FILE = "layoffs_annual_summary_2020-2026.csv"
 NSF_FILE = "nsf_grfp_stipend_history.csv"
+SHILLER_FILE = "shiller_sp500_monthly_1871-2026.csv"
+PLACES_FILE = "places_2026.csv"
+FINANCE_RULES_FILE = "finance_rules_2026.csv"
 
 #: z(0.75) - z(0.25) of a standard normal: the interquartile range in standard deviations
 NORMAL_IQR = float(stats.norm.ppf(0.75) - stats.norm.ppf(0.25))  # 1.3489795...
@@ -92,6 +96,8 @@ CITED: dict[str, CitedFigure] = {
         "(CC BY-NC-ND 4.0: figure cited, file not shipped); data/SOURCES.md section 3",
         confidence="M",
     ),
+    "stipend_stanford_cs": CitedFigure(value=52_560.0, unit="USD/year", year="AY ~2025-26", source="CSStipendRankings stipend-us.csv @8453bc56 (cited, not shipped; data/SOURCES.md section 3)", confidence="M"),
+    "stipend_berkeley_cs": CitedFigure(value=52_016.0, unit="USD/year", year="AY ~2025-26", source="CSStipendRankings stipend-us.csv @8453bc56 (cited, not shipped; data/SOURCES.md section 3)", confidence="M"),
     "doe_csgf_stipend": CitedFigure(value=45_000.0, unit="USD/year", year="~2023-25", source="CSStipendRankings fellowship-us.csv (cited, not shipped)", confidence="M"),
     "ndseg_stipend": CitedFigure(value=40_800.0, unit="USD/year", year="~2023-25", source="CSStipendRankings fellowship-us.csv (cited, not shipped)", confidence="M"),
     "hertz_stipend": CitedFigure(value=38_000.0, unit="USD/year", year="~2023-25", source="CSStipendRankings fellowship-us.csv (cited, not shipped)", confidence="M"),
@@ -231,6 +237,8 @@ def market_defaults(*, first_year: int = 1928, last_year: int = 2025) -> dict[st
     h = _history(first_year, last_year)
     rows = f"{RETURNS_FILE}, years {first_year}-{last_year} ({len(h)} rows), columns sp500_total_return and cpi_inflation"
     lr, inf = h["log_real_return"], h["cpi_inflation"]
+    lb = np.log((1.0 + h["tbond_10y_return"]) / (1.0 + inf))
+    bond_rows = f"{RETURNS_FILE}, years {first_year}-{last_year} ({len(h)} rows), columns tbond_10y_return and cpi_inflation"
     return dict(
         [
             _entry("market.real_log_return_mean", lr.mean(), 3, rows, "mean of ln((1+r)/(1+i))", "H"),
@@ -238,6 +246,10 @@ def market_defaults(*, first_year: int = 1928, last_year: int = 2025) -> dict[st
             _entry("market.inflation_mean", inf.mean(), 3, rows, "mean of cpi_inflation", "H"),
             _entry("market.inflation_sd", inf.std(ddof=1), 3, rows, "sample sd of cpi_inflation", "H"),
             _entry("market.return_inflation_correlation", np.corrcoef(lr, inf)[0, 1], 3, rows, "Pearson correlation of ln((1+r)/(1+i)) and cpi_inflation", "H"),
+            _entry("market.bond_real_log_return_mean", lb.mean(), 3, bond_rows, "mean of ln((1+b)/(1+i))", "H"),
+            _entry("market.bond_real_log_return_sd", lb.std(ddof=1), 3, bond_rows, "sample sd of ln((1+b)/(1+i))", "H"),
+            _entry("market.bond_return_correlation", np.corrcoef(lb, lr)[0, 1], 3, bond_rows, "Pearson correlation of ln((1+b)/(1+i)) and ln((1+r)/(1+i))", "H"),
+            _entry("market.bond_inflation_correlation", np.corrcoef(lb, inf)[0, 1], 3, bond_rows, "Pearson correlation of ln((1+b)/(1+i)) and cpi_inflation", "H"),
         ]
     )
 
@@ -580,7 +592,9 @@ def stipend_defaults(*, currency_year: int | None = None) -> dict[str, Calibrate
         raise LookupError(f"{NSF_FILE}: no unique 2023-2026 row")
     grfp = float(row.iloc[0]["annual_stipend_usd"])
     others = [CITED[k] for k in ("doe_csgf_stipend", "ndseg_stipend", "hertz_stipend", "meta_fellowship_stipend")]
-    median = CITED["cs_phd_stipend_median_us"]
+    # the default place is the Bay Area: its departments' stipends (data/places_2026.csv too)
+    bay = float(np.mean([CITED["stipend_stanford_cs"].value, CITED["stipend_berkeley_cs"].value]))
+    bay_source = f"{CITED['stipend_stanford_cs'].source} (Stanford {CITED['stipend_stanford_cs'].value:,.0f}, Berkeley {CITED['stipend_berkeley_cs'].value:,.0f})"
     return dict(
         [
             _entry(
@@ -589,9 +603,9 @@ def stipend_defaults(*, currency_year: int | None = None) -> dict[str, Calibrate
                 f"({', '.join(f'{c.value:,.0f}' for c in others)}) from {others[0].source}",
                 "mean of the five fellowship stipends" + fm, "M",
             ),
-            _entry("phd.stipend_advisor_grant_usd", median.value * f, None, median.source, "cited figure" + fm, "M"),
-            _entry("phd.stipend_ta_usd", median.value * f, None, median.source, "cited figure (departments pay TAs and RAs alike)" + fm, "M"),
-            _entry("switching.stipend_usd", median.value * f, None, median.source, "cited figure" + fm, "M"),
+            _entry("phd.stipend_advisor_grant_usd", bay * f, None, bay_source, "mean of the two cited figures" + fm, "M"),
+            _entry("phd.stipend_ta_usd", bay * f, None, bay_source, "mean of the two cited figures (departments pay TAs and RAs alike)" + fm, "M"),
+            _entry("switching.stipend_usd", bay * f, None, bay_source, "mean of the two cited figures" + fm, "M"),
         ]
     )
 
@@ -625,30 +639,74 @@ def residency_and_grant_defaults() -> dict[str, CalibratedDefault]:
     )
 
 
-def finance_defaults(*, stipend_usd: float | None = None, state_income_tax_rate: float | None = None) -> dict[str, CalibratedDefault]:
-    """Living costs equal to the after-tax median CS stipend (FICA-exempt student), so a
-    student on the median stipend neither saves nor borrows.
+def finance_defaults(*, stipend_usd: float | None = None) -> dict[str, CalibratedDefault]:
+    """Living costs, and the funds' income yields.
 
-    Written to two significant digits (35,000 for the computed 35,207 at the default 5%
-    state rate): such a student then has about $200 a year to save, i.e. breaks even.
-    The stipend is in AY 2025-26 = 2026 dollars (factor 1, :func:`stipend_defaults`) and
-    the tax table is 2025's, so no conversion is made.
+    * ``living_cost_usd``: the median CS stipend after its 2026 income tax where prices are
+      the US average (place ``elsewhere``: the median state's tax; a stipend pays no payroll
+      tax), so a student on the median stipend at US-average prices neither saves nor
+      borrows; the place's price index scales it. Written to three significant digits
+      (36,800 for the computed 36,824: two digits, 37,000, would make that student borrow).
+    * ``stock_dividend_yield``: S&P 500 dividend / price, the monthly mean over 2014-01 to
+      2023-06 (the last decade of the Shiller file: buybacks have replaced much of the payout
+      since the 1980s, so the 1928-2023 mean of 3.7% would overstate the tax).
+    * ``bond_income_yield``: the 10-year Treasury yield, monthly mean 1928-01 to 2023-06, the
+      window of the bond return model.
     """
     from ._finances import income_tax
-    from ._scenario import FinanceParams
 
     stipend = CITED["cs_phd_stipend_median_us"].value if stipend_usd is None else stipend_usd
-    rate = FinanceParams().state_income_tax_rate if state_income_tax_rate is None else state_income_tax_rate
-    net = stipend - float(income_tax(np.array([stipend]), state_rate=rate, fica_exempt=np.array([True]))[0])
+    net = stipend - float(income_tax(np.array(stipend), place="elsewhere", kind="stipend"))
+    sh = load_data(SHILLER_FILE)
+    sh["Date"] = pd.to_datetime(sh["Date"])
+    sh = sh[sh["Dividend"] > 0]
+    recent = sh[(sh["Date"] >= "2014-01-01") & (sh["Date"] < "2023-07-01")]
+    long_run = sh[(sh["Date"] >= "1928-01-01") & (sh["Date"] < "2023-07-01")]
     return dict(
         [
             _entry(
-                "finances.living_cost_usd", net, 2,
-                f"{CITED['cs_phd_stipend_median_us'].source}; careersim._finances.income_tax with state rate {rate:g}, FICA-exempt",
+                "finances.living_cost_usd", net, 3,
+                f"{CITED['cs_phd_stipend_median_us'].source}; careersim._finances.income_tax(place='elsewhere', kind='stipend'), 2026 tables",
                 "stipend - tax(stipend)", "derived",
-            )
+            ),
+            _entry("finances.stock_dividend_yield", float((recent["Dividend"] / recent["SP500"]).mean()), 3,
+                   f"{SHILLER_FILE}, months 2014-01 to 2023-06 ({len(recent)} rows)", "mean of Dividend / SP500", "H"),
+            _entry("finances.bond_income_yield", float(long_run["Long Interest Rate"].mean() / 100.0), 3,
+                   f"{SHILLER_FILE}, months 1928-01 to 2023-06 ({len(long_run)} rows)", "mean of Long Interest Rate / 100", "H"),
         ]
     )
+
+
+#: scenario key <- (row key in data/finance_rules_2026.csv, its year), for figures taken as they are
+FINANCE_RULES = {
+    "finances.limit_401k_usd": ("k401_elective_deferral_limit", "2026"),
+    "finances.roth_ira_limit_usd": ("ira_contribution_limit", "2026"),
+    "finances.roth_phaseout_start_usd": ("roth_ira_phaseout_single_start", "2026"),
+    "finances.roth_phaseout_end_usd": ("roth_ira_phaseout_single_end", "2026"),
+    "finances.employer_match_rate": ("employer_match_rate_typical", "2020"),
+    "finances.employer_match_cap_share": ("employer_match_cap_typical", "2020"),
+    "finances.expense_ratio": ("expense_ratio_index_equity_mutual_fund_avg", "2022"),
+    "finances.consumption_income_elasticity": ("consumption_elasticity_permanent_income", "2019-2023"),
+    "finances.ui_replacement_rate": ("ui_replacement_rate", "2025"),
+    "finances.student_debt_interest_rate": ("student_loan_rate_undergrad_direct", "2025-26"),
+    "finances.student_debt_term_years": ("student_loan_standard_term", "current"),
+    "finances.stock_share": ("glide_path_equity_start", "2024"),
+    "finances.glide_path_end_stock_share": ("glide_path_equity_at_target_date", "2025"),
+}
+
+
+def finance_rule_defaults() -> dict[str, CalibratedDefault]:
+    """Account limits, match, fees, the spending elasticity, unemployment insurance, student
+    loans and the glide path's shares, as the cited figures in data/finance_rules_2026.csv."""
+    rules = load_data(FINANCE_RULES_FILE)
+    out = {}
+    for key, (rule, year) in FINANCE_RULES.items():
+        row = rules[(rules["key"] == rule) & (rules["year"].astype(str) == year)]
+        if len(row) != 1:
+            raise LookupError(f"{FINANCE_RULES_FILE}: no unique row {rule!r}, year {year!r}")
+        r = row.iloc[0]
+        out.update([_entry(key, float(r["value"]), None, f"{FINANCE_RULES_FILE}: {rule} ({year}); {r['source']}", "cited figure", str(r["confidence"]))])
+    return out
 
 
 def calibrate() -> dict[str, CalibratedDefault]:
@@ -677,6 +735,7 @@ def calibrate() -> dict[str, CalibratedDefault]:
         phd_outcome_defaults(),
         residency_and_grant_defaults(),
         finance_defaults(),
+        finance_rule_defaults(),
     ):
         out.update(part)
     return out

@@ -60,7 +60,6 @@ import math  # noqa: E402
 import tomllib  # noqa: E402
 import unicodedata  # noqa: E402
 from collections.abc import Sequence  # noqa: E402
-from pathlib import Path  # noqa: E402
 from typing import TYPE_CHECKING, Any, NoReturn  # noqa: E402
 
 if TYPE_CHECKING:
@@ -171,7 +170,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--seed", type=_whole_number(0, MAX_SEED, " (2**128 - 1)"), default=None, help="random seed, a whole number in [0, 2**128) (default: fresh entropy, printed)")
     run.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE", help="override a parameter, e.g. --set phd.stipend_ta_usd=45000 (repeatable)")
     run.add_argument("--horizon", type=_whole_number(1, 2**63 - 1), default=None, metavar="YEARS", help="simulated years (overrides simulation.horizon_years)")
-    run.add_argument("--workers", type=_whole_number(0, cpus, f", the CPUs of this machine (0 = one per CPU)"), default=1, help=f"worker processes, 0 = one per CPU, at most {cpus} (results do not depend on it)")
+    run.add_argument("--workers", type=_whole_number(0, cpus, ", the CPUs of this machine (0 = one per CPU)"), default=1, help=f"worker processes, 0 = one per CPU, at most {cpus} (results do not depend on it)")
+    run.add_argument("--net-worth", dest="net_worth", choices=("after-tax", "pre-tax"), default=None,
+                     help="report net worth after tax (what the person could spend; the default, as the scenario's finances.net_worth) or pre-tax (balances at face value)")
     run.add_argument("--json", action="store_true", help="print one JSON document instead of the table")
     run.add_argument("--out", type=_out_folder, default=None, metavar="DIR", help="also write figures (PNG) and tidy tables (CSV, Parquet) to DIR, replacing a previous careersim run's folder as a whole")
 
@@ -189,6 +190,8 @@ def _resolve_scenario(args: argparse.Namespace) -> Scenario:
     changes = _parse_set(args.overrides)
     if args.horizon is not None:
         changes["simulation.horizon_years"] = args.horizon
+    if args.net_worth is not None:
+        changes["finances.net_worth"] = args.net_worth
     return scenario.replace(changes) if changes else scenario
 
 
@@ -223,6 +226,7 @@ def result_document(result: Result | SummaryResult, *, scenario_name: str, seed:
         "worlds": result.worlds,
         "horizon_years": result.horizon_years,
         "units": result.units,
+        "net_worth": result.net_worth_basis,
         "careers": careers,
         "comparisons": comparisons,
         "provenance": provenance(result, seed=seed),
@@ -235,7 +239,8 @@ def format_table(result: Any, *, scenario_name: str, seed: int | None) -> str:
     age = result.ages[-1]
     lines = [
         f"careersim: scenario {scenario_name!r}, {result.worlds:,} worlds, seed {seed}, {result.horizon_years} years (to age {age})",
-        f"Net worth at age {age}, {result.units}; P(ahead) = share of worlds with more net worth than the research engineer in the same world",
+        f"{result.net_worth_basis.capitalize()} net worth at age {age}, {result.units} (place: {result.scenario.finances.place}); "
+        f"P(ahead) = share of worlds with more net worth than the research engineer in the same world",
         "",
         f"{'career':<12} {'p5':>10} {'p25':>10} {'median':>10} {'p75':>10} {'p95':>10} {'mean ± se':>20} {'P(ahead of engineer)':>22}",
     ]

@@ -40,7 +40,7 @@ import ipywidgets as W
 import numpy as np
 import pandas as pd
 
-from . import CAREERS, Scenario, ScenarioError, load_scenario, plotting, simulate
+from . import CAREERS, PLACE_NAMES, Scenario, ScenarioError, load_places, load_scenario, plotting, simulate
 
 #: default number of worlds: a slider change recomputes and redraws in well under a second
 DEFAULT_WORLDS = 5_000
@@ -130,12 +130,21 @@ CONTROLS: tuple[Control, ...] = (
     Control("advisor_sd", "phd.advisor_quality_sd", "The PhD",
             _slider(W.FloatSlider, "Advisor-quality spread", 0.0, 3.0, 0.1, ".1f"),
             "Spread of advisor quality (0 = every advisor is average)."),
+    Control("place", "finances.place", "Money",
+            _dropdown("Where you live", tuple((name, pid) for pid, name in PLACE_NAMES.items())),
+            "Sets prices (living costs), state and city income tax, unemployment insurance, and moves the PhD stipend to the local department's."),
+    Control("spending_rule", "finances.spending_rule", "Money",
+            _dropdown("Spending", (("rises with income (typical)", "income_elasticity"), ("fixed savings rate", "savings_rate"))),
+            "How spending follows after-tax income above the living costs: like most people's (an income elasticity of 0.7), or saving a fixed share."),
     Control("savings_rate", "finances.savings_rate", "Money",
             _slider(W.FloatSlider, "Savings rate", 0.0, 1.0, 0.05, ".0%"),
-            "Share of after-tax income above living costs that is invested."),
+            "With a fixed savings rate: the share of after-tax income above living costs that is saved."),
     Control("living_cost_usd", "finances.living_cost_usd", "Money",
             _slider(W.IntSlider, "Living costs / year", 15_000, 150_000, 1_000, ",d"),
-            "Real annual living costs, USD."),
+            "Basic living costs, USD/year at US-average prices; the place's price level scales them."),
+    Control("net_worth", "finances.net_worth", "Money",
+            _dropdown("Net worth shown", (("after tax (what you could spend)", "after-tax"), ("pre-tax (account balances)", "pre-tax"))),
+            "After tax: the taxable account's gain taxed as if sold, the 401(k) at a retirement tax rate, the Roth IRA tax-free; pre-tax: every balance at face value."),
     Control("market_model", "market.model", "Market and risk",
             _dropdown("Market model", ("lognormal", "student_t", "bootstrap", "historical")),
             "lognormal / student_t use the expected return below; bootstrap / historical replay 1928-2025."),
@@ -303,6 +312,7 @@ class Explorer:
     @staticmethod
     def _sync_enabled(controls: Mapping[str, W.ValueWidget]) -> None:
         controls["return_mean"].disabled = controls["market_model"].value in ("bootstrap", "historical")
+        controls["savings_rate"].disabled = controls["spending_rule"].value != "savings_rate"
 
     def values(self) -> dict[str, Any]:
         """Current value of every control, by name."""
@@ -331,6 +341,13 @@ class Explorer:
     def _on_change(self, change: Mapping[str, Any]) -> None:
         if self._holding:
             return
+        if change.get("owner") is self.controls["place"]:
+            # a new place: the PhD stipend becomes the local department's (then adjustable)
+            self._holding = True
+            try:
+                self.controls["stipend_usd"].value = int(round(load_places()[change["new"]].phd_stipend_usd))
+            finally:
+                self._holding = False
         self.update()
 
     def recompute(self, **values: Any) -> pd.DataFrame:
@@ -515,7 +532,7 @@ class Explorer:
         th = 'style="text-align:left;padding:2px 10px 2px 0"'
         return (
             f'<table style="border-collapse:collapse;font-size:13px" data-age="{age}" data-inputs="{inputs}">'
-            f"<thead><tr><th {th}>At age {age}</th><th {th}>median net worth ± se</th>"
+            f"<thead><tr><th {th}>At age {age}</th><th {th}>median net worth ({'after tax' if self.result.net_worth_basis == 'after-tax' else 'pre-tax'}) ± se</th>"
             f"<th {th}>90% of worlds</th><th {th}>P(ahead of {plotting.CAREER_LABELS[BASELINE].lower()}) ± se</th></tr></thead>"
             f"<tbody>{''.join(rows)}</tbody></table>"
             f'<div style="font-size:11px;color:#666">± is the Monte Carlo standard error: it shrinks with more worlds; '

@@ -55,7 +55,7 @@ def test_bundled_default_scenario_equals_code_defaults(default_scenario):
     # calibrate() derives some values from other defaults (regime chain, state tax rate)
     # through the dataclass defaults; they must be the bundled scenario's values too.
     code = careersim.Scenario()
-    for key in ("regime.boom_to_bust_probability", "regime.bust_to_boom_probability", "finances.state_income_tax_rate"):
+    for key in ("regime.boom_to_bust_probability", "regime.bust_to_boom_probability", "finances.place", "finances.living_cost_usd"):
         assert default_scenario.get(key) == code.get(key)
 
 
@@ -171,10 +171,21 @@ def test_pay_defaults_are_data_times_the_cpi_factor(default_scenario):
 
 
 def test_living_cost_lets_a_median_stipend_student_break_even(default_scenario):
+    # at US-average prices (place "elsewhere", price index 100), a student on the median
+    # stipend pays its 2026 income tax and the living costs, and has a little left
     stipend = calibration.CITED["cs_phd_stipend_median_us"].value
-    tax = float(careersim.income_tax(np.array([stipend]), state_rate=default_scenario.finances.state_income_tax_rate, fica_exempt=np.array([True]))[0])
-    surplus = stipend - tax - default_scenario.finances.living_cost_usd
+    f = default_scenario.replace({"finances.place": "elsewhere"}).finances
+    tax = float(careersim.income_tax(np.array(stipend), place="elsewhere", kind="stipend"))
+    surplus = stipend - tax - careersim.living_costs_usd(f)
     assert 0.0 <= surplus < 1_000.0  # saves a little, never borrows
+
+
+def test_places_file_agrees_with_the_calibration():
+    # the default place's stipend is the PhD default; every place's stipend is its cited figure
+    places = careersim.load_places()
+    assert places["bay_area"].phd_stipend_usd == CALIBRATED["phd.stipend_advisor_grant_usd"].rounded
+    assert places["elsewhere"].phd_stipend_usd == calibration.CITED["cs_phd_stipend_median_us"].value
+    assert all(p.price_index > 0 for p in places.values())
 
 
 def test_experience_pay_ratios_from_levelsfyi():

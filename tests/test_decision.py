@@ -263,7 +263,10 @@ def test_fear_of_the_bad_tail_changes_the_ranking(result):
 
 
 def test_certainty_equivalent_se_matches_mean_se_when_risk_neutral(result):
-    t = D.certainty_equivalent(result, risk_aversion=0.0, age=30)
+    # a floor below every world's net worth, so that no world is clipped and risk neutrality
+    # gives the plain mean
+    t = D.certainty_equivalent(result, risk_aversion=0.0, age=30, wealth_floor_usd=1e7)
+    assert (t.share_below_floor == 0).all()
     np.testing.assert_allclose(t.certainty_equivalent, t["mean"], rtol=1e-9)
     np.testing.assert_allclose(t.se, t.mean_se, rtol=1e-6)
 

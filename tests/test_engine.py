@@ -29,7 +29,7 @@ def test_zero_volatility_gives_closed_form_future_value():
     pay = s.engineer.start_pay_usd
     assert np.allclose(r.income, pay)
     f = s.finances
-    saving = f.savings_rate * (pay - float(income_tax(np.array(pay), state_rate=f.state_income_tax_rate)) - f.living_cost_usd)
+    saving = f.savings_rate * (pay - float(income_tax(np.array(pay), place=f.place)) - careersim.living_costs_usd(f))
     rate = np.expm1(s.market.real_log_return_mean)
     years = np.arange(1, 41)
     expected = saving * ((1 + rate) ** years - 1) / rate

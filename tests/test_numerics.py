@@ -25,6 +25,7 @@ import numpy as np
 import pytest
 
 import careersim
+from conftest import keep_relations
 from careersim._draws import draw_block, root_seed_sequence
 from careersim._finances import debt_real_rates
 from careersim._market import INFLATION_FLOOR, LOG_RETURN_LIMIT, market_paths
@@ -38,15 +39,6 @@ SEED = 20260511
 
 #: keys that matter only under one market model are tried under it
 MODEL_OF = {"market.student_t_df": "student_t", "market.bootstrap_block_years": "bootstrap", "market.history_start_year": "historical"}
-#: shares of one whole: when one is pushed to its end, its partner makes room
-PARTNER = {
-    "phd.fellowship_probability": "phd.ta_probability",
-    "phd.ta_probability": "phd.fellowship_probability",
-    "phd.industry_research_probability": "phd.academia_probability",
-    "phd.academia_probability": "phd.industry_research_probability",
-}
-
-
 def range_ends(f: dataclasses.Field) -> list:
     """Every choice, or the two ends of the allowed range (just inside an open end)."""
     m = f.metadata
@@ -70,10 +62,7 @@ def scenario_at(key: str, value) -> Scenario:
     changes = {"simulation.horizon_years": HORIZON, key: value}
     if key in MODEL_OF:
         changes["market.model"] = MODEL_OF[key]
-    if key in PARTNER:
-        base = Scenario().get(PARTNER[key])
-        changes[PARTNER[key]] = min(base, 1.0 - value)
-    return Scenario().replace(changes)
+    return Scenario().replace(keep_relations(changes))
 
 
 MARKET_ENDS = {
@@ -91,7 +80,7 @@ def market_combo(which: str, model: str) -> Scenario:
     changes = {key: fields[key.split(".")[1]].metadata[end] for key, end in MARKET_ENDS[which].items()}
     changes.update({"simulation.horizon_years": HORIZON, "market.model": model,
                     "market.student_t_df": fields["student_t_df"].metadata["low"]})
-    return Scenario().replace(changes)
+    return Scenario().replace(keep_relations(changes))
 
 
 COMBOS = [(which, model) for which in MARKET_ENDS for model in ("lognormal", "student_t")]

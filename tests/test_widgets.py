@@ -276,3 +276,25 @@ def test_table_states_the_inputs_it_was_computed_from(fresh):
     fresh.recompute(offer_usd=230_000, age=35)
     raw = re.search(r'data-inputs="([^"]*)"', fresh.table.value).group(1)
     assert json.loads(html.unescape(raw)) == fresh.values()
+
+
+def test_place_moves_the_stipend_and_reaches_the_scenario(fresh):
+    assert fresh.controls["place"].value == "bay_area"
+    fresh.controls["place"].value = "boston"  # as a person picks it
+    assert fresh.controls["stipend_usd"].value == round(careersim.load_places()["boston"].phd_stipend_usd)
+    s = fresh.result.scenario
+    assert s.finances.place == "boston" and s.phd.stipend_advisor_grant_usd == fresh.controls["stipend_usd"].value
+    # the stipend stays adjustable after the place is chosen
+    fresh.recompute(stipend_usd=50_000)
+    assert fresh.result.scenario.phd.stipend_advisor_grant_usd == 50_000 and fresh.result.scenario.finances.place == "boston"
+
+
+def test_spending_rule_enables_the_savings_rate_and_net_worth_basis_is_shown(fresh):
+    assert fresh.controls["savings_rate"].disabled  # the default spending rises with income
+    fresh.recompute(spending_rule="savings_rate", savings_rate=0.3)
+    assert not fresh.controls["savings_rate"].disabled and fresh.result.scenario.finances.savings_rate == 0.3
+    assert "median net worth (after tax)" in fresh.table.value
+    after = fresh.summary()["median"]
+    fresh.recompute(net_worth="pre-tax")
+    assert fresh.result.net_worth_basis == "pre-tax" and "median net worth (pre-tax)" in fresh.table.value
+    assert (fresh.summary()["median"] >= after - 1e-6).all()  # tax on gains and withdrawals only lowers it

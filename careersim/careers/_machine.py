@@ -21,6 +21,7 @@ import numpy as np
 
 from .._draws import Draws
 from .._market import World, expected_real_return
+from .._places import place
 from .._scenario import Scenario
 
 # status codes, reported per year in Result.status
@@ -30,6 +31,25 @@ STATUS_NAMES = {STUDENT: "student", RESIDENT: "resident", EMPLOYED: "employed", 
 # job tracks of an employed person
 ENGINEER, RESEARCH_SCIENTIST, FACULTY, OTHER = 0, 1, 2, 3
 TRACK_NAMES = {ENGINEER: "engineer", RESEARCH_SCIENTIST: "research_scientist", FACULTY: "faculty", OTHER: "other"}
+
+
+WEEKS_PER_YEAR = 52.0
+
+
+@dataclasses.dataclass(frozen=True)
+class UnemploymentInsurance:
+    """The place's unemployment insurance: a share of the lost job's weekly pay, up to a
+    weekly maximum, for at most ``max_weeks`` weeks of a spell (real USD)."""
+
+    replacement_rate: float
+    max_weekly_usd: float
+    max_weeks: float
+
+
+def unemployment_insurance(s: Scenario) -> UnemploymentInsurance:
+    """The scenario's unemployment insurance (from its place and replacement rate)."""
+    p = place(s.finances.place)
+    return UnemploymentInsurance(replacement_rate=s.finances.ui_replacement_rate, max_weekly_usd=p.ui_max_weekly_usd, max_weeks=p.ui_max_weeks)
 
 
 def logistic(x: np.ndarray | float) -> np.ndarray:
@@ -82,10 +102,17 @@ class StartState:
 
 @dataclasses.dataclass(frozen=True)
 class CareerPath:
-    """Gross income (real USD) and status per ``(year, world)``."""
+    """Gross income (real USD) and status per ``(year, world)``.
+
+    ``income`` includes ``ui_income``, the unemployment insurance paid during a spell
+    after a layoff; ``self_employed`` marks grant-funded years (the grant is
+    self-employment income for tax). Both are filled by :func:`run_career` when None.
+    """
 
     income: np.ndarray
     status: np.ndarray
+    ui_income: np.ndarray | None = None
+    self_employed: np.ndarray | None = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -168,6 +195,15 @@ def run_career(start: StartState, s: Scenario, ev: WorldEvents, d: Draws, *, out
 
     income = np.empty((T, n)) if out is None else out.income
     status = np.empty((T, n), dtype=np.int8) if out is None else out.status
+    ui_income = np.zeros((T, n)) if out is None or out.ui_income is None else out.ui_income
+    self_employed = np.empty((T, n), dtype=bool) if out is None or out.self_employed is None else out.self_employed
+    # Unemployment insurance, for a spell after a layoff or an unconverted residency (jobs
+    # covered by UI); not after a degree or a grant (no covered job to claim from). The
+    # weekly benefit is fixed when the job is lost; weeks run down across years.
+    ui = unemployment_insurance(s)
+    ui_on = ui.replacement_rate > 0.0 and ui.max_weekly_usd > 0.0 and ui.max_weeks > 0.0
+    ui_weekly = np.zeros(n)
+    ui_weeks_left = np.zeros(n)
     # P(going back to school) after k years in industry, looked up instead of exp() per world
     p_switch_by_years = sw.first_year_probability * np.exp(-sw.decay_per_year * np.arange(-1, T + 1))
     scratch = np.empty(n)
@@ -186,6 +222,14 @@ def run_career(start: StartState, s: Scenario, ev: WorldEvents, d: Draws, *, out
 
         np.multiply(pay, working, out=income[t])
         np.multiply(income[t], ev.equity_factor[t], out=income[t], where=industry)
+        np.copyto(self_employed[t], grant)
+        if ui_on and ui_weeks_left.any():
+            claiming = np.flatnonzero((ui_weeks_left > 0.0) & (working < 1.0))
+            weeks = np.minimum((1.0 - working[claiming]) * WEEKS_PER_YEAR, ui_weeks_left[claiming])
+            ui_weeks_left[claiming] -= weeks
+            ui_income[t, claiming] = ui_weekly[claiming] * weeks
+            income[t, claiming] += ui_income[t, claiming]
+            ui_weeks_left[working == 1.0] = 0.0  # back at work: the claim ends
         status[t] = st
         np.copyto(status[t], UNEMPLOYED, where=(employed | grant) & (working < 0.5))
 
@@ -197,6 +241,9 @@ def run_career(start: StartState, s: Scenario, ev: WorldEvents, d: Draws, *, out
             # spells and pay changes are drawn for every world, but only a few per cent
             # are laid off in a year: transform just their draws
             i = np.flatnonzero(lost)
+            if ui_on:  # the claim is based on the pay of the job lost
+                ui_weekly[i] = np.minimum(ui.replacement_rate * pay[i] / WEEKS_PER_YEAR, ui.max_weekly_usd)
+                ui_weeks_left[i] = ui.max_weeks
             gap[i] += lay.spell_median_years * np.exp(lay.spell_log_sd * d.spell_z[t, i]) * np.where(ev.bust[t, i], reg.bust_spell_multiplier, 1.0)
             pay[i] *= np.exp(lay.reemployment_log_pay_change_mean + lay.reemployment_log_pay_change_sd * d.reemployment_z[t, i])
 
@@ -268,5 +315,9 @@ def run_career(start: StartState, s: Scenario, ev: WorldEvents, d: Draws, *, out
         if new_job.any() or converted.any():
             level[new_job | converted] = 0
             np.add(gap, emp.job_search_years, out=gap, where=new_job)
+            if ui_on and res_to_search.any():  # a resident was an employee: covered
+                i = np.flatnonzero(res_to_search)
+                ui_weekly[i] = np.minimum(ui.replacement_rate * res.pay_usd / WEEKS_PER_YEAR, ui.max_weekly_usd)
+                ui_weeks_left[i] = ui.max_weeks
 
-    return CareerPath(income=income, status=status)
+    return CareerPath(income=income, status=status, ui_income=ui_income, self_employed=self_employed)
