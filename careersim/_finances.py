@@ -104,6 +104,26 @@ def _sum_of_curves(curves: list[tuple[np.ndarray, np.ndarray]]) -> _Table:
 
 
 @dataclasses.dataclass(frozen=True)
+class _Merged:
+    """Several piecewise-linear curves on one set of knots (their union): one look-up of the
+    segment gives every curve's value and slope. ``y`` and ``slopes`` are ``(knot, curve)``."""
+
+    x: np.ndarray
+    y: np.ndarray
+    slopes: np.ndarray
+    starts: np.ndarray
+    scan: int
+
+
+def _merge(tables: list[_Table]) -> _Merged:
+    x = np.unique(np.concatenate([t.x for t in tables]))
+    y = np.stack([np.interp(x, t.x, t.y) for t in tables], axis=1)
+    index = _Table(x, y[:, 0])  # the bucket index depends on the knots only
+    return _Merged(x=x, y=np.ascontiguousarray(y), slopes=np.ascontiguousarray(np.diff(y, axis=0) / np.diff(x)[:, None]),
+                   starts=index.starts, scan=index.scan)
+
+
+@dataclasses.dataclass(frozen=True)
 class PlaceTaxes:
     """One place's taxes as a few combined tables (federal + state + city summed where they
     share a base), each one :func:`numpy.interp` per lookup."""
@@ -116,6 +136,17 @@ class PlaceTaxes:
     self_employment_tax: _Table
     dividend_rate: _Table  #: marginal rate on qualified dividends and long-term gains, by wages
     student_dividend_rate: _Table  #: the same on top of a stipend or fellowship
+
+    @functools.cached_property
+    def merged(self) -> tuple[_Merged, _Merged, _Merged]:
+        """The kernel's tables, one per kind of income: wages (income tax with and without
+        the deferral base, payroll, dividend rate), a stipend (its tax, the wage income taxes
+        for the marginal rate, the dividend rate) and a grant (income tax, SE tax)."""
+        return (
+            _merge([self.wage_income_tax, self.wage_income_tax_on_gross, self.payroll_tax, self.dividend_rate]),
+            _merge([self.stipend_income_tax, self.wage_income_tax, self.wage_income_tax_on_gross, self.student_dividend_rate]),
+            _merge([self.grant_income_tax, self.self_employment_tax]),
+        )
 
 
 @functools.cache
@@ -226,14 +257,16 @@ def student_debt_paths(p: FinanceParams, inflation: np.ndarray) -> tuple[np.ndar
         return payment, balance
     r, k = p.student_debt_interest_rate, min(p.student_debt_term_years, T)
     N = p.student_debt_term_years
-    nominal_payment = p.student_debt_usd * (r / (1.0 - (1.0 + r) ** -N) if r > 0 else 1.0 / N)
+    # the annuity formulas with log1p / expm1, exact down to a vanishing rate (then 1/N a year)
+    nominal_payment = p.student_debt_usd * (r / -np.expm1(-N * np.log1p(r)) if r > 0 else 1.0 / N)
     years = np.arange(1, T + 1)
-    nominal_balance = p.student_debt_usd * (1.0 + r) ** years - nominal_payment * (((1.0 + r) ** years - 1.0) / r if r > 0 else years)
+    growth = np.expm1(years * np.log1p(r))  # (1 + r)^years - 1
+    nominal_balance = p.student_debt_usd * (1.0 + growth) - nominal_payment * (growth / r if r > 0 else years)
     nominal_balance = np.maximum(nominal_balance, 0.0)
     prices = np.cumprod(1.0 + inflation, axis=0)
     payment[:k] = nominal_payment / prices[:k]
     balance[:] = nominal_balance[:, None] / prices
-    balance[N:] = 0.0
+    balance[N - 1 :] = 0.0  # repaid with the last payment (exactly, not to rounding)
     return payment, balance
 
 
@@ -365,9 +398,7 @@ def money_paths(
         np.ascontiguousarray(world.real_return, dtype=np.float64), np.ascontiguousarray(world.bond_real_return, dtype=np.float64),
         np.ascontiguousarray(world.inflation, dtype=np.float64), np.ascontiguousarray(debt_real_rate, dtype=np.float64),
         stock_shares(p, ages).astype(np.float64), debt_payment, student_debt, has_debt,
-        *_table_args(tx.wage_income_tax), *_table_args(tx.wage_income_tax_on_gross), *_table_args(tx.payroll_tax),
-        *_table_args(tx.stipend_income_tax), *_table_args(tx.grant_income_tax), *_table_args(tx.self_employment_tax),
-        *_table_args(tx.dividend_rate), *_table_args(tx.student_dividend_rate), 1.0 / TABLE_BUCKET_USD,
+        *(a for m in tx.merged for a in (m.x, m.y, m.slopes, m.starts, m.scan)), *_table_args(tx.payroll_tax), 1.0 / TABLE_BUCKET_USD,
         living_costs_usd(p), p.spending_rule == "income_elasticity", p.consumption_income_elasticity, p.savings_rate, contribution_order(p),
         p.limit_401k_usd, p.employer_match_rate, p.employer_match_cap_share, p.roth_ira_limit_usd, p.roth_phaseout_start_usd, p.roth_phaseout_end_usd,
         p.expense_ratio, p.stock_dividend_yield, p.bond_income_yield, withdrawal_tax_rate(p), float(initial_net_worth_usd),

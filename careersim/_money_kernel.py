@@ -12,6 +12,8 @@ exactly as :func:`numpy.interp` reads them.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from numba import njit
 
@@ -42,6 +44,12 @@ def _segment(xs: np.ndarray, starts: np.ndarray, scan: int, inv_width: float, x:
 
 
 @njit(cache=True, inline="always", error_model="numpy")
+def _at(xs: np.ndarray, ys: np.ndarray, slopes: np.ndarray, i: int, c: int, x: float) -> float:
+    """Column c of a merged table (several curves on one set of knots) at x, on segment i."""
+    return ys[i, c] + (x - xs[i]) * slopes[i, c]
+
+
+@njit(cache=True, inline="always", error_model="numpy")
 def _value(xs: np.ndarray, ys: np.ndarray, slopes: np.ndarray, i: int, x: float) -> float:
     """The table's value at x >= 0 on segment i (as :func:`numpy.interp`)."""
     return ys[i] + (x - xs[i]) * slopes[i]
@@ -56,9 +64,7 @@ def _interp(xs: np.ndarray, ys: np.ndarray, slopes: np.ndarray, starts: np.ndarr
 @njit(cache=True, error_model="numpy")
 def money_kernel(
     income, ui, status, grant, stock, bond, inflation, debt_rate, shares, debt_payment, debt_balance, has_debt,
-    wi_x, wi_y, wi_d, wi_s, wi_n, wg_x, wg_y, wg_d, wg_s, wg_n, pay_x, pay_y, pay_d, pay_s, pay_n,
-    st_x, st_y, st_d, st_s, st_n, gr_x, gr_y, gr_d, gr_s, gr_n, se_x, se_y, se_d, se_s, se_n, dv_x, dv_y, dv_d, dv_s, dv_n,
-    ds_x, ds_y, ds_d, ds_s, ds_n, inv_width,
+    wx, wy, wd, ws, wn, sx, sy, sd, ss, sn, gx, gy, gd, gs, gn, pay_x, pay_y, pay_d, pay_s, pay_n, inv_width,
     living, elasticity_rule, elasticity, savings_rate, order,
     limit_401k, match_rate, match_cap, roth_limit, roth_start, roth_end,
     fee, div_yield, bond_yield, withdrawal_rate, initial,
@@ -69,7 +75,12 @@ def money_kernel(
     basis = np.full(n, max(initial, 0.0))
     trad = np.zeros(n)
     rothb = np.zeros(n)
-    width = max(roth_end - roth_start, 1e-9)
+    inv_roth_width = 1.0 / max(roth_end - roth_start, 1e-9)
+    has_match = 1.0 if match_rate > 0.0 else 0.0
+    log_living_part = (1.0 - elasticity) * math.log(living) if living > 0.0 else -math.inf
+    steps = 0  # how many steps come before the taxable account
+    while steps < order.shape[0] and order[steps] != TAXABLE:
+        steps += 1
     for t in range(T):
         s = shares[t]
         for w in range(n):
@@ -80,34 +91,42 @@ def money_kernel(
             wages = 0.0
             payroll = 0.0
             gross_based = 0.0
-            ordinary = 0.0
+            # one look-up per kind of income: a merged table holds every curve the year needs
             if student:
-                tax0 = _interp(st_x, st_y, st_d, st_s, st_n, inv_width, inc)
+                i = _segment(sx, ss, sn, inv_width, inc)
+                tax0 = _at(sx, sy, sd, i, 0, inc)
+                marginal = sd[i, 1] + sd[i, 2]
+                gains = _at(sx, sy, sd, i, 3, inc)
                 comp = inc
-                allord = inc
-            elif g:
-                se = _interp(se_x, se_y, se_d, se_s, se_n, inv_width, inc)
-                tax0 = _interp(gr_x, gr_y, gr_d, gr_s, gr_n, inv_width, inc) + se
-                comp = inc - 0.5 * se
-                allord = comp
-            else:
-                wages = inc - ui[t, w]
                 ordinary = inc
-                payroll = _interp(pay_x, pay_y, pay_d, pay_s, pay_n, inv_width, max(wages, 0.0))
-                gross_based = _interp(wg_x, wg_y, wg_d, wg_s, wg_n, inv_width, ordinary)
-                comp = wages
-                allord = ordinary
-            # one look-up of the income-tax table gives the marginal rate and, for wages, the tax
-            wi = _segment(wi_x, wi_s, wi_n, inv_width, allord)
-            wg = _segment(wg_x, wg_s, wg_n, inv_width, allord)
-            marginal = wi_d[wi] + wg_d[wg]
-            if not (student or g):
-                tax0 = _value(wi_x, wi_y, wi_d, wi, ordinary) + gross_based + payroll
+                wi = 0
+            else:
+                if g:
+                    k = _segment(gx, gs, gn, inv_width, inc)
+                    se = _at(gx, gy, gd, k, 1, inc)
+                    tax0 = _at(gx, gy, gd, k, 0, inc) + se
+                    comp = inc - 0.5 * se
+                    ordinary = comp
+                else:
+                    wages = inc - ui[t, w]
+                    ordinary = inc
+                    comp = wages
+                wi = _segment(wx, ws, wn, inv_width, ordinary)
+                marginal = wd[wi, 0] + wd[wi, 1]
+                gains = _at(wx, wy, wd, wi, 3, ordinary)
+                if not g:
+                    gross_based = _at(wx, wy, wd, wi, 1, ordinary)
+                    if wages == ordinary:
+                        payroll = _at(wx, wy, wd, wi, 2, ordinary)
+                    else:  # unemployment insurance this year: payroll tax is on the wages alone
+                        payroll = _interp(pay_x, pay_y, pay_d, pay_s, pay_n, inv_width, max(wages, 0.0))
+                    tax0 = _at(wx, wy, wd, wi, 0, ordinary) + gross_based + payroll
             take = inc - tax0
             # spending follows income above the living costs
             if elasticity_rule:
-                # L (Y / L)^e, as L^(1 - e) Y^e: no overflow for a tiny L
-                spend = living ** (1.0 - elasticity) * take**elasticity if take > living else living
+                # L (Y / L)^e = exp((1 - e) ln L + e ln Y): no overflow for a tiny L, and one
+                # log and one exp instead of a power
+                spend = math.exp(log_living_part + elasticity * math.log(take)) if take > living else living
             else:
                 spend = living + (1.0 - savings_rate) * max(take - living, 0.0)
             dp = debt_payment[t, w] if has_debt else 0.0
@@ -118,40 +137,33 @@ def money_kernel(
             if budget > 0.0:
                 plan = wages if (st == EMPLOYED or st == RESIDENT or st == UNEMPLOYED) else 0.0
                 keep = min(max(1.0 - marginal, 0.05), 1.0)
+                inv_keep = 1.0 / keep
                 room = min(limit_401k, plan)
-                matched = min(room, match_cap * plan) if match_rate > 0.0 else 0.0
+                matched = min(room, match_cap * plan) * has_match
                 left = budget
-                for k in range(order.shape[0]):
-                    step = order[k]
-                    if step == TAXABLE:
-                        break
-                    if step == MATCH or step == K401:
-                        target = matched if step == MATCH else room
-                        add = min(target - deferral, left / keep)
-                        if add > 0.0:
-                            deferral += add
-                            left = max(left - add * keep, 0.0)
+                # the steps before "taxable", the same for every element (a predictable
+                # branch); the amounts are clamped with min/max, not branches
+                for k in range(steps):
+                    if order[k] == ROTH:
+                        limit = roth_limit * min(max((roth_end - (inc - deferral)) * inv_roth_width, 0.0), 1.0)
+                        add = max(min(min(limit, max(comp, 0.0)) - roth, left), 0.0)
+                        roth += add
+                        left -= add
                     else:
-                        magi = inc - deferral
-                        limit = roth_limit * min(max((roth_end - magi) / width, 0.0), 1.0)
-                        add = min(min(limit, max(comp, 0.0)) - roth, left)
-                        if add > 0.0:
-                            roth += add
-                            left = max(left - add, 0.0)
+                        target = matched if order[k] == MATCH else room
+                        add = max(min(target - deferral, left * inv_keep), 0.0)
+                        deferral += add
+                        left = max(left - add * keep, 0.0)
             match = match_rate * min(deferral, matched)
             tax = tax0
             if deferral > 0.0:
                 below = ordinary - deferral
-                j = wi if below >= wi_x[wi] else _segment(wi_x, wi_s, wi_n, inv_width, below)
-                tax = _value(wi_x, wi_y, wi_d, j, below) + gross_based + payroll
+                j = wi if below >= wx[wi] else _segment(wx, ws, wn, inv_width, below)
+                tax = _at(wx, wy, wd, j, 0, below) + gross_based + payroll
             cash = inc - tax - spend - dp - deferral - roth
             cash_in = cash
 
             # the stock/bond mix, less fees; the taxable account's taxes
-            if student:
-                gains = _interp(ds_x, ds_y, ds_d, ds_s, ds_n, inv_width, allord)
-            else:
-                gains = _interp(dv_x, dv_y, dv_d, dv_s, dv_n, inv_width, allord)
             growth = (1.0 + s * stock[t, w] + (1.0 - s) * bond[t, w]) * (1.0 - fee)
             trad[w] = trad[w] * growth + deferral + match
             rothb[w] = rothb[w] * growth + roth

@@ -140,7 +140,7 @@ CONTROLS: tuple[Control, ...] = (
             _slider(W.FloatSlider, "Savings rate", 0.0, 1.0, 0.05, ".0%"),
             "With a fixed savings rate: the share of after-tax income above living costs that is saved."),
     Control("living_cost_usd", "finances.living_cost_usd", "Money",
-            _slider(W.IntSlider, "Living costs / year", 15_000, 150_000, 1_000, ",d"),
+            _slider(W.IntSlider, "Living costs (US avg.)", 15_000, 150_000, 1_000, ",d"),
             "Basic living costs, USD/year at US-average prices; the place's price level scales them."),
     Control("net_worth", "finances.net_worth", "Money",
             _dropdown("Net worth shown", (("after tax (what you could spend)", "after-tax"), ("pre-tax (account balances)", "pre-tax"))),

@@ -224,3 +224,12 @@ def test_tiny_living_costs_never_overflow_the_spending_rule(living):
     # found by the property tests: L (Y / L)^0.7 overflowed for a subnormal L
     r = careersim.simulate(Scenario().replace({"finances.living_cost_usd": living, "simulation.horizon_years": 3}), worlds=64, rng=1)
     assert np.isfinite(r.net_worth).all()
+
+
+@pytest.mark.parametrize("rate", [0.0, 5e-324, 1e-17, 1e-9])
+def test_student_debt_at_a_vanishing_rate_is_repaid_evenly(rate):
+    # found by the property tests: 1 - (1 + r)^-N was exactly 0 for a tiny rate
+    p = Scenario().replace({"finances.student_debt_usd": 30_000.0, "finances.student_debt_interest_rate": rate}).finances
+    payment, balance = student_debt_paths(p, np.zeros((12, 1)))
+    np.testing.assert_allclose(payment[:10], 3_000.0, rtol=1e-6)
+    np.testing.assert_allclose(balance[9], 0.0, atol=1e-6)
