@@ -1,7 +1,8 @@
 """Pay -> tax -> spending -> saving in accounts -> a stock/bond mix -> net worth, in real dollars.
 
-Everything here works on whole ``(year, world)`` arrays of one career (STYLE.md rule 3);
-only the accounts' balances are compounded year by year (:mod:`careersim._accounts`).
+This module prepares one career's inputs (tax tables by place, spending rule, glide path,
+student debt) and wraps the outputs; the arithmetic itself runs element by element in one
+compiled pass, :func:`careersim._money_kernel.money_kernel`.
 
 * **Tax** comes from the 2026 tables generated from PolicyEngine-US (:mod:`careersim._tax`),
   by place and by kind of income: wages (with the employee's federal and state payroll
@@ -40,11 +41,6 @@ from ._scenario import FinanceParams
 from ._tax import load_tax_tables
 from .careers._machine import CareerPath
 
-NetWorthBasis = Literal["after-tax", "pre-tax"]
-NET_WORTH_BASES: tuple[str, ...] = ("after-tax", "pre-tax")
-#: the net worth a result reports unless asked otherwise: what the person could spend
-DEFAULT_NET_WORTH: NetWorthBasis = "after-tax"
-
 _FAR_USD = 1e12  # beyond any income: each table's last slope continues to here
 
 
@@ -61,33 +57,8 @@ class _Table:
     x: np.ndarray
     y: np.ndarray
 
-    @functools.cached_property
-    def starts(self) -> np.ndarray:
-        """``starts[k]``: the segment holding ``k * TABLE_BUCKET_USD`` (the kernel's index)."""
-        grid = np.arange(0.0, TABLE_BUCKET_TOP_USD + TABLE_BUCKET_USD, TABLE_BUCKET_USD)
-        return np.clip(np.searchsorted(self.x, grid, side="right") - 1, 0, len(self.x) - 2).astype(np.int64)
-
-    @functools.cached_property
-    def scan(self) -> int:
-        """The most knots in one bucket: the kernel's forward steps after the bucket."""
-        inner = self.x[(self.x > 0) & (self.x < TABLE_BUCKET_TOP_USD)]
-        if self.x[-2] >= TABLE_BUCKET_TOP_USD:
-            raise ValueError(f"a tax table has knots above {TABLE_BUCKET_TOP_USD:,.0f} USD: raise TABLE_BUCKET_TOP_USD")
-        return int(np.bincount((inner / TABLE_BUCKET_USD).astype(np.int64)).max()) if inner.size else 0
-
-    @functools.cached_property
-    def slopes(self) -> np.ndarray:
-        """Slope of each segment (the marginal rate)."""
-        return np.diff(self.y) / np.diff(self.x)
-
     def __call__(self, v: np.ndarray) -> np.ndarray:
         return np.interp(v, self.x, self.y)
-
-    def slope(self, v: np.ndarray) -> np.ndarray:
-        """The marginal rate at ``v`` (the slope of the segment ``v`` lies in)."""
-        i = np.clip(np.searchsorted(self.x, v, side="right") - 1, 0, len(self.x) - 2)
-        return self.slopes[i]
-
 
 
 def _sum_of_curves(curves: list[tuple[np.ndarray, np.ndarray]]) -> _Table:
@@ -105,8 +76,10 @@ def _sum_of_curves(curves: list[tuple[np.ndarray, np.ndarray]]) -> _Table:
 
 @dataclasses.dataclass(frozen=True)
 class _Merged:
-    """Several piecewise-linear curves on one set of knots (their union): one look-up of the
-    segment gives every curve's value and slope. ``y`` and ``slopes`` are ``(knot, curve)``."""
+    """Curves on one set of knots (their union), as the kernel reads them: one look-up of
+    the segment gives every curve's value and slope. ``y`` and ``slopes`` are
+    ``(knot, curve)``; ``starts[k]`` is the segment holding ``k * TABLE_BUCKET_USD``, and no
+    bucket holds more than ``scan`` knots."""
 
     x: np.ndarray
     y: np.ndarray
@@ -114,19 +87,26 @@ class _Merged:
     starts: np.ndarray
     scan: int
 
+    def kernel_args(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, int]:
+        return self.x, self.y, self.slopes, self.starts, self.scan
+
 
 def _merge(tables: list[_Table]) -> _Merged:
     x = np.unique(np.concatenate([t.x for t in tables]))
+    if x[-2] >= TABLE_BUCKET_TOP_USD:
+        raise ValueError(f"a tax table has knots above {TABLE_BUCKET_TOP_USD:,.0f} USD: raise TABLE_BUCKET_TOP_USD")
     y = np.stack([np.interp(x, t.x, t.y) for t in tables], axis=1)
-    index = _Table(x, y[:, 0])  # the bucket index depends on the knots only
-    return _Merged(x=x, y=np.ascontiguousarray(y), slopes=np.ascontiguousarray(np.diff(y, axis=0) / np.diff(x)[:, None]),
-                   starts=index.starts, scan=index.scan)
+    grid = np.arange(0.0, TABLE_BUCKET_TOP_USD + TABLE_BUCKET_USD, TABLE_BUCKET_USD)
+    starts = np.clip(np.searchsorted(x, grid, side="right") - 1, 0, len(x) - 2).astype(np.int64)
+    inner = x[(x > 0) & (x < TABLE_BUCKET_TOP_USD)]
+    scan = int(np.bincount((inner / TABLE_BUCKET_USD).astype(np.int64)).max()) if inner.size else 0
+    return _Merged(x=x, y=np.ascontiguousarray(y), slopes=np.ascontiguousarray(np.diff(y, axis=0) / np.diff(x)[:, None]), starts=starts, scan=scan)
 
 
 @dataclasses.dataclass(frozen=True)
 class PlaceTaxes:
     """One place's taxes as a few combined tables (federal + state + city summed where they
-    share a base), each one :func:`numpy.interp` per lookup."""
+    share a base); :attr:`merged` is how the kernel reads them."""
 
     wage_income_tax: _Table  #: income taxes whose base is wages less a 401(k) deferral
     wage_income_tax_on_gross: _Table  #: income taxes whose base is gross wages (e.g. PA's)
@@ -138,14 +118,16 @@ class PlaceTaxes:
     student_dividend_rate: _Table  #: the same on top of a stipend or fellowship
 
     @functools.cached_property
-    def merged(self) -> tuple[_Merged, _Merged, _Merged]:
+    def merged(self) -> tuple[_Merged, _Merged, _Merged, _Merged]:
         """The kernel's tables, one per kind of income: wages (income tax with and without
         the deferral base, payroll, dividend rate), a stipend (its tax, the wage income taxes
-        for the marginal rate, the dividend rate) and a grant (income tax, SE tax)."""
+        for the marginal rate, the dividend rate), a grant (income tax, SE tax); and payroll
+        alone (for a year whose wages differ from its income: unemployment insurance)."""
         return (
             _merge([self.wage_income_tax, self.wage_income_tax_on_gross, self.payroll_tax, self.dividend_rate]),
             _merge([self.stipend_income_tax, self.wage_income_tax, self.wage_income_tax_on_gross, self.student_dividend_rate]),
             _merge([self.grant_income_tax, self.self_employment_tax]),
+            _merge([self.payroll_tax]),
         )
 
 
@@ -329,10 +311,6 @@ class Finances:
     student_debt: np.ndarray | None = None
 
 
-def _table_args(table: _Table) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, int]:
-    return table.x, table.y, table.slopes, table.starts, table.scan
-
-
 def money_paths(
     path: CareerPath,
     world: World,
@@ -398,7 +376,7 @@ def money_paths(
         np.ascontiguousarray(world.real_return, dtype=np.float64), np.ascontiguousarray(world.bond_real_return, dtype=np.float64),
         np.ascontiguousarray(world.inflation, dtype=np.float64), np.ascontiguousarray(debt_real_rate, dtype=np.float64),
         stock_shares(p, ages).astype(np.float64), debt_payment, student_debt, has_debt,
-        *(a for m in tx.merged for a in (m.x, m.y, m.slopes, m.starts, m.scan)), *_table_args(tx.payroll_tax), 1.0 / TABLE_BUCKET_USD,
+        *(a for m in tx.merged for a in m.kernel_args()), 1.0 / TABLE_BUCKET_USD,
         living_costs_usd(p), p.spending_rule == "income_elasticity", p.consumption_income_elasticity, p.savings_rate, contribution_order(p),
         p.limit_401k_usd, p.employer_match_rate, p.employer_match_cap_share, p.roth_ira_limit_usd, p.roth_phaseout_start_usd, p.roth_phaseout_end_usd,
         p.expense_ratio, p.stock_dividend_yield, p.bond_income_yield, withdrawal_tax_rate(p), float(initial_net_worth_usd),

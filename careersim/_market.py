@@ -79,8 +79,9 @@ LOG_RETURN_LIMIT = 3.0
 INFLATION_FLOOR = -0.5
 
 
-def market_paths(p: MarketParams, d: Draws, *, currency_year: int = 2026) -> tuple[np.ndarray, np.ndarray]:
-    """Real returns and inflation, ``(year, world)``, for the chosen market model.
+def market_paths(p: MarketParams, d: Draws, *, currency_year: int = 2026, history_rows: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Real returns and inflation, ``(year, world)``, for the chosen market model
+    (``history_rows``: :func:`history_indices`, if already computed).
 
     Real returns are always above -100% and inflation at least :data:`INFLATION_FLOOR`
     (history's years are all within both limits).
@@ -98,7 +99,7 @@ def market_paths(p: MarketParams, d: Draws, *, currency_year: int = 2026) -> tup
         np.maximum(inflation, INFLATION_FLOOR, out=inflation)
         return real, inflation
     h = load_history()
-    idx = history_indices(p, d)
+    idx = history_indices(p, d) if history_rows is None else history_rows
     return h.real_return[idx], h.inflation[idx]
 
 
@@ -128,7 +129,7 @@ def bond_loadings(p: MarketParams) -> tuple[float, float, float]:
     return a, b, float(np.sqrt(max(1.0 - a**2 - b**2, 0.0)))
 
 
-def bond_paths(p: MarketParams, d: Draws) -> np.ndarray:
+def bond_paths(p: MarketParams, d: Draws, *, history_rows: np.ndarray | None = None) -> np.ndarray:
     """Real total return of the bond fund, ``(year, world)``.
 
     Parametric models: lognormal, with the scenario's correlations to the stock and
@@ -140,7 +141,7 @@ def bond_paths(p: MarketParams, d: Draws) -> np.ndarray:
         z = a * d.market_z_return.astype(np.float64) + b * d.market_z_inflation + c * d.market_z_bond
         log_real = p.bond_real_log_return_mean + p.bond_real_log_return_sd * z
         return np.expm1(np.clip(log_real, -LOG_RETURN_LIMIT, LOG_RETURN_LIMIT, out=log_real), out=log_real)
-    return load_history().bond_real_return[history_indices(p, d)]
+    return load_history().bond_real_return[history_indices(p, d) if history_rows is None else history_rows]
 
 
 def _bootstrap_indices(u: np.ndarray, n_years: int, block_years: int) -> np.ndarray:
@@ -168,5 +169,8 @@ def regime_path(p: RegimeParams, u: np.ndarray) -> np.ndarray:
 
 def make_world(market: MarketParams, regime: RegimeParams, d: Draws) -> World:
     """Assemble the :class:`World` of a block from its raw draws."""
-    real, inflation = market_paths(market, d)
-    return World(real_return=real, inflation=inflation, bond_real_return=bond_paths(market, d), bust=regime_path(regime, d.regime_u), ability=d.ability_z)
+    # history's models replay the same rows for stocks, inflation and bonds: find them once
+    rows = history_indices(market, d) if market.model in ("bootstrap", "historical") else None
+    real, inflation = market_paths(market, d, history_rows=rows)
+    bonds = bond_paths(market, d, history_rows=rows)
+    return World(real_return=real, inflation=inflation, bond_real_return=bonds, bust=regime_path(regime, d.regime_u), ability=d.ability_z)

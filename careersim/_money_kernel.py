@@ -6,8 +6,9 @@ contiguously) does what :mod:`careersim._finances` describes, element by element
 temporaries: a numpy version of the same steps cost five times the rest of the engine
 (about thirty whole-array operations and eight table look-ups per career-year).
 :mod:`careersim._finances` prepares the inputs and wraps the outputs; this module holds only
-the arithmetic. Tax tables are piecewise-linear ``(x, y)`` arrays, read by binary search
-exactly as :func:`numpy.interp` reads them.
+the arithmetic. Tax tables are piecewise-linear: several curves on one set of knots
+(``careersim._finances._Merged``), found through a bucket index and read as
+:func:`numpy.interp` reads them.
 """
 
 from __future__ import annotations
@@ -49,22 +50,10 @@ def _at(xs: np.ndarray, ys: np.ndarray, slopes: np.ndarray, i: int, c: int, x: f
     return ys[i, c] + (x - xs[i]) * slopes[i, c]
 
 
-@njit(cache=True, inline="always", error_model="numpy")
-def _value(xs: np.ndarray, ys: np.ndarray, slopes: np.ndarray, i: int, x: float) -> float:
-    """The table's value at x >= 0 on segment i (as :func:`numpy.interp`)."""
-    return ys[i] + (x - xs[i]) * slopes[i]
-
-
-@njit(cache=True, inline="always", error_model="numpy")
-def _interp(xs: np.ndarray, ys: np.ndarray, slopes: np.ndarray, starts: np.ndarray, scan: int, inv_width: float, x: float) -> float:
-    """``numpy.interp(x, xs, ys)`` for one value x >= 0."""
-    return _value(xs, ys, slopes, _segment(xs, starts, scan, inv_width, x), x)
-
-
 @njit(cache=True, error_model="numpy")
 def money_kernel(
     income, ui, status, grant, stock, bond, inflation, debt_rate, shares, debt_payment, debt_balance, has_debt,
-    wx, wy, wd, ws, wn, sx, sy, sd, ss, sn, gx, gy, gd, gs, gn, pay_x, pay_y, pay_d, pay_s, pay_n, inv_width,
+    wx, wy, wd, ws, wn, sx, sy, sd, ss, sn, gx, gy, gd, gs, gn, px, py, pd, ps, pn, inv_width,
     living, elasticity_rule, elasticity, savings_rate, order,
     limit_401k, match_rate, match_cap, roth_limit, roth_start, roth_end,
     fee, div_yield, bond_yield, withdrawal_rate, initial,
@@ -119,7 +108,8 @@ def money_kernel(
                     if wages == ordinary:
                         payroll = _at(wx, wy, wd, wi, 2, ordinary)
                     else:  # unemployment insurance this year: payroll tax is on the wages alone
-                        payroll = _interp(pay_x, pay_y, pay_d, pay_s, pay_n, inv_width, max(wages, 0.0))
+                        wage = max(wages, 0.0)
+                        payroll = _at(px, py, pd, _segment(px, ps, pn, inv_width, wage), 0, wage)
                     tax0 = _at(wx, wy, wd, wi, 0, ordinary) + gross_based + payroll
             take = inc - tax0
             # spending follows income above the living costs

@@ -204,6 +204,10 @@ def run_career(start: StartState, s: Scenario, ev: WorldEvents, d: Draws, *, out
     ui_on = ui.replacement_rate > 0.0 and ui.max_weekly_usd > 0.0 and ui.max_weeks > 0.0
     ui_weekly = np.zeros(n)
     ui_weeks_left = np.zeros(n)
+
+    def start_claims(i: np.ndarray, lost_pay: np.ndarray | float) -> None:
+        ui_weekly[i] = np.minimum(ui.replacement_rate * lost_pay / WEEKS_PER_YEAR, ui.max_weekly_usd)
+        ui_weeks_left[i] = ui.max_weeks
     # P(going back to school) after k years in industry, looked up instead of exp() per world
     p_switch_by_years = sw.first_year_probability * np.exp(-sw.decay_per_year * np.arange(-1, T + 1))
     scratch = np.empty(n)
@@ -242,8 +246,7 @@ def run_career(start: StartState, s: Scenario, ev: WorldEvents, d: Draws, *, out
             # are laid off in a year: transform just their draws
             i = np.flatnonzero(lost)
             if ui_on:  # the claim is based on the pay of the job lost
-                ui_weekly[i] = np.minimum(ui.replacement_rate * pay[i] / WEEKS_PER_YEAR, ui.max_weekly_usd)
-                ui_weeks_left[i] = ui.max_weeks
+                start_claims(i, pay[i])
             gap[i] += lay.spell_median_years * np.exp(lay.spell_log_sd * d.spell_z[t, i]) * np.where(ev.bust[t, i], reg.bust_spell_multiplier, 1.0)
             pay[i] *= np.exp(lay.reemployment_log_pay_change_mean + lay.reemployment_log_pay_change_sd * d.reemployment_z[t, i])
 
@@ -316,8 +319,6 @@ def run_career(start: StartState, s: Scenario, ev: WorldEvents, d: Draws, *, out
             level[new_job | converted] = 0
             np.add(gap, emp.job_search_years, out=gap, where=new_job)
             if ui_on and res_to_search.any():  # a resident was an employee: covered
-                i = np.flatnonzero(res_to_search)
-                ui_weekly[i] = np.minimum(ui.replacement_rate * res.pay_usd / WEEKS_PER_YEAR, ui.max_weekly_usd)
-                ui_weeks_left[i] = ui.max_weeks
+                start_claims(np.flatnonzero(res_to_search), res.pay_usd)
 
     return CareerPath(income=income, status=status, ui_income=ui_income, self_employed=self_employed)
