@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from ._palette import CAREER_COLORS, CAREER_LABELS, CAREER_LINESTYLES, EXTRA_COLORS, NEUTRAL_COLORS, NEUTRAL_MARKERS
 from ._params import ScenarioError
 from ._results import Result, proportion_with_se, quantiles_with_se
 from ._streaming import SummaryResult
@@ -21,9 +22,7 @@ from .claims import _check_pair, _check_years, format_change, format_share, form
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
-#: one colour per career, the same in every figure
-CAREER_COLORS = {"phd": "#1f77b4", "residency": "#ff7f0e", "engineer": "#2ca02c", "independent": "#9467bd"}
-CAREER_LABELS = {"phd": "ML PhD", "residency": "AI residency", "engineer": "Research engineer", "independent": "Independent research"}
+# one colour per career, the same in every figure: defined once, in _palette
 
 
 def _axes(ax: Axes | None, figsize: tuple[float, float] = (7.5, 4.5)) -> Axes:
