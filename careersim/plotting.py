@@ -17,7 +17,8 @@ from ._palette import CAREER_COLORS, CAREER_LABELS, CAREER_LINESTYLES, EXTRA_COL
 from ._params import ScenarioError
 from ._results import Result, proportion_with_se, quantiles_with_se
 from ._streaming import SummaryResult
-from .claims import _check_pair, _check_years, format_change, format_share, format_usd, format_value
+from ._claim_stats import _check_pair, _check_years
+from ._format import format_change, format_share, format_usd, format_value
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
