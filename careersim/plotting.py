@@ -35,18 +35,28 @@ def _axes(ax: Axes | None, figsize: tuple[float, float] = (7.5, 4.5)) -> Axes:
     return ax
 
 
+def _dollar_tick(v: float, _pos: Any = None) -> str:
+    """A money tick: $0, $500, $25k, $1.5M, $2B, $1,200B (three significant digits at most,
+    never an exponent); negative amounts with a minus sign."""
+    a, sign = abs(float(v)), "\u2212" if v < 0 else ""
+    if not np.isfinite(a):
+        return ""
+    for scale, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "k"), (1.0, "")):
+        if a >= scale or scale == 1.0:
+            x = a / scale
+            digits = 0 if x >= 100 or suffix == "" else (1 if x >= 10 else 2)
+            text = f"{x:,.{digits}f}"
+            if "." in text:
+                text = text.rstrip("0").rstrip(".")
+            return f"{sign}${text}{suffix}"
+    return f"{sign}${a:,.0f}"  # pragma: no cover
+
+
 def _dollars(ax: Axes, axis: str = "y") -> None:
+    """Money ticks on one axis of ``ax`` (:func:`_dollar_tick`): the project's one formatter."""
     from matplotlib.ticker import FuncFormatter
 
-    def fmt(v: float, _pos: Any) -> str:
-        a, sign = abs(v), "\u2212" if v < 0 else ""
-        if a >= 1e6:
-            return f"{sign}${a / 1e6:,.1f}M"
-        if a >= 1e3:
-            return f"{sign}${a / 1e3:,.0f}k"
-        return f"{sign}${a:,.0f}"
-
-    (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(FuncFormatter(fmt))
+    (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(FuncFormatter(_dollar_tick))
 
 
 def plot_fan(
@@ -116,7 +126,9 @@ def plot_fan(
             else:
                 for edge in (lo, hi):
                     ax.plot(xs, edge, color=color, linewidth=0.8, linestyle=":", alpha=0.9)
-        ax.plot(xs, q_all[0, ci], color=color, linewidth=2, label=CAREER_LABELS.get(career, career), **(line_kwargs or {}))
+        # a line style per career as well as a colour: coinciding medians stay distinguishable
+        style = {"color": color, "linewidth": 2, "linestyle": CAREER_LINESTYLES.get(career, "-"), **(line_kwargs or {})}
+        ax.plot(xs, q_all[0, ci], label=CAREER_LABELS.get(career, career), **style)
     ax.axhline(0, color="0.6", linewidth=0.8)
     if yscale == "symlog":
         ax.set_yscale("symlog", linthresh=1e5, linscale=0.5)
@@ -131,7 +143,7 @@ def plot_fan(
     text += "".join(f", p{100 * lo:g}-p{100 * hi:g} (dotted)" for lo, hi in outer)
     ax.set_title(f"{text}; {result.worlds:,} worlds", fontsize="medium")
     _dollars(ax)
-    ax.legend(loc="upper left", frameon=False)
+    ax.legend(loc="upper left", frameon=False, handlelength=3)
     return ax
 
 

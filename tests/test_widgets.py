@@ -281,9 +281,12 @@ def test_table_states_the_inputs_it_was_computed_from(fresh):
 def test_place_moves_the_stipend_and_reaches_the_scenario(fresh):
     assert fresh.controls["place"].value == "bay_area"
     fresh.controls["place"].value = "boston"  # as a person picks it
-    assert fresh.controls["stipend_usd"].value == round(careersim.load_places()["boston"].phd_stipend_usd)
+    local = careersim.load_places()["boston"].phd_stipend_usd
+    # the slider keeps round steps: it shows the local stipend to the nearest $1,000 ...
+    assert fresh.controls["stipend_usd"].value == round(local / 1000) * 1000
     s = fresh.result.scenario
-    assert s.finances.place == "boston" and s.phd.stipend_advisor_grant_usd == fresh.controls["stipend_usd"].value
+    # ... and the scenario gets the local stipend exactly until the slider is moved
+    assert s.finances.place == "boston" and s.phd.stipend_advisor_grant_usd == local
     # the stipend stays adjustable after the place is chosen
     fresh.recompute(stipend_usd=50_000)
     assert fresh.result.scenario.phd.stipend_advisor_grant_usd == 50_000 and fresh.result.scenario.finances.place == "boston"
