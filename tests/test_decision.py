@@ -69,13 +69,13 @@ def test_closed_form_scores_without_noise_or_blending(result):
     s = D.score_worlds(result, model, rng=0)
     f = result.facts
     i = D.DIMENSIONS.index("research_ability")
-    np.testing.assert_allclose(s.values[0, i], 6.0 + 1.5 * f["advisor_quality"] + 0.5 * f["ability"])
-    np.testing.assert_allclose(s.values[2, i], 5.0 + 0.5 * f["ability"])  # the engineer ignores the advisor
+    np.testing.assert_allclose(s.values[0, i], D.PAR + 1.5 * f["advisor_quality"] + 0.5 * f["ability"])
+    np.testing.assert_allclose(s.values[2, i], D.score_of("minimally worse") + 0.5 * f["ability"])  # the engineer ignores the advisor
     j = D.DIMENSIONS.index("freedom")
-    expected = 6.0 + 0.5 * f["advisor_quality"] + np.choose(f["phd_funding"].astype(int), [1.5, 0.0, -1.0])
+    expected = D.PAR + 0.5 * f["advisor_quality"] + np.choose(f["phd_funding"].astype(int), [1.5, 0.0, -1.0])
     np.testing.assert_allclose(s.values[0, j], expected)
     k = D.DIMENSIONS.index("research_reputation")
-    np.testing.assert_allclose(s.values[0, k], 6.0 + 3.0 * f["phd_breakthrough"])
+    np.testing.assert_allclose(s.values[0, k], D.PAR + 3.0 * f["phd_breakthrough"])
 
 
 def test_advisor_quality_is_the_engines_draw_and_moves_phd_scores_only(result, scores):
@@ -101,7 +101,7 @@ def test_attrition_and_lapsed_grants_pull_toward_the_engineer(result):
     assert s.values[0, lead][attrited].mean() < s.values[0, lead][~attrited].mean() - 2
     freedom = D.DIMENSIONS.index("freedom")
     funded = (result.status[3, :, :6] == 4).mean(axis=1)
-    np.testing.assert_allclose(s.values[3, freedom], funded * 8.0 + (1 - funded) * 4.0)
+    np.testing.assert_allclose(s.values[3, freedom], funded * D.score_of("minimally better") + (1 - funded) * D.score_of("minimally worse"))
 
 
 def test_money_score_follows_net_worth(result, scores):
@@ -111,8 +111,68 @@ def test_money_score_follows_net_worth(result, scores):
         order = np.argsort(nw[c])
         assert np.all(np.diff(scores.values[c, i][order]) >= -1e-9)
     pooled = scores.values[:, i].ravel()
-    assert np.quantile(pooled, 0.05) == pytest.approx(0.0, abs=1e-6)
-    assert np.quantile(pooled, 0.95) == pytest.approx(10.0, abs=1e-6)
+    assert pooled.min() == pytest.approx(0.0, abs=1e-9) and pooled.max() == pytest.approx(10.0, abs=1e-9)
+    assert np.quantile(pooled, 0.005) == pytest.approx(0.0, abs=1e-6)
+    assert np.quantile(pooled, 0.995) == pytest.approx(10.0, abs=1e-6)
+
+
+# -- the one verbal scale, and a bounded money score --------------------------------------------
+def test_scale_maps_words_to_steps_and_points():
+    assert D.VERBAL_SCALE["about equal"] == 0
+    assert [D.score_of(v) for v in ("very much worse", "much worse", "minimally worse", "about equal", "minimally better", "much better", "very much better")] == [0.5, 2.0, 3.5, 5.0, 6.5, 8.0, 9.5]
+    with pytest.raises(D.ScenarioError, match="verdict = 'higher'.*must be one of"):
+        D.score_of("higher")
+
+
+def test_every_default_prior_sits_on_the_scale():
+    for p in D.DEFAULT_PRIORS:
+        assert p.verdict == "reference" if p.career == "phd" else p.verdict in D.VERBAL_SCALE, p
+        assert p.mean == D.score_of(p.verdict), p
+        assert 0.0 <= p.mean <= 10.0
+
+
+def test_essay_verdicts_cover_the_ten_rows_and_about_equal_is_zero():
+    assert set(D.ESSAY_VERDICTS) == set(D.VERDICT_DIMENSIONS)
+    for dim, (words, verdict, why) in D.ESSAY_VERDICTS.items():
+        assert verdict in D.VERBAL_SCALE and why
+        if words.lower().startswith(("about equal", "similar")):
+            assert D.VERBAL_SCALE[verdict] == 0, dim
+        if dim != "money":  # the residency column is the essay's verdict, exactly
+            assert D.ScoreModel().prior("residency", dim).mean - D.ScoreModel().prior("phd", dim).mean == D.STEP_POINTS * D.VERBAL_SCALE[verdict], dim
+
+
+@pytest.mark.parametrize("g", [0.0, 0.3, 1.0, 2.0, 5.0, 30.0, 1e3, 1e6])
+def test_money_score_is_bounded_and_monotone_for_any_risk_aversion(g):
+    rng = np.random.default_rng(0)
+    w = np.sort(np.concatenate([rng.lognormal(13, 1.5, 3000), -rng.lognormal(11, 1, 300), [0.0, -1e7, 1e10]]))
+    s = D.money_scores(w, risk_aversion=g, wealth_floor_usd=50_000)
+    assert np.isfinite(s).all() and s.min() >= 0.0 and s.max() <= 10.0
+    assert np.all(np.diff(s) >= -1e-12)
+    assert s[0] == 0.0 and s[-1] == 10.0
+
+
+def test_money_score_through_score_worlds_stays_in_bounds(result):
+    for g in (0.0, 1.0, 8.0, 200.0):
+        s = D.score_worlds(result, D.ScoreModel(risk_aversion=g), rng=0)
+        m = s.values[:, D.DIMENSIONS.index("money")]
+        assert m.min() >= 0.0 and m.max() <= 10.0
+
+
+def test_research_lead_time_value_penalises_long_phds(result):
+    base = D.ScoreModel()
+    for c in D.CAREERS:
+        for d in D.DIMENSIONS:
+            if d != "money":
+                base = base.with_prior(c, d, sd=0.0)
+    timed = dataclasses.replace(base, lead_points_per_year=0.5)
+    i = D.DIMENSIONS.index("research_lead")
+    a, b = D.score_worlds(result, base, rng=0).values[:, i], D.score_worlds(result, timed, rng=0).values[:, i]
+    years = result.facts["phd_years"]
+    grad = ~result.facts["phd_attrited"]
+    long, short = grad & (years >= 7), grad & (years <= 5)
+    assert long.any() and short.any()
+    assert (b[0][long] < a[0][long]).all() and (b[0][short] >= a[0][short]).all()
+    np.testing.assert_allclose(b[1] - a[1], -0.5 * (base.lead_years_residency - 5.0))
 
 
 # -- the weighted decision ----------------------------------------------------------------------
