@@ -61,9 +61,18 @@ def test_scenario_is_bundled_and_strictly_valid(scenario):
     assert flat == set(scenario.flat())
     sim = scenario.simulation
     assert (sim.start_age, sim.start_age + sim.horizon_years) == (22, 65)
-    assert scenario.market.model == "historical" and scenario.market.history_start_year == 2015
+    assert scenario.market.model == "historical" and scenario.market.history_start_year == 2016
     assert sim.currency_year == 2025
     assert 5.0 <= scenario.phd.duration_median_years <= 6.0  # "5-6 years"
+    assert scenario.layoffs.lab_closure_hazard == 0.0  # closures are in the layoff rate: no text may say they are simulated
+
+
+def test_authors_path_variant_differs_only_where_it_says():
+    base = careersim.load_scenario("money-much-better")
+    author = careersim.load_scenario("money-much-better-authors-path")
+    diff = {k: (v, author.flat()[k]) for k, v in base.flat().items() if author.flat()[k] != v}
+    assert diff == {"residency.conversion_probability": (0.4, 1.0)}
+    assert author.finances.place == "bay_area"  # Bay Area prices, California tax
 
 
 def _to_2025(nominal: float, year: int) -> float:
@@ -86,7 +95,7 @@ def test_scenario_pay_and_stipends_recomputed_from_the_data(scenario):
     assert stipend == 34_000
     p = scenario.phd
     for value in (p.stipend_fellowship_usd, p.stipend_advisor_grant_usd, p.stipend_ta_usd, scenario.switching.stipend_usd):
-        assert value == pytest.approx(_to_2025(stipend, 2015), abs=1.0)
+        assert value == pytest.approx(_to_2025(stipend, 2016), abs=1.0)  # the PhD would have started in 2016
 
     levels = {(r["title"], r["education"], r["years_experience"]): float(r["median"]) for r in _rows("levelsfyi_us_totalcomp_percentiles_2017-2021.csv")}
     swe = lambda edu, yrs: _to_2025(levels[("Software Engineer", edu, yrs)], 2019)  # noqa: E731
@@ -98,17 +107,19 @@ def test_scenario_pay_and_stipends_recomputed_from_the_data(scenario):
     assert r.converted_pay_usd == pytest.approx(swe("Bachelor's Degree", "2-4"), abs=1.0)
 
     bls = {(r["year"], r["occ_code"]): float(r["a_median"]) for r in _rows("bls_oews_selected_occupations_2020-2024.csv")}
-    mean_2020_21 = lambda occ: (_to_2025(bls[("2020", occ)], 2020) + _to_2025(bls[("2021", occ)], 2021)) / 2  # noqa: E731
-    assert p.faculty_start_pay_usd == pytest.approx(mean_2020_21("25-1021"), abs=1.0)
-    assert p.other_start_pay_usd == pytest.approx(mean_2020_21("15-1221"), abs=1.0)
+    mean_2021_22 = lambda occ: (_to_2025(bls[("2021", occ)], 2021) + _to_2025(bls[("2022", occ)], 2022)) / 2  # noqa: E731
+    assert p.faculty_start_pay_usd == pytest.approx(mean_2021_22("25-1021"), abs=1.0)
+    assert p.other_start_pay_usd == pytest.approx(mean_2021_22("15-1221"), abs=1.0)
+    # the post-PhD pay spread is the data-backed default, not a stale one
+    assert p.post_phd_pay_log_sd == careersim.Scenario().phd.post_phd_pay_log_sd
 
 
-def test_scenario_market_lenses_replay_2015_to_2025(scenario, small):
+def test_scenario_market_lenses_replay_2016_to_2025(scenario, small):
     h = load_history()
-    i = int(np.searchsorted(h.year, 2015))
-    n = 2025 - 2015 + 1
+    i = int(np.searchsorted(h.year, 2016))
+    n = 2025 - 2016 + 1
     np.testing.assert_allclose(small.real_return[:, :n], np.broadcast_to(h.real_return[i : i + n], (small.worlds, n)))
-    assert not small.bust[:, 0].any()  # 2015 was a boom year in this scenario
+    assert not small.bust[:, 0].any()  # 2016 was a boom year in this scenario
 
 
 # ---------------------------------------------------------------------------------------------
@@ -250,15 +261,103 @@ def test_search_bracket_is_confirmed_by_independent_simulations(scenario):
     assert bust.statistic_at_value < 0.5
 
 
-def test_search_levers_that_cannot_move_money_and_already_overturned(scenario):
-    fellowship = [l for l in claims.default_levers() if l.name == "fellowship"]
-    t = claims.smallest_overturning_changes(scenario, fellowship, ages=(45, 65), worlds=1_000, rng=1)
-    # every stipend is the same in 2015: a fellowship changes nothing, exactly
-    assert not t.found.any()
-    np.testing.assert_array_equal(t.statistic_at_value, t.statistic_baseline)
+def test_fellowship_lever_means_something(scenario):
+    """The engine's funding source changes only the stipend, so the fellowship lever holds a
+    fellowship (the situation) and raises what it pays; at its own baseline nothing moves."""
+    fellowship = claims.lever("fellowship")
+    assert dict(fellowship.given) == {"phd.fellowship_probability": 1.0, "phd.ta_probability": 0.0}
+    held = fellowship.situation(scenario)
+    # every stipend is the same in the claim's scenario: holding a fellowship changes no money
+    r0 = careersim.simulate(scenario, worlds=500, rng=1, careers=PAIR)
+    r1 = careersim.simulate(held, worlds=500, rng=1, careers=PAIR)
+    np.testing.assert_array_equal(r0.net_worth, r1.net_worth)
+    assert (r1.facts["phd_funding"] == 0).all()
+    # a fellowship paying more moves the PhD's net worth up in every world that stays in school
+    r2 = careersim.simulate(fellowship.apply(scenario, 2 * fellowship.baseline(scenario)), worlds=500, rng=1, careers=PAIR)
+    assert (r2.net_worth[0, :, 2] >= r1.net_worth[0, :, 2]).all() and (r2.net_worth[0, :, 2] > r1.net_worth[0, :, 2]).mean() > 0.5
+    t = claims.smallest_overturning_changes(scenario, [fellowship], ages=(45,), worlds=1_000, max_evaluations=3, rng=1)
+    assert t.statistic_at_value.item() > t.statistic_baseline.item()
+
+
+def test_already_overturned_needs_no_change(scenario):
     rich = scenario.replace(RICH_PHD)
-    t = claims.smallest_overturning_changes(rich, fellowship, ages=(65,), worlds=1_000, rng=1)
-    assert t.found.all() and (t.change == 0).all() and (t.evaluations == 0).all()
+    t = claims.smallest_overturning_changes(rich, ["breakthrough", "faster_phd"], ages=(65,), worlds=1_000, rng=1)
+    assert t.found.all() and (t.change == 0).all() and (t.evaluations == 0).all() and (t.distance == 0).all()
+
+
+def test_distances_are_shares_of_the_documented_plausible_range(scenario):
+    t = claims.smallest_overturning_changes(scenario, ["post_phd_pay", "bidding_war_size"], ages=(45,), worlds=1_000, max_evaluations=3, rng=2)
+    for row in t.itertuples():
+        lever = claims.lever(row.lever)
+        lo, hi = lever.plausible_range(scenario)
+        assert (row.plausible_low, row.plausible_high) == (lo, hi) and hi > lo
+        if row.found:
+            assert row.distance == pytest.approx(abs(row.value - row.baseline_value) / (hi - lo))
+        assert row.distance_to_stop == pytest.approx(abs(row.stop_value - row.baseline_value) / (hi - lo))
+    # every lever in the table documents its plausible range and where it comes from
+    for lever in claims.LEVERS:
+        assert lever.plausible is not None and lever.plausible_source, lever.name
+        assert lever.label and lever.label != lever.name or " " not in lever.name
+
+
+def test_bidding_war_size_lever_moves_only_bidding_war_worlds(scenario):
+    size = claims.lever("bidding_war_size")
+    r0 = careersim.simulate(scenario, worlds=2_000, rng=4, careers=PAIR)
+    r1 = careersim.simulate(size.apply(scenario, 10.0), worlds=2_000, rng=4, careers=PAIR)
+    bt = r0.facts["phd_breakthrough"]
+    assert bt.any()
+    np.testing.assert_array_equal(r0.net_worth[0][~bt], r1.net_worth[0][~bt])
+    assert (r1.net_worth[0, bt, -1] > r0.net_worth[0, bt, -1]).all()
+
+
+def test_frontier_of_two_levers(scenario):
+    f = claims.overturning_frontier(scenario, "post_phd_pay", "breakthrough", age=45, points=3, worlds=1_000, rng=5)
+    assert len(f) == 9 and set(f.columns) >= {"x", "y", "statistic", "se", "overturned", "distance_x", "distance_y"}
+    base = f[(f.x == f.x.min()) & (f.y == f.y.min())].iloc[0]
+    assert not base.overturned and base.distance_x == 0 and base.distance_y == 0
+    # more of both never makes the PhD worse off here (same worlds)
+    grid = f.pivot(index="y", columns="x", values="statistic").to_numpy()
+    assert (np.diff(grid, axis=0) >= -0.01).all() and (np.diff(grid, axis=1) >= -0.01).all()
+    with pytest.raises(ScenarioError, match="two different levers"):
+        claims.overturning_frontier(scenario, "stipend", "stipend")
+    with pytest.raises(ScenarioError, match="lever = 'nope'"):
+        claims.overturning_frontier(scenario, "nope", "stipend")
+
+
+def test_how_much_the_lead_is(small):
+    c = claims.money_claim(small, margin=0.5)
+    for cp in c.checkpoints:
+        phd = small.net_worth[small.index("phd"), :, cp.year - 1]
+        ind = small.net_worth[small.index("residency"), :, cp.year - 1]
+        lead = ind - phd
+        assert cp.p_industry_ahead_by_margin.value == pytest.approx(((lead > 0) & (lead >= 0.5 * np.abs(phd))).mean())
+        assert cp.p_industry_ahead_by_margin.value <= cp.p_industry_ahead.value
+        if np.median(phd) > 0:
+            assert cp.median_ratio.value == pytest.approx(np.median(ind) / np.median(phd), rel=1e-3)
+        else:
+            assert math.isnan(cp.median_ratio.value)
+        assert cp.lead_range[0] <= cp.median_lead.value <= cp.lead_range[1]
+    # margin 0 is plain "ahead"; a larger margin is never likelier
+    c0, c1 = claims.money_claim(small, margin=0.0), claims.money_claim(small, margin=1.0)
+    for a, b, m in zip(c0.checkpoints, c1.checkpoints, c.checkpoints):
+        assert a.p_industry_ahead_by_margin.value == pytest.approx(a.p_industry_ahead.value)
+        assert b.p_industry_ahead_by_margin.value <= m.p_industry_ahead_by_margin.value
+    with pytest.raises(ScenarioError, match="margin = -1"):
+        claims.money_claim(small, margin=-1)
+
+
+def test_claim_headline_and_document(small):
+    import json
+
+    c = claims.money_claim(small)
+    text = claims.claim_headline(c)
+    for cp in c.checkpoints:
+        assert cp.label + ":" in text
+    assert "never catches up" in text
+    doc = claims.claim_document(c)
+    json.dumps(doc)  # plain JSON types
+    assert [p["label"] for p in doc["checkpoints"]] == [cp.label for cp in c.checkpoints]
+    assert doc["checkpoints"][0]["p_industry_ahead"]["value"] == c.checkpoints[0].p_industry_ahead.value
 
 
 def test_search_is_reproducible_and_mean_criterion_works(scenario):
@@ -279,8 +378,9 @@ def test_default_levers_add_returns_only_for_parametric_markets(scenario):
     assert "lower_returns" not in names
     assert "lower_returns" in [l.name for l in claims.default_levers(scenario.replace({"market.model": "lognormal"}))]
     for lever in claims.default_levers(scenario.replace({"market.model": "lognormal"})):
-        # at its own baseline a lever leaves the scenario unchanged
-        assert lever.apply(scenario.replace({"market.model": "lognormal"}), lever.baseline(scenario)).flat() == scenario.replace({"market.model": "lognormal"}).flat()
+        # at its own baseline a lever leaves its situation (the scenario with its given conditions) unchanged
+        s = scenario.replace({"market.model": "lognormal"})
+        assert lever.apply(s, lever.baseline(s)).flat() == lever.situation(s).flat()
 
 
 def test_formatters():
