@@ -4,7 +4,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test test-fast fuzz app bench docs clean tax-tables
+.PHONY: run test test-fast fuzz app lab bench docs clean tax-tables
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -28,13 +28,20 @@ test-fast: $(STAMP)
 fuzz: $(STAMP)
 	$(PY) -m pytest -q tests/test_properties.py --hypothesis-profile=fuzz
 
-## the explorer notebook as a standalone web app (Voila) on http://127.0.0.1:8866
+## the explorer notebook as a standalone web app (Voila) on http://127.0.0.1:8866 (APP_ARGS="--port 9000" etc.)
+APP_ARGS ?= --no-browser
 app: $(STAMP)
-	$(VENV)/bin/voila --no-browser --port=8866 --Voila.ip=127.0.0.1 notebooks/explorer.ipynb
+	$(VENV)/bin/careersim app explorer $(APP_ARGS)
+
+## JupyterLab on the notebooks folder, on http://127.0.0.1:8888 (LAB_ARGS to change)
+LAB_ARGS ?= --no-browser --ServerApp.ip=127.0.0.1 --ServerApp.port=8888
+lab: $(STAMP)
+	$(VENV)/bin/jupyter lab --ServerApp.root_dir=notebooks $(LAB_ARGS)
 
 ## benchmarks: one JSON line per target
 bench: $(STAMP)
 	$(PY) benchmarks/run.py
+	$(PY) benchmarks/browser.py
 
 ## regenerate docs/scenarios.md from the parameter declarations
 docs: $(STAMP)

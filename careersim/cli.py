@@ -180,6 +180,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     validate = sub.add_parser("validate", help="check a scenario file: exit 0 if valid, 2 with the problems if not")
     validate.add_argument("file", help="path of a scenario .toml file (or a bundled name)")
+
+    # `careersim app`: a bundled notebook as a web app (careersim._app; needs the notebook extras)
+    app = sub.add_parser("app", help="serve the explorer (or another bundled notebook) as a web app with Voila")
+    app.add_argument("notebook", nargs="?", default="explorer", help="bundled notebook name (default: %(default)s)")
+    app.add_argument("--port", type=_whole_number(1, 65535), default=8866, help="port (default: %(default)s)")
+    app.add_argument("--host", default="127.0.0.1", help="address to listen on (default: %(default)s; 0.0.0.0 for every interface)")
+    app.add_argument("--no-browser", dest="open_browser", action="store_false", help="do not open a web browser")
+    app.add_argument("--cull-idle", type=_whole_number(0, 10**7), default=600, metavar="SECONDS",
+                     help="shut down a kernel whose page is gone after SECONDS idle (default: %(default)s; 0 = never)")
+    app.add_argument("--cull-interval", type=_whole_number(1, 10**7), default=60, metavar="SECONDS",
+                     help="check for idle kernels every SECONDS (default: %(default)s)")
     return parser
 
 
@@ -279,15 +290,42 @@ def _cmd_run(args: argparse.Namespace) -> int:
         result = simulate(scenario, worlds=args.worlds, rng=seed, workers=args.workers, progress=progress)
     name = args.scenario
     doc = result_document(result, scenario_name=name, seed=seed)
+    claim = _claim_of(result)
+    if claim is not None:
+        from .claims import claim_document
+
+        doc["claim"] = claim_document(claim)
     if out is not None:
         write_outputs(result, out, document=doc, seed=seed)
     if args.json:
         print(json.dumps(doc, indent=2))
     else:
         print(format_table(result, scenario_name=name, seed=seed))
+        if claim is not None:
+            from .claims import claim_headline
+
+            print("\n" + claim_headline(claim))
         if out is not None:
             print(f"\nwrote figures and tables to {args.out}")
     return 0
+
+
+def _claim_of(result: Any) -> Any:
+    """The money claim's statistics for a claim scenario (bundled ``money-much-better*``),
+    else None: the industry path (the residency) against the PhD, at years 5-6 and ages
+    35, 45, 65 (ages past the horizon give way to its last age)."""
+    from ._results import Result
+
+    if not isinstance(result, Result) or not str(result.scenario.name).startswith("money-much-better"):
+        return None
+    if not {"phd", "residency"} <= set(result.careers):
+        return None
+    from .claims import money_claim
+
+    last = int(result.ages[-1])
+    ages = tuple(dict.fromkeys(min(a, last) for a in (35, 45, 65) if a > result.ages[0]))
+    years = [y for y in (5, 6) if y <= result.horizon_years] or [result.horizon_years]
+    return money_claim(result, claim_years=years, ages=ages)
 
 
 def _cmd_scenarios(args: argparse.Namespace) -> int:
@@ -304,6 +342,13 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     scenario = load_scenario(args.file)
     print(f"{args.file}: valid ({scenario.name!r}, {len(scenario.flat())} parameters)")
     return 0
+
+
+def _cmd_app(args: argparse.Namespace) -> int:
+    from ._app import serve
+
+    return serve(args.notebook, port=args.port, host=args.host, open_browser=args.open_browser,
+                 cull_idle=args.cull_idle, cull_interval=args.cull_interval)
 
 
 def _stop_workers() -> None:
@@ -339,7 +384,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     _sigint["phase"] = "running"
     try:
         args = build_parser().parse_args(argv)
-        commands = {"run": _cmd_run, "scenarios": _cmd_scenarios, "validate": _cmd_validate}
+        commands = {"run": _cmd_run, "scenarios": _cmd_scenarios, "validate": _cmd_validate, "app": _cmd_app}
         return commands[args.command](args)
     except KeyboardInterrupt:
         _sigint["phase"] = "stopping"

@@ -1055,8 +1055,11 @@ class Explorer:
         show = W.HBox([W.HTML('<span style="margin-right:8px">Show:</span>')] + [self.controls[f"show_{c}"] for c in CAREERS],
                       layout=W.Layout(flex_flow="row wrap", width="100%"))
         show.add_class("cs-show")
-        view = W.GridBox([self.controls[n] for n in ("age", "baseline", "bands", "fan_scale")],
-                         layout=W.Layout(grid_template_columns="repeat(auto-fit, minmax(270px, 1fr))", grid_gap="0 16px", width="100%"))
+        view_controls = [self.controls[n] for n in ("age", "baseline", "bands", "fan_scale")]
+        for w in view_controls:
+            w.layout.width = "auto"
+            w.style.description_width = "110px"
+        view = W.GridBox(view_controls, layout=W.Layout(grid_template_columns="repeat(auto-fit, minmax(250px, 1fr))", grid_gap="0 16px", width="100%"))
         view.add_class("cs-view")
         right = W.VBox([self.message, view, show, self.table, self.figure_widget, self.status], layout=W.Layout(width="auto"))
         right.add_class("cs-results")

@@ -16,6 +16,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 import warnings
 from collections.abc import Iterator
@@ -57,13 +58,13 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def voila_server(root: Path, log_path: Path, timeout: float = 90.0) -> Iterator[str]:
-    """Voila serving the folder ``root`` on a free loopback port; yields the base URL."""
+def app_server(log_path: Path, *extra: str, timeout: float = 90.0) -> Iterator[tuple[str, subprocess.Popen]]:
+    """``careersim app --no-browser`` (the console command) on a free loopback port; yields
+    the base URL and the process."""
     port = free_port()
     log = open(log_path, "w")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "voila", "--no-browser", f"--port={port}", "--Voila.ip=127.0.0.1",
-         "--show_tracebacks=True", str(root)],
+        [sys.executable, "-m", "careersim.cli", "app", "explorer", "--no-browser", f"--port={port}", *extra],
         cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
     )
     url = f"http://127.0.0.1:{port}"
@@ -71,14 +72,16 @@ def voila_server(root: Path, log_path: Path, timeout: float = 90.0) -> Iterator[
         deadline = time.monotonic() + timeout
         while True:
             try:
-                urllib.request.urlopen(url + "/", timeout=2)  # the tree page: starts no kernel
+                urllib.request.urlopen(url + "/voila/static/voila.js", timeout=2)  # a static file: starts no kernel
                 break
+            except urllib.error.HTTPError:
+                break  # the server answers
             except OSError:
                 if proc.poll() is not None or time.monotonic() > deadline:
                     log.flush()
-                    raise RuntimeError(f"voila did not start:\n{log_path.read_text()}")
+                    raise RuntimeError(f"careersim app did not start:\n{log_path.read_text()}")
                 time.sleep(0.2)
-        yield url
+        yield url, proc
     finally:
         proc.terminate()  # SIGTERM: voila shuts its kernels down
         try:
@@ -89,11 +92,43 @@ def voila_server(root: Path, log_path: Path, timeout: float = 90.0) -> Iterator[
         log.close()
 
 
+def kernels_of(proc: subprocess.Popen) -> list[int]:
+    """Process ids of the kernels the server started (its children running ipykernel)."""
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            ppid = int(stat.rsplit(")", 1)[1].split()[1])
+            cmd = (entry / "cmdline").read_bytes()
+        except (OSError, ValueError, IndexError):
+            continue
+        if ppid == proc.pid and b"ipykernel" in cmd:
+            pids.append(int(entry.name))
+    return pids
+
+
+def wait_for_kernels(proc: subprocess.Popen, count: int, timeout_s: float = 90.0) -> int:
+    deadline = time.monotonic() + timeout_s
+    while True:
+        n = len(kernels_of(proc))
+        if n == count or time.monotonic() > deadline:
+            return n
+        time.sleep(0.5)
+
+
 @pytest.fixture(scope="module")
-def server() -> Iterator[str]:
+def app() -> Iterator[tuple[str, subprocess.Popen]]:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    with voila_server(NOTEBOOKS, ARTIFACTS / "voila.log") as url:
-        yield url
+    # a short cull, so that the test sees an abandoned page's kernel go
+    with app_server(ARTIFACTS / "voila.log", "--cull-idle=8", "--cull-interval=2") as (url, proc):
+        yield url, proc
+
+
+@pytest.fixture(scope="module")
+def server(app) -> str:
+    return app[0]
 
 
 @pytest.fixture(scope="module")
@@ -167,16 +202,16 @@ def cell(page, career: str, cls: str) -> str:
 
 def money(text: str) -> float:
     """'$2.61M ± $0.03M' -> 2.61e6, '-$273k to ...' -> -2.73e5 (the first amount)."""
-    m = re.search(r"(-?)\$([\d,.]+)([kM]?)", text)
+    m = re.search(r"(-?)\$([\d,.]+)([kMB]?)", text)
     assert m, text
-    value = float(m.group(2).replace(",", "")) * {"": 1, "k": 1e3, "M": 1e6}[m.group(3)]
+    value = float(m.group(2).replace(",", "")) * {"": 1, "k": 1e3, "M": 1e6, "B": 1e9}[m.group(3)]
     return -value if m.group(1) else value
 
 
 def test_slider_moves_change_numbers_and_figure(server, browser):
     from playwright.sync_api import expect
 
-    page = open_app(browser, f"{server}/voila/render/explorer.ipynb")
+    page = open_app(browser, f"{server}/")
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
 
@@ -205,6 +240,7 @@ def test_slider_moves_change_numbers_and_figure(server, browser):
     assert eng1 > eng0, (eng0, eng1)  # a better offer: the engineer's median net worth rises
 
     # 2) type into the readout of the living-costs slider: $25,000 a year more
+    open_section(page, "Money")
     handle = page.locator(".cs-living-cost-usd .noUi-handle")
     living = float(handle.get_attribute("aria-valuenow")) + 25_000
     page.locator(".cs-living-cost-usd .widget-readout").click()
@@ -222,4 +258,265 @@ def test_slider_moves_change_numbers_and_figure(server, browser):
     assert eng2 < eng1, (eng1, eng2)  # higher living costs: less saved
     assert page.locator(".cs-error").count() == 0
     assert not errors, errors
-    page.close()
+    page.close(run_before_unload=True)
+
+
+# -- helpers for the app's own features ---------------------------------------------------------
+
+SECTIONS = ("PhD details", "Money", "Market and risk (advanced)", "Simulation", "Share and save")
+
+
+def open_section(page, title: str) -> None:
+    """Open one of the collapsed groups of controls (an accordion section) by its title."""
+    header = page.locator(".cs-sections .jupyter-widget-Collapse-header, .cs-sections .lm-AccordionPanel-title, .cs-sections .p-Collapse-header").filter(has_text=title).first
+    header.click()
+    page.wait_for_timeout(300)
+
+
+def press_right(page, css: str, times: int = 1) -> float:
+    handle = page.locator(f"{css} .noUi-handle")
+    handle.scroll_into_view_if_needed()
+    handle.focus()
+    for _ in range(times):
+        page.keyboard.press("ArrowRight")
+    return float(handle.get_attribute("aria-valuenow"))
+
+
+def app_page(ctx, url: str, width: int, height: int):
+    page = open_app(ctx, url)
+    page.set_viewport_size({"width": width, "height": height})
+    return page
+
+
+SIZES = [(390, 844), (1024, 768), (1366, 768), (1440, 900)]
+CONTROL_CSS = [".cs-" + n.replace("_", "-") for n in (
+    "offer_usd", "residency_pay_usd", "stipend_usd", "grant_usd", "real_raise", "funding", "phd_years", "advisor_sd",
+    "place", "spending_rule", "savings_rate", "living_cost_usd", "net_worth", "market_model", "return_mean",
+    "layoff_hazard", "bust_probability", "horizon_years", "worlds", "seed", "age", "baseline", "bands", "fan_scale")]
+
+
+# -- 2. kernels freed ---------------------------------------------------------------------------
+
+def test_closed_and_reloaded_pages_release_their_kernels(app, browser):
+    url, proc = app
+    # earlier tests' pages are closed: their kernels are gone (shut down or culled)
+    baseline = wait_for_kernels(proc, 0, timeout_s=120)
+    pages = [open_app(browser, f"{url}/") for _ in range(3)]
+    assert len(kernels_of(proc)) == baseline + 3
+    # a reload: the old page's kernel goes, the new page gets one
+    pages[0].reload(wait_until="commit")
+    pages[0].wait_for_selector(".cs-summary table", timeout=90_000)
+    assert wait_for_kernels(proc, baseline + 3) == baseline + 3
+    # closed like a person closes a tab: the page asks Voila to shut its kernel down
+    pages[0].close(run_before_unload=True)
+    pages[1].close(run_before_unload=True)
+    assert wait_for_kernels(proc, baseline + 1) == baseline + 1, "closed pages kept their kernels"
+    # a page that vanishes without a word (no beforeunload): its idle kernel is culled
+    pages[2].close(run_before_unload=False)
+    assert wait_for_kernels(proc, baseline, timeout_s=120) == baseline, "an abandoned kernel was never culled"
+    log = (ARTIFACTS / "voila.log").read_text()
+    assert "_xsrf' argument missing" not in log
+
+
+# -- 3. any screen ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("width", "height"), SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
+def test_any_screen(server, browser, width, height):
+    page = app_page(browser, f"{server}/", width, height)
+    page.wait_for_timeout(1500)  # the figure is redrawn at the results' width
+    settled_figure(page, None)
+    name = f"screen_{width}x{height}"
+    page.screenshot(path=ARTIFACTS / f"{name}.png", full_page=False)
+    page.screenshot(path=ARTIFACTS / f"{name}_full.png", full_page=True)
+    overflow = page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 0, f"the page scrolls sideways by {overflow}px at {width}x{height}"
+    geo = page.evaluate("""() => {
+      const r = e => e.getBoundingClientRect();
+      const res = r(document.querySelector('.cs-results')), ctl = r(document.querySelector('.cs-controls'));
+      const fig = document.querySelector('.cs-figure canvas') || document.querySelector('.cs-figure');
+      const table = r(document.querySelector('.cs-table'));
+      return {res: [res.left, res.right, res.top], ctl: [ctl.left, ctl.right, ctl.bottom, ctl.top], fig: [r(fig).left, r(fig).right, r(fig).width],
+              table: [table.left, table.right]};
+    }""")
+    res_left, res_right, res_top = geo["res"]
+    assert geo["fig"][1] <= res_right + 1 and geo["fig"][1] <= width, geo
+    assert geo["fig"][2] >= 0.9 * (res_right - res_left), f"the figure does not follow its container: {geo}"
+    if width < 800:
+        assert geo["ctl"][2] <= res_top + 1, f"controls do not stack above the results: {geo}"
+    # the most used controls are within the first screen (after the page's short introduction)
+    for css in (".cs-offer-usd", ".cs-residency-pay-usd", ".cs-stipend-usd", ".cs-grant-usd"):
+        box = page.locator(css).bounding_box()
+        assert box["y"] + box["height"] <= height and box["x"] >= 0 and box["x"] + box["width"] <= width, (css, box)
+    # every control reachable: inside the page's width once its section is open
+    for title in SECTIONS[:-1]:
+        open_section(page, title)
+    for css in CONTROL_CSS:
+        loc = page.locator(css)
+        loc.scroll_into_view_if_needed()
+        box = loc.bounding_box()
+        assert box is not None and box["x"] >= -1 and box["x"] + box["width"] <= width + 1, (css, box)
+    assert page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 0
+    page.screenshot(path=ARTIFACTS / f"{name}_open.png", full_page=True)
+    page.close(run_before_unload=True)
+
+
+# -- 5. controls for all four roads ---------------------------------------------------------------
+
+def test_controls_of_the_four_roads(server, browser):
+    page = open_app(browser, f"{server}/")
+    for css, name, career in ((".cs-residency-pay-usd", "residency_pay_usd", "residency"), (".cs-grant-usd", "grant_usd", "independent"),
+                              (".cs-stipend-usd", "stipend_usd", "phd")):
+        before = money(cell(page, career, "cs-median"))
+        value = press_right(page, css, 10)
+        wait_for_input(page, name, value)
+        after = money(cell(page, career, "cs-median"))
+        assert after > before, (name, before, after)
+        readout = page.inner_text(f"{css} .widget-readout")
+        assert readout.startswith("$") and readout.replace("$", "").replace(",", "").isdigit(), readout
+        assert value % 1000 == 0, f"{name} steps land on {value}"
+    # the career P(ahead) is measured against
+    page.select_option(".cs-baseline select", "phd")
+    page.wait_for_function("() => document.querySelector('.cs-summary table').dataset.baseline === 'phd'", timeout=30_000)
+    assert "P(ahead of ml phd)" in page.inner_text(".cs-summary th:last-child")
+    # careers shown in the figure
+    fig = settled_figure(page, None)
+    page.locator(".cs-show-independent input").uncheck()
+    settled_figure(page, fig)
+    page.screenshot(path=ARTIFACTS / "roads_after.png", full_page=True)
+    assert page.locator(".cs-error").count() == 0
+    page.close(run_before_unload=True)
+
+
+# -- 6. share and save ----------------------------------------------------------------------------
+
+def test_link_restores_the_same_numbers(server, browser):
+    page = open_app(browser, f"{server}/")
+    offer = press_right(page, ".cs-offer-usd", 3)
+    wait_for_input(page, "offer_usd", offer)
+    page.select_option(".cs-baseline select", "residency")
+    page.wait_for_function("() => location.search.includes('baseline=residency') && location.search.includes('offer_usd=')", timeout=30_000)
+    open_section(page, "Simulation")
+    page.locator(".cs-seed input").fill("7")
+    page.locator(".cs-seed input").press("Enter")
+    wait_for_input(page, "seed", 7)
+    page.wait_for_function("() => location.search.includes('seed=7')", timeout=30_000)
+    link = page.url
+    open_section(page, "Share and save")
+    assert page.input_value(".cs-link-text") == link
+    table, state = page.evaluate(TABLE_TEXT), inputs(page)
+    page.close(run_before_unload=True)
+    again = open_app(browser, link)
+    assert inputs(again) == state
+    assert again.evaluate(TABLE_TEXT) == table  # same seed, same worlds: the same numbers
+    assert again.locator(".cs-error").count() == 0
+    again.close(run_before_unload=True)
+
+
+@pytest.mark.parametrize("query", ["offer_usd=abc", "offer_usd=1e999", "nosuch=1", "offer_usd=1&offer_usd=2",
+                                   "seed=-1", "market_model=crystal_ball", "%ZZ", "offer_usd=" + "9" * 500])
+def test_hostile_links_are_refused_in_the_page(server, browser, query):
+    page = open_app(browser, f"{server}/?{query}")
+    err = page.locator(".cs-error")
+    err.wait_for(timeout=30_000)
+    text = err.inner_text()
+    assert "link" in text and "were not applied" in text, text
+    assert "Traceback" not in page.inner_text("body")
+    assert inputs(page)["offer_usd"] == 200_000  # the defaults
+    page.close(run_before_unload=True)
+
+
+def test_download_and_load_inputs(server, browser, tmp_path):
+    import base64
+    import tomllib
+
+    page = open_app(browser, f"{server}/")
+    open_section(page, "Share and save")
+    href = page.get_attribute(".cs-download-link", "href")
+    toml = base64.b64decode(href.split(",", 1)[1]).decode()
+    assert tomllib.loads(toml)["engineer"]["start_pay_usd"] == 200_000
+    # a bad file: the loader's own message, naming the key and what is allowed
+    bad = tmp_path / "bad.toml"
+    bad.write_text(toml.replace("start_pay_usd = 200000", "start_pay_usd = -5"))
+    page.set_input_files(".cs-upload input[type=file]", str(bad))
+    err = page.locator(".cs-error")
+    err.wait_for(timeout=30_000)
+    assert "start_pay_usd" in err.inner_text() and "bad.toml" in err.inner_text(), err.inner_text()
+    big = tmp_path / "big.toml"
+    big.write_text("# " + "x" * 70_000)
+    page.set_input_files(".cs-upload input[type=file]", str(big))
+    page.wait_for_function("() => document.querySelector('.cs-error') && document.querySelector('.cs-error').innerText.includes('KiB')", timeout=30_000)
+    good = tmp_path / "mine.toml"
+    good.write_text(toml.replace("start_pay_usd = 200000", "start_pay_usd = 300000"))
+    page.set_input_files(".cs-upload input[type=file]", str(good))
+    wait_for_input(page, "offer_usd", 300_000)
+    assert page.locator(".cs-error").count() == 0
+    page.close(run_before_unload=True)
+
+
+# -- 8. JupyterLab ---------------------------------------------------------------------------------
+
+@contextlib.contextmanager
+def lab_server(root: Path, log_path: Path, timeout: float = 120.0) -> Iterator[str]:
+    port = free_port()
+    log = open(log_path, "w")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "jupyterlab", "--no-browser", f"--ServerApp.port={port}", "--ServerApp.ip=127.0.0.1",
+         f"--ServerApp.root_dir={root}", "--IdentityProvider.token=", "--ServerApp.password=", "--allow-root",
+         "--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"],
+        cwd=root, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                urllib.request.urlopen(url + "/api/status", timeout=2)
+                break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    log.flush()
+                    raise RuntimeError(f"jupyter lab did not start:\n{log_path.read_text()}")
+                time.sleep(0.3)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(30)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(10)
+        log.close()
+
+
+def test_explorer_in_jupyterlab(browser, tmp_path):
+    import shutil
+
+    work = tmp_path / "notebooks"  # a copy: JupyterLab autosaves outputs
+    work.mkdir()
+    shutil.copy(NOTEBOOKS / "explorer.ipynb", work / "explorer.ipynb")
+    with lab_server(work, ARTIFACTS / "lab.log") as url:
+        page = browser.new_page()
+        page.set_viewport_size({"width": 1280, "height": 900})
+        page.goto(f"{url}/lab/tree/explorer.ipynb", wait_until="domcontentloaded")
+        page.wait_for_selector(".jp-Notebook", timeout=120_000)
+        page.wait_for_function("() => { const s = document.querySelector('.jp-Notebook-ExecutionIndicator, .jp-KernelStatus'); return true; }")
+        page.wait_for_timeout(3000)  # the kernel starts
+        page.locator(".jp-Notebook").first.click()
+        page.keyboard.press("Escape")
+        page.locator("text=Run").first.click()
+        page.locator("text=Run All Cells").first.click()
+        page.wait_for_selector(".cs-summary table", timeout=180_000)
+        fig0 = settled_figure(page, None, timeout_s=120)
+        page.screenshot(path=ARTIFACTS / "lab_0.png")
+        geo = page.evaluate("""() => {
+          const out = document.querySelector('.cs-explorer').closest('.jp-OutputArea-output') || document.querySelector('.cs-explorer');
+          const c = document.querySelector('.cs-figure canvas');
+          return [out.getBoundingClientRect().right, c.getBoundingClientRect().right, c.getBoundingClientRect().width];
+        }""")
+        assert geo[1] <= geo[0] + 1, f"the figure is clipped by the output area: {geo}"
+        offer = press_right(page, ".cs-offer-usd", 2)
+        wait_for_input(page, "offer_usd", offer, timeout_ms=60_000)
+        fig1 = settled_figure(page, fig0, timeout_s=60)
+        page.screenshot(path=ARTIFACTS / "lab_1_after_offer.png")
+        assert fig1 != fig0
+        page.close()

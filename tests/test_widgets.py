@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import subprocess
 import sys
 
@@ -301,3 +302,74 @@ def test_spending_rule_enables_the_savings_rate_and_net_worth_basis_is_shown(fre
     fresh.recompute(net_worth="pre-tax")
     assert fresh.result.net_worth_basis == "pre-tax" and "median net worth (pre-tax)" in fresh.table.value
     assert (fresh.summary()["median"] >= after - 1e-6).all()  # tax on gains and withdrawals only lowers it
+
+
+# -- issue 16: load inputs, controls of the four roads, money ticks ---------------------------
+
+def test_load_inputs_round_trip_and_errors(fresh, tmp_path):
+    fresh.recompute(offer_usd=260_000, grant_usd=80_000)
+    toml = fresh.inputs_toml()
+    path = tmp_path / "in.toml"
+    path.write_text(toml)
+    assert careersim.load_scenario(path) == fresh.scenario_for()  # what the download holds
+    other = Explorer(worlds=WORLDS, figure="image")
+    other.load_inputs(toml.encode(), "in.toml")
+    assert other.scenario_for() == fresh.scenario_for()
+    assert other.controls["offer_usd"].value == 260_000
+    with pytest.raises(careersim.ScenarioError, match=r"mine\.toml.*engineer\.start_pay_usd|start_pay_usd.*mine\.toml|mine\.toml"):
+        other.load_inputs(toml.replace("start_pay_usd = 260000", "start_pay_usd = -1").encode(), "mine.toml")
+    with pytest.raises(careersim.ScenarioError, match="KiB"):
+        other.load_inputs(b"#" * 100_000, "big.toml")
+    with pytest.raises(careersim.ScenarioError, match="unknown section"):
+        other.load_inputs(b'["__import__(os)"]\nx = 1\n', "evil.toml")
+    with pytest.raises(careersim.ScenarioError):
+        other.load_inputs(b"\xff\xfe", "bin.toml")
+    assert other.controls["offer_usd"].value == 260_000  # a refused file changes nothing
+
+
+def test_upload_widget_shows_errors_in_the_page(fresh):
+    fresh._on_upload({"new": ({"name": "x.toml", "content": memoryview(b"[engineer]\nstart_pay_usd = 'lots'\n")},)})
+    assert fresh.error and "start_pay_usd" in fresh.error and "x.toml" in fresh.error
+    assert "cs-error" in fresh.message.value
+
+
+def test_controls_of_every_road_reach_the_scenario(fresh):
+    fresh.recompute(residency_pay_usd=150_000, grant_usd=90_000, baseline="phd")
+    s = fresh.result.scenario
+    assert s.residency.pay_usd == 150_000 and s.independent.grant_pay_usd == 90_000
+    t = fresh.summary()
+    assert "p_ahead_of_phd" in t and t.loc["phd", "p_ahead_of_phd"] == 0
+    assert 'data-baseline="phd"' in fresh.table.value
+
+
+def test_sliders_have_round_steps_and_dollar_readouts(explorer):
+    for name in ("offer_usd", "residency_pay_usd", "stipend_usd", "grant_usd", "living_cost_usd"):
+        w = explorer.controls[name]
+        assert w.readout_format.startswith("$") and w.step in (1_000, 5_000) and w.min % w.step == 0, name
+        assert w.value % w.step == 0, (name, w.value)
+
+
+def test_view_changes_do_not_simulate(fresh):
+    r = fresh.result
+    for change in ({"bands": "both"}, {"show_phd": False}, {"baseline": "residency"}, {"fan_scale": "linear"}):
+        fresh.recompute(**change)
+        assert fresh.result is r and fresh.timings["simulate"] == 0
+
+
+def test_figure_follows_the_reported_width(fresh):
+    from PIL import Image
+
+    for width in (360, 900):
+        fresh.viewport.value = str(width)
+        png = fresh.render()
+        assert Image.open(io.BytesIO(png)).size[0] == width
+    fresh.viewport.value = "not a number"  # ignored
+
+
+def test_money_ticks_never_show_an_exponent():
+    from careersim.plotting import _dollar_tick
+
+    for v, text in ((0, "$0"), (2_500, "$2.5k"), (1e6, "$1M"), (1.5e9, "$1.5B"), (1e12, "$1,000B"), (-3e5, "\u2212$300k")):
+        assert _dollar_tick(v) == text
+    for v in np.geomspace(1, 1e13, 200):
+        assert "e+" not in _dollar_tick(v) and "e-" not in _dollar_tick(v)
