@@ -512,7 +512,7 @@ def claim_headline(claim: MoneyClaim) -> str:
     margin = claim.checkpoints[0].margin if claim.checkpoints else DEFAULT_MARGIN
     horizon = "-".join(str(y) for y in (min(claim.claim_years), max(claim.claim_years))) if len(set(claim.claim_years)) > 1 else str(claim.claim_years[0])
     lines = [
-        f"The money claim: {ind} vs {phd}, paired in the same worlds ({claim.units}; lead = {ind.lower()} minus PhD net worth)",
+        f"The money claim: {ind} (the industry path) vs {phd}, paired in the same worlds ({claim.units}; lead = industry minus PhD net worth)",
         f"At the claim's horizon ({horizon} years) the claim {'holds' if claim.holds_at_claim_horizon else 'does not hold'}: "
         f"the industry path is ahead in most worlds{'' if claim.holds_at_claim_horizon else ' only at some claim years'}.",
         f"{'':<8} {'P(industry ahead)':>18} {'median lead':>18} {'5-95% of worlds':>22} {'median ratio':>13} {f'P(ahead by {margin:.0%}+)':>20}",

@@ -579,6 +579,26 @@ def test_cli_runs_the_claim_scenario(tmp_path):
     for name in ("fan_chart.png", "difference_residency_vs_phd.png", "comparisons.csv", "scenario.toml"):
         assert (out / name).is_file(), name
     assert careersim.load_scenario(out / "scenario.toml") == careersim.load_scenario("money-much-better")
+    # the claim's own headline travels in the JSON, and is the library's
+    claim = doc["claim"]
+    assert (claim["industry"], claim["phd"]) == ("residency", "phd")
+    assert [c["label"] for c in claim["checkpoints"]] == ["year 5", "year 6", "age 35", "age 45", "age 65"]
+    r = careersim.simulate(careersim.load_scenario("money-much-better"), worlds=2048, rng=1)
+    expected = claims.money_claim(r)
+    assert claim["checkpoints"][3]["p_industry_ahead"]["value"] == pytest.approx(expected.checkpoint(age=45).p_industry_ahead.value)
+    assert claim["p_never_catches_up"]["value"] == pytest.approx(expected.p_never_catches_up.value)
+
+
+def test_cli_prints_the_claims_headline_under_the_table(tmp_path):
+    p = _cli("run", "money-much-better", "--worlds", "1000", "--seed", "2", cwd=tmp_path)
+    assert p.returncode == 0, p.stderr
+    table, _, headline = p.stdout.partition("The money claim:")
+    assert "median" in table and headline
+    for label in ("year 5:", "year 6:", "age 35:", "age 45:", "age 65:", "never catches up", "median lead", "P(ahead by 50%+)"):
+        assert label in headline, label
+    # not for other scenarios
+    p = _cli("run", "default", "--worlds", "500", "--seed", "2", cwd=tmp_path)
+    assert p.returncode == 0 and "The money claim" not in p.stdout
 
 
 def test_cli_out_writes_the_claim_outputs(tmp_path):
