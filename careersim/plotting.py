@@ -370,7 +370,8 @@ def plot_decision(decision: Any, *, ax: Axes | None = None, bar_kwargs: dict[str
     ax.set_xticks(x, [CAREER_LABELS.get(c, c).replace(" ", "\n", 1) for c in table.career])
     ax.set_ylim(0, min(1.0, float((table.p_best + 2 * table.p_best_se).max()) + 0.2))
     ax.set_ylabel("P(best career in the same world)")
-    ax.set_title(f"Which career scores highest under your weights ({decision.score.shape[1]:,} worlds, ±2 se)")
+    ax.set_title(f"Which career scores highest under your weights ({decision.score.shape[1]:,} worlds, ±2 se)\n"
+                 "non-money scores are judgements (verbal verdicts on one scale), money is simulated", fontsize="medium")
     return ax
 
 
@@ -395,14 +396,14 @@ def plot_certainty_equivalent(table: Any, *, ax: Axes | None = None, line_kwargs
     for career, g in table.groupby("career", sort=False):
         g = g.sort_values("risk_aversion")
         color = CAREER_COLORS.get(career)
-        ax.plot(g.risk_aversion, g.certainty_equivalent, marker="o", color=color, label=CAREER_LABELS.get(career, career), **(line_kwargs or {}))
+        ax.plot(g.risk_aversion, g.certainty_equivalent, marker="o", color=color, linestyle=CAREER_LINESTYLES.get(career, "-"), label=CAREER_LABELS.get(career, career), **(line_kwargs or {}))
         ax.fill_between(g.risk_aversion, g.certainty_equivalent - 2 * g.se, g.certainty_equivalent + 2 * g.se, color=color, alpha=0.15, linewidth=0)
     ax.set_xlabel("risk aversion (CRRA coefficient; 0 = risk neutral)")
     ax.set_ylabel("certainty-equivalent net worth")
     ages = table.age.unique()
     ax.set_title(f"Sure wealth worth as much as each career's gamble, age {ages[0]}" if len(ages) == 1 else "Certainty-equivalent net worth")
     _dollars(ax)
-    ax.legend(frameon=False, fontsize="small")
+    ax.legend(frameon=False, fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1.0))
     return ax
 
 
@@ -443,16 +444,22 @@ def plot_tornado(tornado: Any, *, ax: Axes | None = None, bar_kwargs: dict[str, 
     y = np.arange(len(t))
     base = tornado.base_value
     kw = {"height": 0.6, **(bar_kwargs or {})}
-    ax.barh(y, t.change_low, left=base, color="#4c72b0", label="parameter at low end", xerr=2 * t.change_low_se, capsize=3, **kw)
-    ax.barh(y, t.change_high, left=base, color="#dd8452", label="parameter at high end", xerr=2 * t.change_high_se, capsize=3, **kw)
+    from .sensitivity import tornado_labels, tornado_title
+
+    ax.barh(y, t.change_low, left=base, color=NEUTRAL_COLORS[1], label="parameter at the low end", xerr=2 * t.change_low_se, capsize=3, **kw)
+    ax.barh(y, t.change_high, left=base, color=NEUTRAL_COLORS[0], hatch="//", edgecolor="white", label="parameter at the high end", xerr=2 * t.change_high_se, capsize=3, **kw)
     ax.axvline(base, color="black", linewidth=1)
-    labels = [f"{p}\n[{_number(lo)} .. {_number(hi)}]" for p, lo, hi in zip(t.parameter, t.low, t.high)]
-    ax.set_yticks(y, labels, fontsize="small")
+    full = tornado_labels(tornado)
+    ax.set_yticks(y, full[::-1], fontsize="small")
     ax.set_xlabel(_statistic_label(tornado))
     if tornado.statistic != "p_a_ahead":
         _dollars(ax, "x")
-    ax.set_title(f"One at a time, same {tornado.worlds:,} worlds (base {_number(base)} ± {_number(tornado.base_se)})")
-    ax.legend(frameon=False, fontsize="small", loc="lower right")
+    else:
+        from matplotlib.ticker import PercentFormatter
+
+        ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+    ax.set_title(tornado_title(tornado), fontsize="medium")
+    ax.legend(frameon=False, fontsize="small", loc="upper center", bbox_to_anchor=(0.5, -0.16), ncols=2)
     return ax
 
 
@@ -476,15 +483,17 @@ def plot_sobol(result: Any, *, ax: Axes | None = None, bar_kwargs: dict[str, Any
     ax = _axes(ax, figsize=(9.0, 1.4 + 0.55 * len(t)))
     y = np.arange(len(t))
     kw = {"height": 0.38, **(bar_kwargs or {})}
-    ax.barh(y + 0.2, t.S1, xerr=t.S1_conf, color="#4c72b0", capsize=3, label="first order S1", **kw)
-    ax.barh(y - 0.2, t.ST, xerr=t.ST_conf, color="#dd8452", capsize=3, label="total ST", **kw)
-    ax.set_yticks(y, list(t.parameter), fontsize="small")
+    from .sensitivity import parameter_label
+
+    ax.barh(y + 0.2, t.S1, xerr=t.S1_conf, color=NEUTRAL_COLORS[1], capsize=3, label="first order S1", **kw)
+    ax.barh(y - 0.2, t.ST, xerr=t.ST_conf, color=NEUTRAL_COLORS[0], hatch="//", edgecolor="white", capsize=3, label="total ST", **kw)
+    ax.set_yticks(y, [parameter_label(p) for p in t.parameter], fontsize="small")
     ax.axvline(0, color="0.5", linewidth=0.8)
     ax.set_xlim(min(-0.05, float((t.S1 - t.S1_conf).min()) - 0.05), max(1.05, float((t.ST + t.ST_conf).max()) + 0.05))
     ax.set_xlabel("share of the output's variance")
     n_points = len(result.outputs)
     ax.set_title(f"Sobol indices of the {_statistic_label(result)}\n(SALib, {n_points} points x {result.worlds:,} worlds; 95% bootstrap intervals)", fontsize="medium")
-    ax.legend(frameon=False, fontsize="small", loc="lower right")
+    ax.legend(frameon=False, fontsize="small", loc="upper center", bbox_to_anchor=(0.5, -0.12), ncols=2)
     return ax
 
 
@@ -493,6 +502,18 @@ def plot_sobol(result: Any, *, ax: Axes | None = None, bar_kwargs: dict[str, Any
 # functions only draw. ``results`` is one Result or ``{label: Result}`` (e.g. the history
 # and forward-looking lenses).
 # ==========================================================================================
+_LENS_STYLES = ("-", "--", ":", "-.")
+
+
+def _lens_style(i: int) -> dict[str, Any]:
+    """Lenses and scenarios are not careers: greys, a line style and a marker each (never a career's colour)."""
+    return {"color": NEUTRAL_COLORS[i % len(NEUTRAL_COLORS)], "linestyle": _LENS_STYLES[i % len(_LENS_STYLES)]}
+
+
+def _legend_below(ax: Axes, ncols: int = 2) -> None:
+    ax.legend(frameon=False, fontsize="small", loc="upper center", bbox_to_anchor=(0.5, -0.2), ncols=ncols)
+
+
 def _lenses(results: Result | Mapping[str, Result]) -> dict[str, Result]:
     if isinstance(results, Result):
         return {results.scenario.market.model: results}
@@ -535,21 +556,22 @@ def plot_lead_distribution(
     lo, hi = min(lo, 0.0), max(hi, 0.0)
     edges = np.linspace(lo, hi, bins + 1)
     for i, (label, lead) in enumerate(leads.items()):
-        color = f"C{i}"
+        style = _lens_style(i)
         p = float((lead > 0).mean())
         med = float(np.median(lead))
-        ax.hist(np.clip(lead, lo, hi), bins=edges, density=True, histtype="step", linewidth=1.6, color=color,
+        ax.hist(np.clip(lead, lo, hi), bins=edges, density=True, histtype="step", linewidth=1.6, **style,
                 label=f"{label}: industry ahead {format_share(p)}, median {format_usd(med)}", **(hist_kwargs or {}))
-        ax.axvline(med, color=color, linestyle="--", linewidth=1)
-    ax.axvline(0.0, color="tab:red", linewidth=1)
+        ax.axvline(med, color=style["color"], linestyle=style["linestyle"], linewidth=1)
+    ax.axvline(0.0, color="black", linewidth=1.2)
     start_age = first.scenario.simulation.start_age
     when = f"year {y} (age {start_age + y})" if year is not None else f"age {start_age + y}"
-    ax.set_title(f"Industry minus PhD net worth at {when}")
-    ax.set_xlabel(f"industry minus PhD ({first.units})\ntails beyond the {clip_quantiles[0]:.0%} and {clip_quantiles[1]:.0%} quantiles piled at the edges", fontsize="small")
+    ax.set_title(f"Industry minus PhD net worth at {when}", fontsize="medium")
+    ax.set_xlabel(f"industry minus PhD ({first.units}); black line: zero\ntails beyond the {clip_quantiles[0]:.0%} and {clip_quantiles[1]:.0%} quantiles piled at the edges", fontsize="small")
     ax.set_ylabel("density")
     ax.set_yticks([])
     _dollars(ax, "x")
-    ax.legend(frameon=False, fontsize="small", loc="upper left")
+    ax.xaxis.set_major_locator(__import__("matplotlib.ticker", fromlist=["MaxNLocator"]).MaxNLocator(5))
+    _legend_below(ax, ncols=1)
     return ax
 
 
@@ -568,8 +590,8 @@ def plot_p_industry_ahead(
     for i, (label, r) in enumerate(lenses.items()):
         ip, ii = _check_pair(r, phd, industry)
         p, se = proportion_with_se(r.net_worth[ii] > r.net_worth[ip])
-        ax.plot(r.ages, p, color=f"C{i}", label=label)
-        ax.fill_between(r.ages, p - 2 * se, p + 2 * se, color=f"C{i}", alpha=0.2, linewidth=0)
+        ax.plot(r.ages, p, label=label, **_lens_style(i))
+        ax.fill_between(r.ages, p - 2 * se, p + 2 * se, color=_lens_style(i)["color"], alpha=0.2, linewidth=0)
     r0 = next(iter(lenses.values()))
     ys = _check_years(r0, claim_years, "claim_years")
     a0 = r0.scenario.simulation.start_age
@@ -578,8 +600,8 @@ def plot_p_industry_ahead(
     ax.set_ylim(0, 1)
     ax.set_xlabel("age")
     ax.set_ylabel("P(industry path ahead)")
-    ax.set_title("P(industry path ahead), same world, ±2 se")
-    ax.legend(frameon=False, fontsize="small", loc="lower left")
+    ax.set_title("P(industry path ahead), same world, ±2 se", fontsize="medium")
+    _legend_below(ax, ncols=3)
     return ax
 
 
@@ -605,10 +627,10 @@ def plot_catch_up_distribution(
         by_year = table.probability[~table.never].to_numpy()
         never = float(table.probability[table.never].iloc[0])
         if cumulative:
-            ax.step(r.ages, np.cumsum(by_year), where="post", color=f"C{i}", label=f"{label}: never caught up by {r.ages[-1]} in {format_share(never)}")
+            ax.step(r.ages, np.cumsum(by_year), where="post", label=f"{label}: never caught up by {r.ages[-1]} in {format_share(never)}", **_lens_style(i))
         else:
             share = by_year / (1.0 - never) if never < 1.0 else np.zeros(r.horizon_years)
-            ax.step(r.ages, share, where="mid", color=f"C{i}", label=f"{label}: {format_share(1 - never)} of worlds catch up")
+            ax.step(r.ages, share, where="mid", label=f"{label}: {format_share(1 - never)} of worlds catch up", **_lens_style(i))
     if cumulative:
         ax.set_ylim(0, 1)
         ax.set_ylabel("P(the PhD has caught up by this age)")
@@ -618,7 +640,7 @@ def plot_catch_up_distribution(
         ax.set_ylabel("share of the worlds that catch up")
         ax.set_title("Age the PhD first catches up, where it does")
     ax.set_xlabel("age")
-    ax.legend(frameon=False, fontsize="small", loc="upper left")
+    _legend_below(ax, ncols=1)
     return ax
 
 
@@ -646,9 +668,9 @@ def plot_breakthrough_tail(
         without = phd_nw[~np.asarray(result.facts["phd_breakthrough"], dtype=bool)]
         without_label = "PhD, worlds without a bidding war"
     curves = [
-        (result.net_worth[ii, :, y - 1], CAREER_LABELS.get(industry, industry), CAREER_COLORS.get(industry, "C1"), "-"),
+        (result.net_worth[ii, :, y - 1], CAREER_LABELS.get(industry, industry), CAREER_COLORS.get(industry, "C1"), CAREER_LINESTYLES.get(industry, "--")),
         (phd_nw, CAREER_LABELS.get(phd, phd), CAREER_COLORS.get(phd, "C0"), "-"),
-        (without, without_label, CAREER_COLORS.get(phd, "C0"), "--"),
+        (without, without_label, CAREER_COLORS.get(phd, "C0"), ":"),
     ]
     floor = 1e4
     for x, label, color, style in curves:
@@ -660,45 +682,163 @@ def plot_breakthrough_tail(
     ax.set_ylim(1.0 / result.worlds, 1.0)
     ax.set_xlabel(f"net worth at age {result.scenario.simulation.start_age + y} ({result.units}; at least {format_usd(floor)} shown)")
     ax.set_ylabel("P(net worth > x)")
-    ax.set_title("The upper tail: how much of it is bidding wars?")
+    ax.set_title("The upper tail: how much of it is bidding wars?", fontsize="medium")
     _dollars(ax, "x")
-    ax.legend(frameon=False, fontsize="small", loc="lower left")
+    _legend_below(ax, ncols=1)
     return ax
 
 
-def plot_overturning(table: pd.DataFrame, *, age: int | None = None, ax: Axes | None = None) -> Axes:
-    """Bars of the relative change each lever needs to overturn the claim at ``age``
-    (default: the last age in the table); levers that cannot within their range are drawn
-    grey and hatched up to their far end."""
-    ax = _axes(ax, figsize=(7.5, 0.5 + 0.45 * max(len(table), 4)))
-    if table.empty:
-        raise ScenarioError("plot_overturning: the table is empty")
+def _overturning_rows(table: pd.DataFrame, age: int | None, what: str) -> tuple[int, pd.DataFrame]:
+    if not isinstance(table, pd.DataFrame) or table.empty:
+        raise ScenarioError(f"{what}: the table is empty (pass the DataFrame from claims.smallest_overturning_changes)")
     age = int(table.age.max()) if age is None else int(age)
     rows = table[table.age == age].reset_index(drop=True)
     if rows.empty:
-        raise ScenarioError(f"plot_overturning: no rows for age {age}; ages: {sorted(table.age.unique())}")
+        raise ScenarioError(f"{what}: no rows for age {age}; ages: {sorted(table.age.unique())}")
+    return age, rows
+
+
+def _goal(rows: pd.DataFrame) -> str:
+    crit, thr = rows.criterion.iloc[0], rows.threshold.iloc[0]
+    if crit == "p_phd_ahead":
+        return f"PhD ahead in at least {thr:.0%} of worlds"
+    return f"{crit.replace('_', ' ')} at least {format_usd(thr)}"
+
+
+def plot_overturning(table: pd.DataFrame, *, age: int | None = None, ax: Axes | None = None) -> Axes:
+    """How far each lever must move to overturn the claim at ``age``, in comparable units:
+    the change as a share of the lever's documented plausible range (1 = the whole range).
+
+    Levers that cannot overturn it within their searched range are drawn hatched up to their
+    far end. Each bar is labelled with the value in the lever's own unit. For one panel per
+    lever in its natural unit, see :func:`plot_overturning_panels`.
+    """
+    age, rows = _overturning_rows(table, age, "plot_overturning")
+    ax = _axes(ax, figsize=(8.0, 0.8 + 0.5 * max(len(rows), 4)))
+    rows = rows.assign(_d=rows.distance.where(rows.found, rows.distance_to_stop)).sort_values(["found", "_d"], ascending=[False, True]).reset_index(drop=True)
     ys = np.arange(len(rows))[::-1]
-    base = rows.baseline_value.replace(0, np.nan)
-    stop_rel = (rows.stop_value / base - 1.0).fillna(0.0)
-    for y, (_, r), s_rel in zip(ys, rows.iterrows(), stop_rel):
+    span = float(np.nanmax(rows._d.to_numpy())) if rows._d.notna().any() else 1.0
+    for y, r in zip(ys, rows.itertuples()):
         if r.found:
-            width = 100 * r.relative_change
-            ax.barh(y, width, color="tab:blue", height=0.6)
-            text = f"{format_value(r.value, r.unit)} ({format_change(r.relative_change)})"
+            ax.barh(y, r.distance, color=NEUTRAL_COLORS[0], height=0.6)
+            text = f"{format_value(r.value, r.unit)}" + (" (beyond the plausible range)" if r.beyond_plausible else "")
+            end = r.distance
         else:
-            width = 100 * s_rel
-            ax.barh(y, width, color="0.88", hatch="//", edgecolor="0.6", height=0.6)
+            ax.barh(y, r.distance_to_stop, color="white", hatch="//", edgecolor=NEUTRAL_COLORS[1], height=0.6)
             text = f"not even at {format_value(r.stop_value, r.unit)}"
-        left = width < 0
-        ax.annotate(text, (width, y), xytext=(-4 if left else 4, 0), textcoords="offset points", va="center",
-                    ha="right" if left else "left", fontsize="x-small")
-    lim = max(100.0, float(np.nanmax(np.abs(np.r_[100 * rows.relative_change.fillna(0).to_numpy(), 100 * stop_rel.to_numpy()]))))
-    ax.set_xlim(-lim * 30, lim * 30)
-    ax.set_yticks(ys, rows.lever)
-    ax.axvline(0, color="0.3", linewidth=0.8)
-    ax.set_xscale("symlog", linthresh=100)
-    ax.set_xlabel("change from the scenario's value needed (%, symlog)")
-    crit = rows.criterion.iloc[0]
-    goal = f"P(PhD ahead) >= {rows.threshold.iloc[0]:g}" if crit == "p_phd_ahead" else f"{crit.replace('_', ' ')} >= {rows.threshold.iloc[0]:g}"
-    ax.set_title(f"Smallest single change that overturns the claim: age {age}, {goal}")
+            end = r.distance_to_stop
+        ax.annotate(text, (end, y), xytext=(4, 0), textcoords="offset points", va="center", ha="left", fontsize="x-small")
+    ax.axvline(1.0, color=NEUTRAL_COLORS[1], linewidth=0.8, linestyle=":")
+    ax.set_xscale("symlog", linthresh=1.0, linscale=1.0)
+    ax.set_xlim(0, max(2.0, span) * 8)
+    ax.set_yticks(ys, list(rows.label))
+    ax.set_xlabel("change needed / the lever's plausible range\n(1 = the whole range, dotted; log scale beyond it)", fontsize="small")
+    ax.set_title(f"Smallest single change that overturns the claim at age {age}\n{_goal(rows)}; hatched: not in the searched range", fontsize="medium")
+    return ax
+
+
+def plot_overturning_panels(table: pd.DataFrame, *, age: int | None = None, ncols: int = 3, fig: Any = None) -> np.ndarray:
+    """Small multiples: one panel per lever, in the lever's natural unit.
+
+    Each panel is the lever's own axis: the documented plausible range shaded grey, the
+    scenario's value (open circle), and the smallest value that overturns the claim at
+    ``age`` (filled diamond), or an arrow to the far end searched when none does.
+
+    Returns
+    -------
+    ndarray of Axes
+    """
+    import matplotlib.pyplot as plt
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+    age, rows = _overturning_rows(table, age, "plot_overturning_panels")
+    n = len(rows)
+    nrows = int(np.ceil(n / ncols))
+    if fig is None:
+        fig = plt.figure(figsize=(4.2 * ncols, 1.55 * nrows + 0.9), layout="constrained")
+    axes = np.atleast_1d(fig.subplots(nrows, ncols, squeeze=False)).ravel()
+    for ax, r in zip(axes, rows.itertuples()):
+        lo, hi = r.plausible_low, r.plausible_high
+        ends = [r.baseline_value, r.stop_value if not r.found else r.value]
+        if not np.isnan(lo):
+            ends += [lo, hi]
+            ax.axvspan(lo, hi, color=NEUTRAL_COLORS[2], alpha=0.6, linewidth=0, label="plausible range")
+        ax.plot([r.baseline_value], [0], marker="o", markersize=8, markerfacecolor="white", markeredgecolor="black", linestyle="none", label="the scenario")
+        if r.found:
+            ax.plot([r.value], [0], marker="D", markersize=8, color="black", linestyle="none", label="overturns it")
+            ax.annotate("", (r.value, 0), (r.baseline_value, 0), arrowprops={"arrowstyle": "->", "color": "black", "lw": 1.2})
+            note = f"overturns at {format_value(r.value, r.unit)}" + (f": {r.distance:.1f} x its range" if not np.isnan(r.distance) else "")
+        else:
+            ax.annotate("", (r.stop_value, 0), (r.baseline_value, 0), arrowprops={"arrowstyle": "->", "color": NEUTRAL_COLORS[1], "lw": 1.2, "linestyle": "--"})
+            note = f"not even at {format_value(r.stop_value, r.unit)}"
+        lo_x, hi_x = float(np.nanmin(ends)), float(np.nanmax(ends))
+        pad = 0.08 * (hi_x - lo_x or abs(hi_x) or 1.0)
+        ax.set_xlim(lo_x - pad, hi_x + pad)
+        ax.set_ylim(-1, 1)
+        ax.set_yticks([])
+        for side in ("left", "right", "top"):
+            ax.spines[side].set_visible(False)
+        unit = r.unit
+        fmt = {"usd": lambda v, _p: format_usd(v), "probability": lambda v, _p: format_share(v, digits=0), "rate": lambda v, _p: format_share(v, digits=0),
+               "years": lambda v, _p: f"{v:g} y", "multiple": lambda v, _p: f"{v:g}x"}[unit]
+        ax.xaxis.set_major_formatter(FuncFormatter(fmt))
+        ax.xaxis.set_major_locator(MaxNLocator(4))
+        ax.tick_params(axis="x", labelsize="small")
+        ax.set_title(f"{r.label}\n{note}", fontsize="small", loc="left")
+    for ax in axes[n:]:
+        ax.set_visible(False)
+    handles, labels = axes[0].get_legend_handles_labels()
+    extra = [a.get_legend_handles_labels() for a in axes[:n]]
+    for h, l in extra:
+        for hh, ll in zip(h, l):
+            if ll not in labels:
+                handles.append(hh)
+                labels.append(ll)
+    fig.legend(handles, labels, loc="outside lower center", ncols=len(labels), frameon=False, fontsize="small")
+    fig.suptitle(f"What would overturn the claim at age {age}? Each lever alone, in its own unit ({_goal(rows)})", fontsize="medium")
+    return axes[:n]
+
+
+def plot_frontier(frontier: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
+    """Two levers at once: the criterion's statistic on the grid, with the frontier (the
+    threshold's contour) between the combinations that keep the claim and those that
+    overturn it; axes in each lever's natural unit.
+
+    Parameters
+    ----------
+    frontier
+        The DataFrame from :func:`careersim.claims.overturning_frontier`.
+    ax
+        Axes to draw on (None: a new figure).
+    """
+    from matplotlib.ticker import FuncFormatter
+
+    from ._claim_levers import lever as _lever
+
+    if not isinstance(frontier, pd.DataFrame) or frontier.empty:
+        raise ScenarioError("plot_frontier: pass the DataFrame from claims.overturning_frontier")
+    ax = _axes(ax, figsize=(6.8, 5.0))
+    lx, ly = _lever(frontier.lever_x.iloc[0]), _lever(frontier.lever_y.iloc[0])
+    grid = frontier.pivot(index="y", columns="x", values="statistic")
+    xs, ys = grid.columns.to_numpy(float), grid.index.to_numpy(float)
+    z = grid.to_numpy(float)
+    thr = float(frontier.threshold.iloc[0])
+    crit = frontier.criterion.iloc[0]
+    mesh = ax.pcolormesh(xs, ys, z, cmap="Greys", shading="nearest", vmin=min(np.nanmin(z), thr - 1e-9), vmax=max(np.nanmax(z), thr + 1e-9))
+    if np.nanmin(z) < thr < np.nanmax(z):
+        cs = ax.contour(xs, ys, z, levels=[thr], colors="black", linewidths=2)
+        ax.clabel(cs, fmt={thr: "frontier"}, fontsize="small")
+    won = frontier[frontier.overturned]
+    ax.plot(won.x, won.y, marker="D", color="white", markeredgecolor="black", linestyle="none", markersize=6, label="overturns the claim")
+    ax.plot([xs[0]], [ys[0]], marker="o", color="white", markeredgecolor="black", linestyle="none", markersize=9, label="the scenario")
+    cb = ax.figure.colorbar(mesh, ax=ax)
+    cb.set_label("P(PhD ahead)" if crit == "p_phd_ahead" else crit.replace("_", " "))
+    fmts = {"usd": lambda v, _p: format_usd(v), "probability": lambda v, _p: format_share(v, digits=0), "rate": lambda v, _p: format_share(v, digits=0),
+            "years": lambda v, _p: f"{v:g} y", "multiple": lambda v, _p: f"{v:g}x"}
+    ax.xaxis.set_major_formatter(FuncFormatter(fmts[lx.unit]))
+    ax.yaxis.set_major_formatter(FuncFormatter(fmts[ly.unit]))
+    ax.set_xlabel(lx.label)
+    ax.set_ylabel(ly.label)
+    ax.set_title(f"Two levers at once, age {int(frontier.age.iloc[0])} ({int(frontier.worlds.iloc[0]):,} shared worlds)", fontsize="medium")
+    ax.legend(frameon=False, fontsize="small", loc="upper center", bbox_to_anchor=(0.5, -0.13), ncols=2)
     return ax

@@ -359,3 +359,54 @@ def sobol(
         a=a, b=b, statistic=statistic, age=scenario.simulation.start_age + year, worlds=worlds, n=int(n),
         problem=problem, samples=X, outputs=Y, output_se=Y_se, indices=indices,
     )
+
+
+# -- words for the tornado's labels and title ----------------------------------------------------
+#: plain words for parameters a reader meets in the notebooks; others are spelled from their key
+PARAMETER_LABELS: dict[str, str] = {
+    "engineer.start_pay_usd": "Engineer starting pay",
+    "phd.research_scientist_start_pay_usd": "Post-PhD research-scientist pay",
+    "phd.duration_median_years": "Median PhD length",
+    "phd.stipend_advisor_grant_usd": "PhD stipend (advisor grant)",
+    "phd.breakthrough_probability": "Chance of a bidding war",
+    "phd.breakthrough_pay_multiplier": "Size of a bidding war",
+    "finances.consumption_income_elasticity": "Spending's rise with income",
+    "market.real_log_return_mean": "Mean real market return",
+    "residency.pay_usd": "Residency pay (control)",
+}
+
+
+def parameter_label(key: str) -> str:
+    """Plain words for a dotted parameter key (``"phd.duration_median_years"`` -> ``"Median PhD length"``)."""
+    if key in PARAMETER_LABELS:
+        return PARAMETER_LABELS[key]
+    section, _, name = key.partition(".")
+    for suffix in ("_usd", "_probability"):
+        name = name.removesuffix(suffix)
+    return f"{section}: {name.replace('_', ' ')}"
+
+
+def format_parameter_value(key: str, value: float) -> str:
+    """A parameter's value with its unit: ``$52k``, ``2.0%``, ``5.5 years``, ``0.7``."""
+    from ._format import format_share, format_usd
+
+    if key.endswith("_usd"):
+        return format_usd(value)
+    if key.endswith("_probability") or key.endswith("_return_mean") or key.endswith("_rate"):
+        return format_share(value)
+    if key.endswith("_years"):
+        return f"{value:g} years"
+    return f"{value:g}"
+
+
+def tornado_labels(tornado: Tornado) -> list[str]:
+    """One label per row of ``tornado.table``: plain words and the range in its unit."""
+    return [f"{parameter_label(p)}\n{format_parameter_value(p, lo)} to {format_parameter_value(p, hi)}" for p, lo, hi in zip(tornado.table.parameter, tornado.table.low, tornado.table.high)]
+
+
+def tornado_title(tornado: Tornado) -> str:
+    """The tornado's title in words: what moved, in how many shared worlds, and the base value."""
+    from ._format import format_share, format_usd
+
+    fmt = format_share if tornado.statistic == "p_a_ahead" else format_usd
+    return f"One parameter at a time, the same {tornado.worlds:,} worlds; at the defaults: {fmt(tornado.base_value)} (± {fmt(tornado.base_se)})"
