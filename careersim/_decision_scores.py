@@ -19,7 +19,7 @@ from ._results import Result, mean_with_se, quantiles_with_se
 from .careers import CAREERS, STATUS_NAMES
 
 if TYPE_CHECKING:
-    from .decision import Decision
+    from ._decision_weigh import Decision
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
 class ScoreModel:
@@ -201,7 +201,7 @@ class DimensionScores:
 
     def decide(self, weights: Mapping[str, float] | None = None) -> Decision:
         """Shorthand for :func:`careersim.decision.decide` ``(self, weights)``."""
-        from .decision import decide
+        from ._decision_weigh import decide
 
         return decide(self, weights)
 
