@@ -83,6 +83,27 @@ class RegimeParams(Params):
     bust_spell_multiplier: float = param(1.5, unit="x", low=0.1, high=10.0, doc="Unemployment spells starting in a bust year are this much longer.", source=ASSUMPTION)
 
 
+BLS_EDUCATION = ("BLS Current Population Survey, unemployment rate by educational attainment, age 25+, annual averages: "
+                 "bachelor's 5.4% and doctoral 1.9% in 2010 (a bust), 2.2% and 1.1% in 2019 (a boom)")
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class CredentialParams(Params):
+    """The credential filter: when ML demand cools, people without a PhD are filtered out first
+    (the essay "five years after skipping a PhD": "credentials are the first filter").
+
+    It applies to everyone in the world without a finished PhD (an engineer, a resident, an
+    independent researcher once hired, someone who left a PhD with a master's), whatever the
+    career; PhD holders are exempt.
+    """
+
+    section: ClassVar[str] = "credentials"
+    bust_layoff_multiplier: float = param(1.4, unit="x", low=0.0, high=20.0, doc="In a bust year, the layoff hazard of an industry worker without a PhD is this many times that of one with a PhD (on top of regime.bust_layoff_multiplier, which hits both).", source=BLS_EDUCATION + ": the bachelor's-to-doctoral ratio rose from 2.0 to 2.84 between the boom and the bust, a factor of 1.42, taken as the extra hazard (the spell is left to bust_spell_multiplier); all occupations, not ML (low confidence)")
+    bust_spell_multiplier: float = param(1.0, unit="x", low=0.1, high=10.0, doc="In a bust year, unemployment spells of people without a PhD are this much longer (on top of regime.bust_spell_multiplier).", source="1: the BLS ratio of " + BLS_EDUCATION + " is carried by bust_layoff_multiplier already; a stress lever")
+    bust_conversion_multiplier: float = param(0.8, unit="x", low=0.0, high=1.0, doc="In a bust year, a residency's conversion to a research role is this much less likely (on top of regime.bust_hiring_multiplier, which applies to all hiring): the first filter of a cooling market.", source=ASSUMPTION + " (a judgement: research roles are where the filter bites hardest)")
+    research_share_trend: float = param(0.0, unit="1/year", low=0.0, high=0.5, doc="The share of research roles open to people without a PhD falls by this fraction a year: in year t (from 1) a residency converts with probability x (1 - trend)^(t - 1), and an industry worker without a PhD is laid off with the hazard / (1 - trend)^(t - 1) (at most 1). 0 switches the trend off.", source="0 (off): the essay's 'ask people in electrical engineering' is an argument, not a figure; a lever for the claim's overturning search")
+
+
 @dataclasses.dataclass(frozen=True, kw_only=True)
 class LayoffParams(Params):
     """The one layoff mechanism shared by every employed state."""
@@ -248,6 +269,7 @@ SECTIONS: dict[str, type[Params]] = {
         MarketParams,
         RegimeParams,
         LayoffParams,
+        CredentialParams,
         EmploymentParams,
         FinanceParams,
         PhdParams,
@@ -283,6 +305,7 @@ class Scenario:
     market: MarketParams = dataclasses.field(default_factory=MarketParams)
     regime: RegimeParams = dataclasses.field(default_factory=RegimeParams)
     layoffs: LayoffParams = dataclasses.field(default_factory=LayoffParams)
+    credentials: CredentialParams = dataclasses.field(default_factory=CredentialParams)
     employment: EmploymentParams = dataclasses.field(default_factory=EmploymentParams)
     finances: FinanceParams = dataclasses.field(default_factory=FinanceParams)
     phd: PhdParams = dataclasses.field(default_factory=PhdParams)

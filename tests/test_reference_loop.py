@@ -34,7 +34,7 @@ def logit(p):
 def one_world(career, s, world, d, plan, w):
     """Income, status and net worth of one career in world ``w``, year by year."""
     T = world.real_return.shape[0]
-    emp, lay, reg, sw, res, ind = s.employment, s.layoffs, s.regime, s.switching, s.residency, s.independent
+    emp, lay, reg, sw, res, ind, cred = s.employment, s.layoffs, s.regime, s.switching, s.residency, s.independent, s.credentials
     ability = float(world.ability[w])
     luck = math.exp(emp.start_pay_log_sd * d.pay_z[w] + emp.ability_pay_effect * ability)
     exit_track, exit_pay, exit_phd, has_phd = ENGINEER, 0.0, False, False
@@ -79,13 +79,15 @@ def one_world(career, s, world, d, plan, w):
             in_job = gap == 0.0
             if in_job:
                 hazard = min(1.0, lay.annual_layoff_hazard * reg.bust_layoff_multiplier) if bust else lay.annual_layoff_hazard
+                if not has_phd:  # the credential filter: worse in a bust, and as research roles close to non-PhDs
+                    hazard = min(1.0, hazard * (cred.bust_layoff_multiplier if bust else 1.0) / (1.0 - cred.research_share_trend) ** t)
                 if industry and d.layoff_u[t, w] < hazard:
                     lost = True
                 if track in (ENGINEER, RS) and d.lab_closure_u[t, w] < lay.lab_closure_hazard:
                     lost = True
             if lost:
                 ui_weekly, ui_weeks_left = min(ui_rate * pay / 52.0, ui_max_weekly), ui_max_weeks
-                gap += lay.spell_median_years * math.exp(lay.spell_log_sd * d.spell_z[t, w]) * (reg.bust_spell_multiplier if bust else 1.0)
+                gap += lay.spell_median_years * math.exp(lay.spell_log_sd * d.spell_z[t, w]) * (reg.bust_spell_multiplier * (1.0 if has_phd else cred.bust_spell_multiplier) if bust else 1.0)
                 pay *= math.exp(lay.reemployment_log_pay_change_mean + lay.reemployment_log_pay_change_sd * d.reemployment_z[t, w])
             elif in_job:
                 promoted = track != FACULTY and level < emp.max_promotions and d.promotion_u[t, w] < emp.promotion_probability
@@ -105,7 +107,8 @@ def one_world(career, s, world, d, plan, w):
         elif st == RESIDENT:
             years_left -= 1
             if years_left <= 0:
-                p_conv = sigmoid(logit(res.conversion_probability) + res.ability_conversion_effect * ability) * (reg.bust_hiring_multiplier if bust else 1.0)
+                p_conv = sigmoid(logit(res.conversion_probability) + res.ability_conversion_effect * ability) * (reg.bust_hiring_multiplier * cred.bust_conversion_multiplier if bust else 1.0)
+                p_conv *= (1.0 - cred.research_share_trend) ** t
                 level = 0
                 if d.residency_convert_u[w] < p_conv:
                     st, track, pay = EMPLOYED, RS, res.converted_pay_usd * luck
@@ -249,6 +252,10 @@ def finances_one_world(s, world, w, incomes, statuses, uis, grants):
      "finances.contribution_order": "roth,match,401k,taxable", "finances.allocation": "constant", "layoffs.annual_layoff_hazard": 0.3},
     {"finances.place": "boston", "simulation.initial_net_worth_usd": -50_000.0, "finances.contribution_order": "taxable",
      "layoffs.annual_layoff_hazard": 0.25, "market.model": "bootstrap"},
+    # the credential filter in full: a strong bust penalty, longer spells and a closing trend
+    {"credentials.bust_layoff_multiplier": 3.0, "credentials.bust_spell_multiplier": 2.0, "credentials.bust_conversion_multiplier": 0.3,
+     "credentials.research_share_trend": 0.08, "regime.boom_to_bust_probability": 0.5, "layoffs.annual_layoff_hazard": 0.1,
+     "residency.conversion_probability": 0.6, "switching.first_year_probability": 0.2},
 ])
 def test_vectorised_kernel_equals_plain_loop(changes):
     s = careersim.load_scenario("default").replace(changes).replace({"simulation.horizon_years": 25})
@@ -260,7 +267,7 @@ def test_vectorised_kernel_equals_plain_loop(changes):
     for ci, career in enumerate(r.careers):
         for w in range(n):
             income, status, worth = one_world(career, s, world, d, plan, w)
-            # event transforms run in the draws' single precision in the kernel, in double here
+            # single-precision draws: products rounded to float32 here (numpy's rules), kept in double in the kernel
             np.testing.assert_allclose(r.income[ci, w], income, rtol=1e-6, atol=1.0, err_msg=f"{career} world {w}")
             np.testing.assert_array_equal(r.status[ci, w], status, err_msg=f"{career} world {w}")
             # income agrees to ~$1 (single-precision event draws); a tax table's short steep

@@ -120,40 +120,55 @@ class WorldEvents:
     """Per ``(year, world)`` event draws already turned into events with the parameters.
 
     They depend on the world and the shared parameters but not on the career, so they
-    are computed once per block and reused by every career (whole-array operations
-    instead of one small operation per year).
+    are computed once per block and reused by every career. Events whose chance depends on
+    the person's state (a layoff, which the credential filter makes likelier without a PhD)
+    are decided in the state machine from the raw draws and the per-year tables here.
     """
 
     equity_factor: np.ndarray  #: multiplies industry pay: the stock part moves with the market
-    layoff: np.ndarray  #: True where an industry job in that year would be lost
     lab_closure: np.ndarray  #: True where a research role's lab would close
     promotion: np.ndarray  #: True where a promotion would come through
-    raise_factor: np.ndarray  #: 1 + real raise of an industry job (lower in a bust)
-    hiring_factor: np.ndarray  #: multiplies conversion and renewal chances (lower in a bust)
     bust: np.ndarray  #: True in a bust year
     luck: np.ndarray  #: (world,) starting-pay multiplier of a new job
     p_convert: np.ndarray  #: (world,) residency conversion chance in a boom year
     p_renew: np.ndarray  #: (world,) grant renewal chance in a boom year
+    hazard_phd: np.ndarray  #: (year, 2) layoff hazard with a PhD, in a boom [:, 0] and a bust [:, 1]
+    hazard_no_phd: np.ndarray  #: (year, 2) the same without a PhD (the credential filter)
+    conversion_factor: np.ndarray  #: (year, 2) multiplies p_convert: bust hiring, credential filter, trend
+    renewal_factor: np.ndarray  #: (2,) multiplies p_renew (lower in a bust)
+    raise_factor: np.ndarray  #: (2,) 1 + real raise of an industry job (lower in a bust)
+    spell_factor_phd: np.ndarray  #: (2,) multiplies a spell's length, with a PhD
+    spell_factor_no_phd: np.ndarray  #: (2,) the same without a PhD
 
 
 def world_events(s: Scenario, world: World, d: Draws) -> WorldEvents:
     """Turn the block's raw draws into the events every career shares."""
-    emp, lay, reg, ind, res = s.employment, s.layoffs, s.regime, s.independent, s.residency
+    emp, lay, reg, ind, res, cred = s.employment, s.layoffs, s.regime, s.independent, s.residency, s.credentials
+    T = world.bust.shape[0]
     bust = world.bust
     mean_real = expected_real_return(s.market)
     equity = np.maximum(1.0 + emp.equity_fraction * emp.equity_market_beta * (world.real_return - mean_real), 1.0 - emp.equity_fraction)
-    hazard = np.where(bust, min(1.0, lay.annual_layoff_hazard * reg.bust_layoff_multiplier), lay.annual_layoff_hazard)
+    h, h_bust = lay.annual_layoff_hazard, min(1.0, lay.annual_layoff_hazard * reg.bust_layoff_multiplier)
+    # research roles open to non-PhDs shrink by the trend each year: (1 - trend)^t, t from 0
+    open_share = (1.0 - cred.research_share_trend) ** np.arange(T, dtype=float)
+    hazard_phd = np.column_stack([np.full(T, h), np.full(T, h_bust)])
+    hazard_no_phd = np.minimum(1.0, np.column_stack([h / open_share, h_bust * cred.bust_layoff_multiplier / open_share]))
+    conversion = np.column_stack([open_share, reg.bust_hiring_multiplier * cred.bust_conversion_multiplier * open_share])
     return WorldEvents(
         equity_factor=equity,
-        layoff=d.layoff_u < hazard,
         lab_closure=d.lab_closure_u < lay.lab_closure_hazard,
         promotion=d.promotion_u < emp.promotion_probability,
-        raise_factor=1.0 + emp.real_raise - reg.bust_raise_penalty * bust,
-        hiring_factor=np.where(bust, reg.bust_hiring_multiplier, 1.0),
         bust=bust,
         luck=pay_luck(s, d, world, emp.start_pay_log_sd),
         p_convert=logistic(logit(res.conversion_probability) + res.ability_conversion_effect * world.ability),
         p_renew=logistic(logit(ind.renewal_probability) + ind.ability_renewal_effect * world.ability),
+        hazard_phd=hazard_phd,
+        hazard_no_phd=hazard_no_phd,
+        conversion_factor=conversion,
+        renewal_factor=np.array([1.0, reg.bust_hiring_multiplier]),
+        raise_factor=np.array([1.0 + emp.real_raise, 1.0 + emp.real_raise - reg.bust_raise_penalty]),
+        spell_factor_phd=np.array([1.0, reg.bust_spell_multiplier]),
+        spell_factor_no_phd=np.array([1.0, reg.bust_spell_multiplier * cred.bust_spell_multiplier]),
     )
 
 
@@ -178,147 +193,38 @@ def run_career(start: StartState, s: Scenario, ev: WorldEvents, d: Draws, *, out
     CareerPath
         ``income`` and ``status``, each ``(year, world)``.
     """
-    T, n = ev.layoff.shape
+    from ._kernel import career_kernel
+
+    T, n = ev.bust.shape
     emp, sw, res, ind, lay, reg = s.employment, s.switching, s.residency, s.independent, s.layoffs, s.regime
-
-    st = start.status.copy()
-    pay = start.pay.copy()
-    track = start.track.copy()
-    years_left = start.years_left.copy()
-    exit_track = start.exit_track.copy()
-    exit_pay = start.exit_pay.copy()
-    exit_has_phd = start.exit_has_phd.copy()
-    has_phd = start.has_phd.copy()
-    gap = start.gap.copy()
-    level = np.zeros(n, dtype=np.int64)
-    years_in_industry = np.zeros(n, dtype=np.int64)
-
     income = np.empty((T, n)) if out is None else out.income
     status = np.empty((T, n), dtype=np.int8) if out is None else out.status
-    ui_income = np.zeros((T, n)) if out is None or out.ui_income is None else out.ui_income
+    ui_income = np.empty((T, n)) if out is None or out.ui_income is None else out.ui_income
     self_employed = np.empty((T, n), dtype=bool) if out is None or out.self_employed is None else out.self_employed
     # Unemployment insurance, for a spell after a layoff or an unconverted residency (jobs
     # covered by UI); not after a degree or a grant (no covered job to claim from). The
     # weekly benefit is fixed when the job is lost; weeks run down across years.
     ui = unemployment_insurance(s)
     ui_on = ui.replacement_rate > 0.0 and ui.max_weekly_usd > 0.0 and ui.max_weeks > 0.0
-    ui_weekly = np.zeros(n)
-    ui_weeks_left = np.zeros(n)
-
-    def start_claims(i: np.ndarray, lost_pay: np.ndarray | float) -> None:
-        ui_weekly[i] = np.minimum(ui.replacement_rate * lost_pay / WEEKS_PER_YEAR, ui.max_weekly_usd)
-        ui_weeks_left[i] = ui.max_weeks
     # P(going back to school) after k years in industry, looked up instead of exp() per world
     p_switch_by_years = sw.first_year_probability * np.exp(-sw.decay_per_year * np.arange(-1, T + 1))
-    scratch = np.empty(n)
 
-    for t in range(T):
-        working = 1.0 - np.minimum(gap, 1.0)
-        np.maximum(gap - 1.0, 0.0, out=gap)
+    def c(a: np.ndarray, dtype: type) -> np.ndarray:
+        return np.ascontiguousarray(a, dtype=dtype)
 
-        employed = st == EMPLOYED
-        faculty = track == FACULTY
-        any_faculty = faculty.any()
-        industry = employed & ~faculty if any_faculty else employed
-        grant = st == GRANT_FUNDED
-        student = st == STUDENT
-        resident = st == RESIDENT
-
-        np.multiply(pay, working, out=income[t])
-        np.multiply(income[t], ev.equity_factor[t], out=income[t], where=industry)
-        np.copyto(self_employed[t], grant)
-        if ui_on and ui_weeks_left.any():
-            claiming = np.flatnonzero((ui_weeks_left > 0.0) & (working < 1.0))
-            weeks = np.minimum((1.0 - working[claiming]) * WEEKS_PER_YEAR, ui_weeks_left[claiming])
-            ui_weeks_left[claiming] -= weeks
-            ui_income[t, claiming] = ui_weekly[claiming] * weeks
-            income[t, claiming] += ui_income[t, claiming]
-            ui_weeks_left[working == 1.0] = 0.0  # back at work: the claim ends
-        status[t] = st
-        np.copyto(status[t], UNEMPLOYED, where=(employed | grant) & (working < 0.5))
-
-        # ---- end-of-year events, decided from the start-of-year state ----
-        in_job = employed & (gap == 0.0)
-        research_role = track <= RESEARCH_SCIENTIST  # ENGINEER or RESEARCH_SCIENTIST
-        lost = in_job & ((industry & ev.layoff[t]) | (research_role & ev.lab_closure[t]))
-        if lost.any():
-            # spells and pay changes are drawn for every world, but only a few per cent
-            # are laid off in a year: transform just their draws
-            i = np.flatnonzero(lost)
-            if ui_on:  # the claim is based on the pay of the job lost
-                start_claims(i, pay[i])
-            gap[i] += lay.spell_median_years * np.exp(lay.spell_log_sd * d.spell_z[t, i]) * np.where(ev.bust[t, i], reg.bust_spell_multiplier, 1.0)
-            pay[i] *= np.exp(lay.reemployment_log_pay_change_mean + lay.reemployment_log_pay_change_sd * d.reemployment_z[t, i])
-
-        # raises, promotions and a move back to school are for people at work, not for
-        # those still between jobs (whose pay is that of the job they will find)
-        keep = in_job & ~lost
-        promoted = keep & ev.promotion[t] & (level < emp.max_promotions)
-        if any_faculty:
-            promoted &= ~faculty
-            np.copyto(scratch, ev.raise_factor[t])
-            np.copyto(scratch, 1.0 + emp.faculty_real_raise, where=faculty)
-            growth = scratch
-        else:
-            growth = ev.raise_factor[t].copy()
-        np.multiply(growth, 1.0 + emp.promotion_raise, out=growth, where=promoted)
-        level += promoted
-        np.multiply(pay, growth, out=pay, where=keep)
-        years_in_industry += industry
-
-        # Going back to school: exponentially less likely with each year in industry.
-        to_late_phd = np.zeros(n, dtype=bool)
-        if sw.first_year_probability > 0.0:
-            to_late_phd = keep & (track == ENGINEER) & ~has_phd & (d.switch_u[t] < p_switch_by_years[years_in_industry])
-
-        # A PhD or a residency ends.
-        graduated = np.zeros(n, dtype=bool)
-        if student.any():
-            years_left -= student
-            graduated = student & (years_left <= 0)
-        converted = res_to_search = np.zeros(n, dtype=bool)
-        if resident.any():
-            years_left -= resident
-            residency_over = resident & (years_left <= 0)
-            converted = residency_over & (d.residency_convert_u < ev.p_convert * ev.hiring_factor[t])
-            res_to_phd = residency_over & ~converted & (d.residency_phd_u < res.phd_after_probability)
-            res_to_search = residency_over & ~converted & ~res_to_phd
-            to_late_phd |= res_to_phd
-        # A grant is renewed (after an unpaid gap) or funding ends.
-        funding_over = np.zeros(n, dtype=bool)
-        if grant.any():
-            renewed = grant & (d.grant_renew_u[t] < ev.p_renew * ev.hiring_factor[t])
-            i = np.flatnonzero(renewed)
-            gap[i] += ind.gap_median_years * np.exp(ind.gap_log_sd * d.grant_gap_z[t, i])
-            funding_over = grant & ~renewed
-
-        # -- apply the transitions --
-        if to_late_phd.any():
-            st[to_late_phd] = STUDENT
-            pay[to_late_phd] = sw.stipend_usd
-            years_left[to_late_phd] = sw.phd_years
-            exit_track[to_late_phd] = RESEARCH_SCIENTIST
-            exit_pay[to_late_phd] = sw.post_phd_pay_usd * ev.luck[to_late_phd]
-            exit_has_phd |= to_late_phd
-            level[to_late_phd] = 0
-        if graduated.any():
-            st[graduated] = EMPLOYED
-            track[graduated] = exit_track[graduated]
-            pay[graduated] = exit_pay[graduated]
-            has_phd |= graduated & exit_has_phd
-        hired = converted | res_to_search | funding_over
-        if hired.any():
-            st[hired] = EMPLOYED
-            track[hired] = ENGINEER
-            track[converted] = RESEARCH_SCIENTIST
-            pay[converted] = res.converted_pay_usd * ev.luck[converted]
-            pay[res_to_search] = res.fallback_pay_usd * ev.luck[res_to_search]
-            pay[funding_over] = ind.exit_pay_usd * ev.luck[funding_over]
-        new_job = graduated | res_to_search | funding_over
-        if new_job.any() or converted.any():
-            level[new_job | converted] = 0
-            np.add(gap, emp.job_search_years, out=gap, where=new_job)
-            if ui_on and res_to_search.any():  # a resident was an employee: covered
-                start_claims(np.flatnonzero(res_to_search), res.pay_usd)
-
+    f8, i1, i8, b1 = np.float64, np.int8, np.int64, np.bool_
+    career_kernel(
+        c(start.status, i1), c(start.pay, f8), c(start.track, i1), c(start.years_left, i8), c(start.exit_track, i1), c(start.exit_pay, f8),
+        c(start.exit_has_phd, b1), c(start.has_phd, b1), c(start.gap, f8),
+        c(ev.equity_factor, f8), c(ev.lab_closure, b1), c(ev.promotion, b1), c(ev.bust, b1), c(ev.luck, f8), c(ev.p_convert, f8), c(ev.p_renew, f8),
+        c(ev.hazard_phd, f8), c(ev.hazard_no_phd, f8), c(ev.conversion_factor, f8), ev.renewal_factor, ev.raise_factor, ev.spell_factor_phd, ev.spell_factor_no_phd,
+        d.layoff_u, d.spell_z, d.reemployment_z, d.switch_u, d.residency_convert_u, d.residency_phd_u, d.grant_renew_u, d.grant_gap_z,
+        int(emp.max_promotions), float(emp.promotion_raise), float(emp.faculty_real_raise), p_switch_by_years, sw.first_year_probability > 0.0,
+        float(sw.stipend_usd), int(sw.phd_years), float(sw.post_phd_pay_usd), float(res.phd_after_probability), float(res.converted_pay_usd),
+        float(res.fallback_pay_usd), float(res.pay_usd), float(ind.exit_pay_usd), float(emp.job_search_years), float(ind.gap_median_years),
+        float(ind.gap_log_sd), float(lay.spell_median_years), float(lay.spell_log_sd),
+        float(lay.reemployment_log_pay_change_mean), float(lay.reemployment_log_pay_change_sd),
+        ui_on, float(ui.replacement_rate), float(ui.max_weekly_usd), float(ui.max_weeks),
+        income, status, ui_income, self_employed,
+    )
     return CareerPath(income=income, status=status, ui_income=ui_income, self_employed=self_employed)
