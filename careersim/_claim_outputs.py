@@ -69,7 +69,8 @@ def claim_outputs(
     counterfactual = None
     if seed is not None:
         # the same worlds without bidding wars; careers other than the PhD are copied
-        counterfactual = simulate(result.scenario.replace({"phd.breakthrough_probability": 0.0}), worlds=result.worlds, rng=seed, careers=(phd, industry), reuse=result)
+        counterfactual = simulate(result.scenario.replace({"phd.breakthrough_probability": 0.0}), worlds=result.worlds, rng=seed, careers=(phd, industry), reuse=result,
+                                    assumptions=result.assumptions)
         tables["claim_breakthrough"] = breakthrough_effect(result, counterfactual, phd=phd, industry=industry, ages=ages)
     if search is None:
         search = result.scenario.name == "money-much-better"

@@ -33,15 +33,33 @@ def scenarios_markdown() -> str:
         "careersim run my.toml --set phd.duration_median_years=5",
         "```",
         "",
+        "## Priors",
+        "",
+        "The last column gives the prior of every assumption the docs call weak, a judgement or",
+        "disputed. With `assumptions=\"uncertain\"` (`careersim run --assumptions uncertain`, the",
+        "command line's default) each world draws each of these from a symmetric triangular",
+        "distribution around the scenario's value: on the log-odds scale for `odds`, the log scale for",
+        "`ratio`, the value's own scale for `shift`, with `spread` the factor or amount at its ends,",
+        "clipped to the key's allowed range. A scenario file changes or switches off a prior in a",
+        "`[priors]` table:",
+        "",
+        "```toml",
+        "[priors]",
+        "\"phd.breakthrough_probability\" = \"off\"",
+        "\"residency.conversion_probability\" = { kind = \"odds\", spread = 2.0, why = \"asked the lab\" }",
+        "```",
+        "",
     ]
     for section, cls in SECTIONS.items():
         lines += [f"## [{section}]", "", (cls.__doc__ or "").strip().splitlines()[0], ""]
-        lines += ["| key | unit | default | allowed | meaning | source |", "|---|---|---|---|---|---|"]
+        lines += ["| key | unit | default | allowed | meaning | source | prior (`assumptions = \"uncertain\"`) |", "|---|---|---|---|---|---|---|"]
         for f in dataclasses.fields(cls):
             m = f.metadata
             default = f'"{f.default}"' if isinstance(f.default, str) else str(f.default) if isinstance(f.default, int) else f"{f.default:,.10g}"
             cell = lambda t: str(t).replace("|", "\\|")  # noqa: E731
-            lines.append(f"| `{section}.{f.name}` | {cell(m['unit'])} | {default} | {cell(allowed_text(f))} | {cell(m['doc'])} | {cell(m['source'])} |")
+            prior = m.get("prior")
+            prior_text = f"{prior.describe()}: {prior.why}" if prior is not None else ""
+            lines.append(f"| `{section}.{f.name}` | {cell(m['unit'])} | {default} | {cell(allowed_text(f))} | {cell(m['doc'])} | {cell(m['source'])} | {cell(prior_text)} |")
         lines.append("")
     return "\n".join(lines)
 

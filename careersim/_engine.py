@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from ._assumptions import check_assumptions, draw_assumptions, scenario_with_values
 from ._draws import BLOCK_WORLDS, Draws, draw_block, root_seed_sequence
 from ._finances import debt_real_rates, money_paths
 from ._market import make_world
@@ -65,7 +66,8 @@ def chunk_draws(root: np.random.SeedSequence, blocks: tuple[tuple[int, int], ...
     return d
 
 
-def simulate_chunk(scenario: Scenario, careers: Sequence[str], root: np.random.SeedSequence, blocks: Sequence[tuple[int, int]]) -> dict[str, np.ndarray]:
+def simulate_chunk(scenario: Scenario, careers: Sequence[str], root: np.random.SeedSequence, blocks: Sequence[tuple[int, int]],
+                   assumptions: str = "fixed") -> dict[str, np.ndarray]:
     """Simulate a chunk: consecutive blocks, given as ``(block index, worlds used)``.
 
     Each block's draws come from its own streams; the kernels then run once over the
@@ -77,9 +79,12 @@ def simulate_chunk(scenario: Scenario, careers: Sequence[str], root: np.random.S
     dict
         ``net_worth``, ``income`` ``(career, year, world)`` float; ``status`` the same
         shape, int8; ``real_return``, ``inflation``, ``bust`` ``(year, world)``; and the
-        per-world :data:`FACTS`.
+        per-world :data:`FACTS`; with ``assumptions="uncertain"``, ``assumption_values``, a dict of
+        each uncertain key's ``(world,)`` draws.
     """
     sim = scenario.simulation
+    values = draw_assumptions(scenario, root, blocks) if assumptions == "uncertain" else {}
+    base, scenario = scenario, scenario_with_values(scenario, values)
     d = chunk_draws(root, tuple(blocks), sim.horizon_years, scenario.market.model, scenario.market.student_t_df)
     n_worlds = sum(n for _, n in blocks)
     world = make_world(scenario.market, scenario.regime, d)
@@ -91,7 +96,7 @@ def simulate_chunk(scenario: Scenario, careers: Sequence[str], root: np.random.S
     }
     events = world_events(scenario, world, d)
     debt_rate = debt_real_rates(world.inflation, scenario.finances)
-    after_tax = scenario.finances.net_worth == "after-tax"
+    after_tax = base.finances.net_worth == "after-tax"
     for i, career in enumerate(careers):
         # kernels write straight into the chunk's output arrays
         path = run_career(START_STATES[career](scenario, world, d), scenario, events, d, out=CareerPath(income=out["income"][i], status=out["status"][i]))
@@ -109,6 +114,7 @@ def simulate_chunk(scenario: Scenario, careers: Sequence[str], root: np.random.S
     out["phd_years"] = plan["years"].astype(np.int16)
     out["phd_attrited"] = plan["attrited"]
     out["phd_breakthrough"] = plan["breakthrough"]
+    out["assumption_values"] = values
     return out
 
 
@@ -118,9 +124,9 @@ def block_sizes(worlds: int) -> list[int]:
     return [BLOCK_WORLDS] * full + ([rest] if rest else [])
 
 
-def _run_chunk(args: tuple[Scenario, tuple[str, ...], np.random.SeedSequence, list[tuple[int, int]]]) -> dict[str, np.ndarray]:
-    scenario, careers, root, blocks = args
-    return simulate_chunk(scenario, careers, root, blocks)
+def _run_chunk(args: tuple[Scenario, tuple[str, ...], np.random.SeedSequence, list[tuple[int, int]], str]) -> dict[str, np.ndarray]:
+    scenario, careers, root, blocks, assumptions = args
+    return simulate_chunk(scenario, careers, root, blocks, assumptions)
 
 
 #: default chunk: blocks simulated together (bounded memory, amortised numpy overhead)
@@ -135,10 +141,11 @@ def iter_chunks(
     *,
     workers: int = 1,
     chunk_blocks: int = DEFAULT_CHUNK_BLOCKS,
+    assumptions: str = "fixed",
 ) -> Iterator[dict[str, np.ndarray]]:
     """Yield each chunk's arrays in world order, computed locally or in worker processes."""
     blocks = list(enumerate(block_sizes(worlds)))
-    tasks = [(scenario, careers, root, blocks[i : i + chunk_blocks]) for i in range(0, len(blocks), chunk_blocks)]
+    tasks = [(scenario, careers, root, blocks[i : i + chunk_blocks], assumptions) for i in range(0, len(blocks), chunk_blocks)]
     if workers <= 1 or len(tasks) <= 1:
         for task in tasks:
             yield _run_chunk(task)
@@ -288,6 +295,7 @@ def simulate(
     progress: bool = False,
     chunk_blocks: int = DEFAULT_CHUNK_BLOCKS,
     reuse: Result | None = None,
+    assumptions: str = "fixed",
 ) -> Result:
     """Live every career in the same simulated worlds.
 
@@ -315,6 +323,12 @@ def simulate(
         section and every shared section are unchanged are copied from it instead of
         simulated again: with common random numbers they would come out identical. This
         is what makes a slider that moves one career's parameter cheap.
+    assumptions
+        ``"fixed"`` (the scenario's values in every world; intervals then show luck and Monte
+        Carlo error only) or ``"uncertain"``: every assumption with a prior
+        (:meth:`Scenario.active_priors`, docs/scenarios.md) is drawn per world from its own
+        random stream, so intervals also contain what is not known about the assumptions.
+        The draws are in ``Result.assumption_values``.
 
     Returns
     -------
@@ -339,20 +353,22 @@ def simulate(
     (4, 2000, 40)
     """
     scenario, careers_t, worlds, chunk_blocks = check_request(scenario, careers, worlds, chunk_blocks)
+    assumptions = check_assumptions(assumptions)
     T = scenario.simulation.horizon_years
     C = len(careers_t)
     check_path_memory(worlds, C, T)
     root = root_seed_sequence(rng)
-    reusable = _reusable_careers(reuse, scenario, careers_t, root, worlds)
+    reusable = _reusable_careers(reuse, scenario, careers_t, root, worlds, assumptions)
     if reusable:
-        return _simulate_reusing(reuse, reusable, scenario, careers_t, root, worlds, workers=workers, chunk_blocks=chunk_blocks)
+        return _simulate_reusing(reuse, reusable, scenario, careers_t, root, worlds, workers=workers, chunk_blocks=chunk_blocks, assumptions=assumptions)
     net_worth = np.empty((C, worlds, T))
     income = np.empty((C, worlds, T))
     status = np.empty((C, worlds, T), dtype=np.int8)
     world_arrays = {k: np.empty((worlds, T), dtype=dt) for k, dt in (("real_return", float), ("bond_real_return", float), ("inflation", float), ("bust", bool))}
     facts: dict[str, np.ndarray] = {}
     start = 0
-    chunks = iter_chunks(scenario, careers_t, root, worlds, workers=resolve_workers(workers), chunk_blocks=chunk_blocks)
+    chunks = iter_chunks(scenario, careers_t, root, worlds, workers=resolve_workers(workers), chunk_blocks=chunk_blocks, assumptions=assumptions)
+    values: dict[str, np.ndarray] = {}
     if progress:
         from tqdm.auto import tqdm
 
@@ -368,6 +384,8 @@ def simulate(
             world_arrays[k][sl] = out[k].T
         for k in FACTS:
             facts.setdefault(k, np.empty(worlds, dtype=out[k].dtype))[sl] = out[k]
+        for k, v in out["assumption_values"].items():
+            values.setdefault(k, np.empty(worlds))[sl] = v
         start += n
     return Result(
         scenario=scenario,
@@ -382,19 +400,24 @@ def simulate(
         facts=facts,
         seed_entropy=root.entropy,
         seed_spawn_key=tuple(root.spawn_key),
+        assumptions=assumptions,
+        assumption_values=values,
     )
 
 
-def _reusable_careers(previous: Result | None, scenario: Scenario, careers: tuple[str, ...], root: np.random.SeedSequence, worlds: int) -> set[str]:
+def _reusable_careers(previous: Result | None, scenario: Scenario, careers: tuple[str, ...], root: np.random.SeedSequence, worlds: int,
+                      assumptions: str = "fixed") -> set[str]:
     """Careers of ``previous`` that a new run would reproduce bit for bit."""
     if previous is None:
         return set()
     if not isinstance(previous, Result):
         raise ArgumentError(f"reuse = {short_repr(previous)}: must be a careersim.Result from an earlier simulate()")
     same_seed = previous.seed_entropy == root.entropy and tuple(previous.seed_spawn_key) == tuple(root.spawn_key)
-    if not same_seed or previous.worlds != worlds or root.entropy is None:
+    if not same_seed or previous.worlds != worlds or root.entropy is None or previous.assumptions != assumptions:
         return set()
     old = previous.scenario
+    if assumptions == "uncertain" and old.active_priors() != scenario.active_priors():
+        return set()
     if any(getattr(old, section) != getattr(scenario, section) for section in SECTIONS if section not in CAREER_SECTIONS):
         return set()
     return {c for c in careers if c in previous.careers and getattr(old, CAREER_SECTIONS[c]) == getattr(scenario, CAREER_SECTIONS[c])}
@@ -427,4 +450,6 @@ def _simulate_reusing(previous: Result, reusable: set[str], scenario: Scenario, 
         facts={k: v.copy() for k, v in base.facts.items()},
         seed_entropy=root.entropy,
         seed_spawn_key=tuple(root.spawn_key),
+        assumptions=base.assumptions,
+        assumption_values={k: v.copy() for k, v in base.assumption_values.items()},
     )

@@ -58,11 +58,13 @@ class World:
     ability: np.ndarray  #: (world,) latent research ability, standard normal
 
 
-def expected_real_return(p: MarketParams) -> float:
-    """Arithmetic mean annual real return implied by the market parameters."""
+def expected_real_return(p: MarketParams) -> float | np.ndarray:
+    """Arithmetic mean annual real return implied by the market parameters (per world, an
+    array, when the mean is an uncertain assumption)."""
     if p.model in ("bootstrap", "historical"):
         return float(load_history().real_return.mean())
-    return float(np.expm1(p.real_log_return_mean + 0.5 * p.real_log_return_sd**2))
+    m = np.expm1(p.real_log_return_mean + 0.5 * p.real_log_return_sd**2)
+    return float(m) if np.ndim(m) == 0 else m
 
 
 #: limit on one year's log real return of the parametric models: the fund loses at most

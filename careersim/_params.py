@@ -53,6 +53,51 @@ def short_repr(value: Any, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 5] + "...>"
 
 
+#: kinds of prior: where the scenario's value sits and how a draw moves away from it
+PRIOR_KINDS = {
+    "odds": "a probability (or a share in [0, 1]) whose odds are multiplied or divided by up to `spread`",
+    "ratio": "a positive amount multiplied or divided by up to `spread`",
+    "shift": "an amount moved up or down by up to `spread`",
+}
+
+
+@dataclasses.dataclass(frozen=True)
+class Prior:
+    """How unsure an assumption is: a symmetric triangular distribution around the scenario's
+    value, on the scale the kind names (log-odds, log, or the value itself).
+
+    The scenario's value is the mode, so a prior follows whatever value a scenario or a slider
+    sets; ``spread`` is the factor (``odds``, ``ratio``) or the amount (``shift``) at the
+    distribution's ends. A draw beyond the key's allowed range is clipped to it. ``why`` is the
+    source or argument for the spread.
+    """
+
+    kind: str
+    spread: float
+    why: str = ""
+
+    def __post_init__(self) -> None:
+        if self.kind not in PRIOR_KINDS:
+            raise ScenarioError(f"prior kind = {short_repr(self.kind)}: must be one of {', '.join(PRIOR_KINDS)}")
+        lowest = 1.0 if self.kind in ("odds", "ratio") else 0.0
+        if isinstance(self.spread, bool) or not isinstance(self.spread, numbers.Real) or not math.isfinite(self.spread) or self.spread < lowest:
+            raise ScenarioError(f"prior spread = {short_repr(self.spread)}: must be a finite number >= {lowest:g} for kind {self.kind!r} ({PRIOR_KINDS[self.kind]}; {lowest:g} = no uncertainty)")
+        if self.kind in ("odds", "ratio") and self.spread > 100.0:
+            raise ScenarioError(f"prior spread = {short_repr(self.spread)}: must be at most 100 for kind {self.kind!r}")
+        object.__setattr__(self, "spread", float(self.spread))
+
+    @property
+    def half_width(self) -> float:
+        """Half-width of the triangle on its own scale (log-odds, log, or units of the value)."""
+        return math.log(self.spread) if self.kind in ("odds", "ratio") else self.spread
+
+    def describe(self) -> str:
+        if self.kind == "shift":
+            return f"triangular, the value \u00b1 {self.spread:g}"
+        what = "odds" if self.kind == "odds" else "value"
+        return f"triangular, the {what} \u00d7/\u00f7 {self.spread:g}"
+
+
 def param(
     default: Any,
     *,
@@ -64,8 +109,10 @@ def param(
     low_open: bool = False,
     high_open: bool = False,
     choices: tuple[str, ...] | None = None,
+    prior: Prior | None = None,
 ) -> Any:
-    """Declare one scenario parameter with its unit, allowed range, doc and source."""
+    """Declare one scenario parameter with its unit, allowed range, doc and source, and, for an
+    uncertain assumption, its :class:`Prior`."""
     return field(
         default=default,
         metadata={
@@ -77,6 +124,7 @@ def param(
             "low_open": low_open,
             "high_open": high_open,
             "choices": choices,
+            "prior": prior,
         },
     )
 

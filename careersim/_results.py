@@ -73,6 +73,14 @@ class YearAxis:
     horizon_years: int
 
     @property
+    def uncertainty(self) -> str:
+        """What the intervals and probabilities of this result contain, in words (for headings)."""
+        if getattr(self, "assumptions", "fixed") == "uncertain":
+            n = len(self.scenario.active_priors())
+            return f"spread over luck (market, regime, person) and {n} uncertain assumptions drawn from their priors; \u00b1 is Monte Carlo error"
+        return "spread over luck (market, regime, person) with every assumption fixed at its value; \u00b1 is Monte Carlo error"
+
+    @property
     def years(self) -> np.ndarray:
         """Year numbers 1..horizon."""
         return np.arange(1, self.horizon_years + 1)
@@ -226,6 +234,10 @@ class Result(YearAxis):
     seed_entropy, seed_spawn_key
         The root SeedSequence: ``simulate(..., rng=np.random.SeedSequence(seed_entropy,
         spawn_key=seed_spawn_key))`` reproduces the run.
+    assumptions
+        ``"fixed"`` or ``"uncertain"``: whether the assumptions with a prior were drawn per world.
+    assumption_values
+        With ``"uncertain"``: each uncertain key's ``(world,)`` values (empty when fixed).
     """
 
     scenario: Scenario
@@ -240,6 +252,8 @@ class Result(YearAxis):
     bond_real_return: np.ndarray | None = None
     seed_entropy: int | Sequence[int] | None = None
     seed_spawn_key: tuple[int, ...] = ()
+    assumptions: str = "fixed"
+    assumption_values: dict[str, np.ndarray] = dataclasses.field(default_factory=dict)
 
     # -- shape helpers ---------------------------------------------------------------------
     @property

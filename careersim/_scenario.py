@@ -13,7 +13,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from ._params import Params, ScenarioError, param, short_repr, suggest
+from ._params import Params, Prior, ScenarioError, allowed_text, param, short_repr, suggest
 from ._places import PLACE_IDS
 
 # Short source tags used in the field metadata; docs/model.md expands them.
@@ -45,7 +45,7 @@ class MarketParams(Params):
 
     section: ClassVar[str] = "market"
     model: str = param("lognormal", unit="-", choices=("lognormal", "student_t", "bootstrap", "historical"), doc="lognormal: correlated normal log real return and inflation; student_t: the same with Student-t shocks; bootstrap: circular block bootstrap of the 1928-2025 years; historical: the actual years from history_start_year on (then a bootstrap past the data).", source="DESIGN.md")
-    real_log_return_mean: float = param(0.0656, unit="log(1+r)/year", low=-0.5, high=0.12, doc="Mean of the annual log real total return of the index fund (upper bound 0.12: about the best 20-year run of 1928-2025, 0.124 in 1980-99; the best 40-year run is 0.088; held for decades, larger means only give absurd net worth, above $1e24 within 80 years at 0.5).", source=DAMODARAN)
+    real_log_return_mean: float = param(0.0656, unit="log(1+r)/year", low=-0.5, high=0.12, doc="Mean of the annual log real total return of the index fund (upper bound 0.12: about the best 20-year run of 1928-2025, 0.124 in 1980-99; the best 40-year run is 0.088; held for decades, larger means only give absurd net worth, above $1e24 within 80 years at 0.5).", source=DAMODARAN, prior=Prior("shift", 0.02, "the standard error of the 1928-2025 mean of annual log real returns: sd 0.195 / sqrt(98 years) = 0.020; the market's mean is not knowable better than this"))
     real_log_return_sd: float = param(0.190, unit="log(1+r)/year", low=0.0, high=0.35, doc="Standard deviation of the annual log real return (0 = no volatility; upper bound 0.35: above the most volatile 10-year run of 1928-2025, 0.33 in 1929-38, and nearly twice the full-period 0.19; wider spreads, with mean wealth growing by exp(sd**2 / 2) a year, give absurd net worth within 80 years, above $1e19 at 1.0).", source=DAMODARAN)
     inflation_mean: float = param(0.0311, unit="1/year", low=-0.1, high=0.5, doc="Mean annual CPI inflation (lower bound -0.1: the worst single year of 1928-2025, 1932, and twice the worst 5-year average, -5.3% in 1928-32; sustained deflation beyond it only compounds debt at absurd real rates).", source=DAMODARAN)
     inflation_sd: float = param(0.0390, unit="1/year", low=0.0, high=0.2, doc="Standard deviation of annual inflation (upper bound 0.2: twice the most volatile 3-year run of 1928-2025, 0.092 in 1944-46; inflation is normal and floored at -50% a year, careersim._market.INFLATION_FLOOR, which at inflation_mean -0.1 and this spread already binds in 2% of years).", source=DAMODARAN)
@@ -79,7 +79,7 @@ class RegimeParams(Params):
     initial_bust_probability: float = param(0.23, unit="-", low=0.0, high=1.0, doc="Probability that year 1 is a bust year.", source="stationary bust share p/(p+q) of the default chain, computed by careersim.calibration")
     bust_layoff_multiplier: float = param(1.7, unit="x", low=0.0, high=20.0, doc="Layoff hazard in a bust year relative to a boom year.", source=LAYOFFS + ": US layoffs in 2023 / mean of 2022, 2024, 2025 = 1.68 (low confidence)")
     bust_raise_penalty: float = param(0.03, unit="1/year", low=0.0, high=0.3, doc="Real raises are this much lower in a bust year (upper bound 0.3: with real_raise at its lowest, -0.5, pay still keeps a fifth; at 0.5 it would drop to zero, a -100% raise).", source=ASSUMPTION)
-    bust_hiring_multiplier: float = param(0.6, unit="x", low=0.0, high=1.0, doc="Multiplies residency conversion and grant renewal probabilities in a bust year.", source=ASSUMPTION)
+    bust_hiring_multiplier: float = param(0.6, unit="x", low=0.0, high=1.0, doc="Multiplies residency conversion and grant renewal probabilities in a bust year.", source=ASSUMPTION, prior=Prior("odds", 2.0, "an assumption with no public figure (docs/model.md 7): odds halved or doubled, 0.43-0.75 around 0.6"))
     bust_spell_multiplier: float = param(1.5, unit="x", low=0.1, high=10.0, doc="Unemployment spells starting in a bust year are this much longer.", source=ASSUMPTION)
 
 
@@ -98,9 +98,9 @@ class CredentialParams(Params):
     """
 
     section: ClassVar[str] = "credentials"
-    bust_layoff_multiplier: float = param(1.4, unit="x", low=0.0, high=20.0, doc="In a bust year, the layoff hazard of an industry worker without a PhD is this many times that of one with a PhD (on top of regime.bust_layoff_multiplier, which hits both).", source=BLS_EDUCATION + ": the bachelor's-to-doctoral ratio rose from 2.0 to 2.84 between the boom and the bust, a factor of 1.42, taken as the extra hazard (the spell is left to bust_spell_multiplier); all occupations, not ML (low confidence)")
+    bust_layoff_multiplier: float = param(1.4, unit="x", low=0.0, high=20.0, doc="In a bust year, the layoff hazard of an industry worker without a PhD is this many times that of one with a PhD (on top of regime.bust_layoff_multiplier, which hits both).", source=BLS_EDUCATION + ": the bachelor's-to-doctoral ratio rose from 2.0 to 2.84 between the boom and the bust, a factor of 1.42, taken as the extra hazard (the spell is left to bust_spell_multiplier); all occupations, not ML (low confidence)", prior=Prior("ratio", 1.5, "one pair of years of all-occupation BLS data for an ML-specific effect: x/ 1.5 (0.93-2.1 around 1.4)"))
     bust_spell_multiplier: float = param(1.0, unit="x", low=0.1, high=10.0, doc="In a bust year, unemployment spells of people without a PhD are this much longer (on top of regime.bust_spell_multiplier).", source="1: the BLS ratio of " + BLS_EDUCATION + " is carried by bust_layoff_multiplier already; a stress lever")
-    bust_conversion_multiplier: float = param(0.8, unit="x", low=0.0, high=1.0, doc="In a bust year, a residency's conversion to a research role is this much less likely (on top of regime.bust_hiring_multiplier, which applies to all hiring): the first filter of a cooling market.", source=ASSUMPTION + " (a judgement: research roles are where the filter bites hardest)")
+    bust_conversion_multiplier: float = param(0.8, unit="x", low=0.0, high=1.0, doc="In a bust year, a residency's conversion to a research role is this much less likely (on top of regime.bust_hiring_multiplier, which applies to all hiring): the first filter of a cooling market.", source=ASSUMPTION + " (a judgement: research roles are where the filter bites hardest)", prior=Prior("odds", 2.0, "a judgement: odds halved or doubled (0.67-0.89 around 0.8)"))
     research_share_trend: float = param(0.0, unit="1/year", low=0.0, high=0.5, doc="The share of research roles open to people without a PhD falls by this fraction a year: in year t (from 1) a residency converts with probability x (1 - trend)^(t - 1), and an industry worker without a PhD is laid off with the hazard / (1 - trend)^(t - 1) (at most 1). 0 switches the trend off.", source="0 (off): the essay's 'ask people in electrical engineering' is an argument, not a figure; a lever for the claim's overturning search")
 
 
@@ -109,7 +109,7 @@ class LayoffParams(Params):
     """The one layoff mechanism shared by every employed state."""
 
     section: ClassVar[str] = "layoffs"
-    annual_layoff_hazard: float = param(0.018, unit="1/year", low=0.0, high=1.0, doc="Probability per boom year that an employed industry worker is laid off.", source=LAYOFFS + ": US layoffs / 5.9M US tech-occupation workers (CompTIA 2024), mean of 2022, 2024, 2025 = 1.80% (low confidence: coverage errors both ways); includes lab closures, which layoffs.fyi counts as layoffs")
+    annual_layoff_hazard: float = param(0.018, unit="1/year", low=0.0, high=1.0, doc="Probability per boom year that an employed industry worker is laid off.", source=LAYOFFS + ": US layoffs / 5.9M US tech-occupation workers (CompTIA 2024), mean of 2022, 2024, 2025 = 1.80% (low confidence: coverage errors both ways); includes lab closures, which layoffs.fyi counts as layoffs", prior=Prior("ratio", 1.5, "docs/model.md 7.3: a crowd-sourced tracker with coverage errors both ways and a denominator that is not the population at risk: x/ 1.5"))
     lab_closure_hazard: float = param(0.0, unit="1/year", low=0.0, high=1.0, doc="Extra annual probability that a research role ends because its lab closes, on top of annual_layoff_hazard (a stress lever).", source=LAYOFFS + ": 0 because layoffs.fyi counts a lab closure among its company's layoffs (Uber AI Labs closed in Uber's May-2020 cuts), so the layoff hazard already includes closures, which research roles face in full; set it above 0 only to stress a fragile lab, and lower annual_layoff_hazard to keep the total (see docs/model.md 6.4)")
     spell_median_years: float = param(0.2, unit="years", low=0.0, high=10.0, low_open=True, doc="Median length of an unemployment spell (lognormal).", source="BLS CPS table E-10: mean of the 2023Q1-2024Q3 medians 9.1 weeks = 0.175 years, rounded up (professional occupations 7-12 weeks)")
     spell_log_sd: float = param(1.0, unit="log years", low=0.0, high=3.0, doc="Log-scale spread of spell length.", source="assumption informed by BLS CPS (E-10 mean ~20 weeks; aa2024 table 29: 25% of job losers at 27+ weeks): those describe spells in progress, which over-represent long spells and imply a log sd of 1.3-1.6; completed spells are shorter, so 1.0")
@@ -193,20 +193,20 @@ class PhdParams(Params):
     duration_log_sd: float = param(0.15, unit="log years", low=0.0, high=2.0, doc="Log-scale spread of PhD length.", source=ASSUMPTION)
     advisor_quality_sd: float = param(1.0, unit="sd", low=0.0, high=5.0, doc="Spread of latent advisor quality (0 = every advisor average): 'a cosmic roll of the dice'.", source="seed essay five-years-after-skipping-a-phd")
     advisor_duration_effect: float = param(0.08, unit="log years per sd", low=0.0, high=1.0, doc="A 1-sd better advisor shortens the PhD by this log factor.", source=ASSUMPTION)
-    attrition_probability: float = param(0.30, unit="-", low=0.0, high=1.0, doc="Probability of leaving with a master's for an average advisor and ability.", source="assumption: CGS PhD Completion Project says 41% of 1990s CS cohorts finished within 10 years (59% did not); today's funded ML programs are assumed to lose far fewer")
+    attrition_probability: float = param(0.30, unit="-", low=0.0, high=1.0, doc="Probability of leaving with a master's for an average advisor and ability.", source="assumption: CGS PhD Completion Project says 41% of 1990s CS cohorts finished within 10 years (59% did not); today's funded ML programs are assumed to lose far fewer", prior=Prior("odds", 2.0, "docs/model.md 7.4: the only figure (CGS, 41%) is 30 years old and for all CS: odds halved or doubled, 0.18-0.46 around 0.30"))
     advisor_attrition_effect: float = param(0.5, unit="log-odds per sd", low=0.0, high=5.0, doc="A 1-sd better advisor lowers the log-odds of attrition by this much.", source=ASSUMPTION)
     ability_attrition_effect: float = param(0.3, unit="log-odds per sd", low=0.0, high=5.0, doc="A 1-sd higher research ability lowers the log-odds of attrition by this much.", source=ASSUMPTION)
     masters_start_pay_usd: float = param(213_000.0, unit="USD/year", low=0.0, high=1e7, doc="Pay of the engineering job taken after leaving with a master's.", source=LEVELS + ": Software Engineer, Master's, 0-1 years, median 169,000, " + LEVELS_2026)
     industry_research_probability: float = param(0.654, unit="-", low=0.0, high=1.0, doc="Share of graduates (average advisor and ability) who become industry research scientists.", source="Stanford AI Index 2023 (CRA Taulbee): 65.4% of new AI PhDs to industry, 2021 (all industry jobs, not only research-scientist roles)")
-    academia_probability: float = param(0.282, unit="-", low=0.0, high=1.0, doc="Share of graduates who go into academia (the rest: other jobs).", source="Stanford AI Index 2023: 28.2% to academia, 2021 (includes postdocs)")
+    academia_probability: float = param(0.282, unit="-", low=0.0, high=1.0, doc="Share of graduates who go into academia (the rest: other jobs).", source="Stanford AI Index 2023: 28.2% to academia, 2021 (includes postdocs)", prior=Prior("odds", 1.5, "docs/model.md 7.7: the AI Index share counts postdocs and varies by year: odds x/ 1.5 (0.21-0.37 around 0.282); at most 1 - industry_research_probability"))
     advisor_tier_effect: float = param(0.4, unit="log-odds per sd", low=0.0, high=5.0, doc="A 1-sd better advisor raises the log-odds of an industry research job and of a breakthrough.", source=ASSUMPTION)
     ability_tier_effect: float = param(0.4, unit="log-odds per sd", low=0.0, high=5.0, doc="A 1-sd higher ability raises the log-odds of an industry research job and of a breakthrough.", source=ASSUMPTION)
     research_scientist_start_pay_usd: float = param(299_000.0, unit="USD/year", low=0.0, high=1e7, doc="Starting pay of an industry research scientist with a PhD.", source=LEVELS + ": Software Engineer, PhD, 0-1 years, median 237,000, " + LEVELS_2026)
     faculty_start_pay_usd: float = param(101_000.0, unit="USD/year", low=0.0, high=1e7, doc="Starting pay of an academic job.", source=BLS + ": 25-1021 CS teachers, postsecondary, median 96,690, " + BLS_2026 + " (includes lecturers; a postdoc pays less, ~66k LSRF 2023)")
     other_start_pay_usd: float = param(147_000.0, unit="USD/year", low=0.0, high=1e7, doc="Starting pay of another job with a PhD.", source=BLS + ": 15-1221 computer and information research scientists, median 140,910, " + BLS_2026)
     post_phd_pay_log_sd: float = param(0.19, unit="log pay", low=0.0, high=2.0, doc="Spread of post-PhD starting pay.", source=LEVELS + ": Software Engineer, PhD, 0-1 years (n = 93), (ln 264k - ln 203k) / 1.349 = 0.1948, at two digits like employment.start_pay_log_sd (Data Scientist, PhD: 0.178)")
-    breakthrough_probability: float = param(0.02, unit="-", low=0.0, high=1.0, doc="Probability that a graduate (average advisor and ability) starts a bidding war.", source=ASSUMPTION + ": the seed essay's bidding-war exception; no public rate exists")
-    breakthrough_pay_multiplier: float = param(3.0, unit="x", low=1.0, high=100.0, doc="Pay multiple won in a bidding war.", source=ASSUMPTION)
+    breakthrough_probability: float = param(0.02, unit="-", low=0.0, high=1.0, doc="Probability that a graduate (average advisor and ability) starts a bidding war.", source=ASSUMPTION + ": the seed essay's bidding-war exception; no public rate exists", prior=Prior("odds", 4.0, "docs/model.md 7.1: no data at all: odds x/ 4 (0.5%-7.5% around 2%)"))
+    breakthrough_pay_multiplier: float = param(3.0, unit="x", low=1.0, high=100.0, doc="Pay multiple won in a bidding war.", source=ASSUMPTION, prior=Prior("ratio", 2.0, "docs/model.md 7.1: no data: x/ 2 (1.5-6 around 3)"))
 
     def _check_relations(self) -> None:
         for keys in (("fellowship_probability", "ta_probability"), ("industry_research_probability", "academia_probability")):
@@ -222,7 +222,7 @@ class ResidencyParams(Params):
     section: ClassVar[str] = "residency"
     duration_years: int = param(1, unit="years", low=1, high=5, doc="Length of the residency.", source="Google AI Residency: 12 months (Google AI Blog 2018-19)")
     pay_usd: float = param(200_000.0, unit="USD/year", low=0.0, high=1e7, doc="Annualised residency pay.", source="Anthropic Fellows ~$3,850/week x 52 = $200,200 in 2025, x 1.014 (CPI, mid-2025 -> 2026) = $202,900, at two digits; OpenAI Residency $210k annualised (press reports, data/SOURCES.md)")
-    conversion_probability: float = param(0.4, unit="-", low=0.0, high=1.0, doc="Probability of a full-time research offer at the end (boom year, average ability).", source="Anthropic Fellows: >40% received full-time offers (press report, low confidence; no company publishes a conversion rate)")
+    conversion_probability: float = param(0.4, unit="-", low=0.0, high=1.0, doc="Probability of a full-time research offer at the end (boom year, average ability).", source="Anthropic Fellows: >40% received full-time offers (press report, low confidence; no company publishes a conversion rate)", prior=Prior("odds", 3.0, "docs/model.md 7.2: one press report about a different programme; a careful reader sweeps 0.2-0.8: odds x/ 3 gives 0.18-0.67 around 0.4"))
     ability_conversion_effect: float = param(0.5, unit="log-odds per sd", low=0.0, high=5.0, doc="A 1-sd higher ability raises the log-odds of conversion by this much.", source=ASSUMPTION)
     converted_pay_usd: float = param(237_000.0, unit="USD/year", low=0.0, high=1e7, doc="Starting pay of the full-time research role after conversion.", source=LEVELS + ": Software Engineer, Bachelor's, 2-4 years, median 188,000, " + LEVELS_2026 + " (a proxy: no residency-conversion pay is published)")
     fallback_pay_usd: float = param(202_000.0, unit="USD/year", low=0.0, high=1e7, doc="Starting pay of the engineering job found after a residency that did not convert.", source=LEVELS + ": Software Engineer, Bachelor's, 0-1 years, median 160,000, " + LEVELS_2026)
@@ -242,8 +242,8 @@ class IndependentParams(Params):
     """Grant-funded independent research, then employment when funding ends."""
 
     section: ClassVar[str] = "independent"
-    grant_pay_usd: float = param(60_000.0, unit="USD/year", low=0.0, high=1e7, doc="Annualised pay while grant-funded.", source="assumption, in 2026 dollars: LTFF 2022-23 mean grant ~$37k (~$40k in 2026 dollars), typical grants 3-12 months, so ~$40-160k/yr annualised; 60k sits at the low end (data/SOURCES.md)")
-    renewal_probability: float = param(0.5, unit="1/year", low=0.0, high=1.0, doc="Probability that funding continues for another year (boom year, average ability).", source="LTFF acceptance rate 50% excluding desk rejects, 2022-23, used as a proxy for renewal (low confidence)")
+    grant_pay_usd: float = param(60_000.0, unit="USD/year", low=0.0, high=1e7, doc="Annualised pay while grant-funded.", source="assumption, in 2026 dollars: LTFF 2022-23 mean grant ~$37k (~$40k in 2026 dollars), typical grants 3-12 months, so ~$40-160k/yr annualised; 60k sits at the low end (data/SOURCES.md)", prior=Prior("ratio", 1.5, "docs/model.md 7.8: application-level LTFF statistics read as a salary: x/ 1.5"))
+    renewal_probability: float = param(0.5, unit="1/year", low=0.0, high=1.0, doc="Probability that funding continues for another year (boom year, average ability).", source="LTFF acceptance rate 50% excluding desk rejects, 2022-23, used as a proxy for renewal (low confidence)", prior=Prior("odds", 2.0, "docs/model.md 7.8: an acceptance rate read as a renewal chance: odds halved or doubled"))
     ability_renewal_effect: float = param(0.5, unit="log-odds per sd", low=0.0, high=5.0, doc="A 1-sd higher ability raises the log-odds of renewal by this much.", source=ASSUMPTION)
     gap_median_years: float = param(0.25, unit="years", low=0.0, high=5.0, doc="Median unpaid gap between consecutive grants (lognormal).", source=ASSUMPTION + ": a few months between grants")
     gap_log_sd: float = param(0.5, unit="log years", low=0.0, high=3.0, doc="Log-scale spread of the gap between grants.", source=ASSUMPTION)
@@ -280,6 +280,14 @@ SECTIONS: dict[str, type[Params]] = {
     )
 }
 
+#: the declared prior of every uncertain assumption, by dotted key
+DECLARED_PRIORS: dict[str, Prior] = {
+    f"{section}.{f.name}": f.metadata["prior"]
+    for section, cls in SECTIONS.items()
+    for f in dataclasses.fields(cls)
+    if f.metadata.get("prior") is not None
+}
+
 #: sections whose parameters affect only one career (the rest are shared by all)
 CAREER_SECTIONS = {"phd": "phd", "residency": "residency", "engineer": "engineer", "independent": "independent"}
 
@@ -313,6 +321,8 @@ class Scenario:
     engineer: EngineerParams = dataclasses.field(default_factory=EngineerParams)
     independent: IndependentParams = dataclasses.field(default_factory=IndependentParams)
     switching: SwitchingParams = dataclasses.field(default_factory=SwitchingParams)
+    #: changes to the declared priors, ``((key, Prior or None), ...)``: None switches a key's prior off
+    priors: tuple[tuple[str, Prior | None], ...] = ()
 
     def __post_init__(self) -> None:
         for key in ("name", "description"):
@@ -321,6 +331,47 @@ class Scenario:
         for section, cls in SECTIONS.items():
             if not isinstance(getattr(self, section), cls):
                 raise ScenarioError(f"{section} = {getattr(self, section)!r}: must be a {cls.__name__}")
+        if isinstance(self.priors, Mapping):
+            object.__setattr__(self, "priors", tuple(self.priors.items()))
+        seen = set()
+        for item in self.priors:
+            if not isinstance(item, tuple) or len(item) != 2:
+                raise ScenarioError(f"priors: {short_repr(item)} must be a (key, Prior or None) pair")
+            key, prior = item
+            try:
+                section, name = _split_key(key)
+            except ScenarioError as exc:
+                raise ScenarioError(f"priors: {exc}") from None
+            f = next(f for f in dataclasses.fields(SECTIONS[section]) if f.name == name)
+            if f.metadata.get("choices") or isinstance(f.default, (int, str)) and not isinstance(f.default, float):
+                raise ScenarioError(f"priors.{key}: only a real-valued parameter can have a prior (this one is {allowed_text(f)})")
+            if prior is not None and not isinstance(prior, Prior):
+                raise ScenarioError(f"priors.{key} = {short_repr(prior)}: must be a careersim Prior or None (off)")
+            if key in seen:
+                raise ScenarioError(f"priors.{key}: given twice")
+            seen.add(key)
+
+    def active_priors(self) -> dict[str, Prior]:
+        """Every key's prior as this scenario uses it: the declared ones (docs/scenarios.md) with
+        the scenario's changes; keys switched off are left out, and so is the parametric market's
+        mean under a history-replaying market model (where it has no effect)."""
+        out = dict(DECLARED_PRIORS)
+        for key, prior in self.priors:
+            if prior is None:
+                out.pop(key, None)
+            else:
+                out[key] = prior
+        if self.market.model in ("bootstrap", "historical"):
+            out.pop("market.real_log_return_mean", None)
+        return out
+
+    def with_priors(self, changes: Mapping[str, Prior | None]) -> Scenario:
+        """A copy with some priors set (a :class:`Prior`) or switched off (None)."""
+        if not isinstance(changes, Mapping):
+            raise ScenarioError(f"changes = {short_repr(changes)}: must be a mapping of dotted keys to a Prior or None")
+        merged = dict(self.priors)
+        merged.update(changes)
+        return dataclasses.replace(self, priors=tuple(merged.items()))
 
     # -- access by dotted key -------------------------------------------------------------
     def get(self, key: str) -> Any:
@@ -360,6 +411,8 @@ class Scenario:
         out: dict[str, Any] = {"name": self.name, "description": self.description}
         for section in SECTIONS:
             out[section] = dataclasses.asdict(getattr(self, section))
+        if self.priors:
+            out["priors"] = {key: "off" if prior is None else {"kind": prior.kind, "spread": prior.spread, "why": prior.why} for key, prior in self.priors}
         return out
 
     def to_toml(self) -> str:

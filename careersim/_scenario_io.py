@@ -17,7 +17,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from ._params import ScenarioError, suggest
+from ._params import Prior, ScenarioError, suggest
 from ._scenario import SECTIONS, Scenario
 
 DEFAULT_SCENARIO = "default"
@@ -151,6 +151,9 @@ def scenario_from_dict(data: Mapping[str, Any], *, origin: str = "scenario") -> 
         raise ScenarioError(f"{origin}: expected a table of sections, got {type(data).__name__}")
     kwargs: dict[str, Any] = {}
     for key, value in data.items():
+        if key == "priors":
+            kwargs["priors"] = _priors_from_table(value, origin=origin)
+            continue
         if key in ("name", "description"):
             if not isinstance(value, str):
                 raise ScenarioError(f"{origin}: {key} = {_short(value)}: must be a string")
@@ -171,6 +174,32 @@ def scenario_from_dict(data: Mapping[str, Any], *, origin: str = "scenario") -> 
         except ScenarioError as exc:
             raise ScenarioError(f"{origin}: {exc}") from None
     return Scenario(**kwargs)
+
+
+def _priors_from_table(table: Any, *, origin: str) -> tuple[tuple[str, Prior | None], ...]:
+    """The ``[priors]`` table: ``"section.key" = "off"`` or ``{kind = ..., spread = ..., why = ...}``."""
+    if not isinstance(table, Mapping):
+        raise ScenarioError(f"{origin}: priors must be a table of dotted keys, got {_short(table)}")
+    out = []
+    for key, value in table.items():
+        if value == "off":
+            out.append((key, None))
+            continue
+        if not isinstance(value, Mapping):
+            raise ScenarioError(f"{origin}: priors.{key} = {_short(value)}: must be \"off\" or a table {{kind = \"odds\" | \"ratio\" | \"shift\", spread = number, why = \"...\"}}")
+        unknown = set(value) - {"kind", "spread", "why"}
+        if unknown:
+            name = sorted(unknown)[0]
+            raise ScenarioError(f"{origin}: unknown key 'priors.{key}.{name}'{suggest(name, ['kind', 'spread', 'why'])}; allowed: kind, spread, why")
+        if "kind" not in value or "spread" not in value:
+            raise ScenarioError(f"{origin}: priors.{key} = {_short(value)}: needs kind and spread")
+        if not isinstance(value.get("why", ""), str):
+            raise ScenarioError(f"{origin}: priors.{key}.why = {_short(value['why'])}: must be a string")
+        try:
+            out.append((key, Prior(value["kind"], value["spread"], value.get("why", ""))))
+        except ScenarioError as exc:
+            raise ScenarioError(f"{origin}: priors.{key}: {exc}") from None
+    return tuple(out)
 
 
 def load_scenario(name_or_path: str | Path = DEFAULT_SCENARIO) -> Scenario:

@@ -40,6 +40,7 @@ import numpy as np
 import pandas as pd
 
 from ._draws import BLOCK_WORLDS, root_seed_sequence
+from ._assumptions import check_assumptions
 from ._engine import DEFAULT_CHUNK_BLOCKS, check_request, resolve_workers, simulate_chunk
 from ._results import _Z95, DEFAULT_QUANTILES, YearAxis, horizon_frame, summary_frame
 from ._scenario import Scenario
@@ -212,13 +213,13 @@ def _block_list(first: int, stop: int, worlds: int) -> list[tuple[int, int]]:
 def _summarize_chunk(args: tuple) -> dict:
     """One task: its blocks simulated a few at a time (cache-sized kernel calls), reduced
     into one set of aggregates, so that a task ships one set of counts for many worlds."""
-    scenario, careers, root, first, stop, worlds, pairs = args
+    scenario, careers, root, first, stop, worlds, pairs, assumptions = args
     C, T, P = len(careers), scenario.simulation.horizon_years, len(pairs)
     hist, diff_hist = _PageCounts(C * T), _PageCounts(P)
     total: dict = {"moments": [], "diff": []}
     for b in range(first, stop, DEFAULT_CHUNK_BLOCKS):
         part = _block_list(b, min(b + DEFAULT_CHUNK_BLOCKS, stop), worlds)
-        agg = _chunk_aggregates(simulate_chunk(scenario, careers, root, part), [n for _, n in part], pairs)
+        agg = _chunk_aggregates(simulate_chunk(scenario, careers, root, part, assumptions), [n for _, n in part], pairs)
         hist.add(*agg["hist"])
         total["moments"] += agg["moments"]
         total["diff"] += agg["diff"]
@@ -323,6 +324,7 @@ class SummaryResult(YearAxis):
     mean_difference_se: np.ndarray
     difference_histogram: np.ndarray
     difference_histogram_pages: np.ndarray
+    assumptions: str = "fixed"
 
     @property
     def horizon_years(self) -> int:  # type: ignore[override]
@@ -394,6 +396,7 @@ def simulate_summary(
     workers: int | None = 1,
     chunk_blocks: int = SUMMARY_CHUNK_BLOCKS,
     progress: bool = False,
+    assumptions: str = "fixed",
 ) -> SummaryResult:
     """Simulate many worlds and keep only summaries, in memory that does not grow with ``worlds``.
 
@@ -403,7 +406,7 @@ def simulate_summary(
 
     Parameters
     ----------
-    scenario, worlds, rng, careers, workers, chunk_blocks, progress
+    scenario, worlds, rng, careers, workers, chunk_blocks, progress, assumptions
         As for :func:`careersim.simulate`; results do not depend on ``workers`` or
         ``chunk_blocks``.
 
@@ -419,13 +422,14 @@ def simulate_summary(
     4
     """
     scenario, careers_t, worlds, chunk_blocks = check_request(scenario, careers, worlds, chunk_blocks)
+    assumptions = check_assumptions(assumptions)
     root = root_seed_sequence(rng)
     pairs = comparison_pairs(careers_t)
     pair_index = [(careers_t.index(a), careers_t.index(b)) for a, b in pairs]
     n_blocks = -(-worlds // BLOCK_WORLDS)
     n_tasks = -(-n_blocks // chunk_blocks)
     # generated lazily: nothing grows with the number of worlds
-    tasks = ((scenario, careers_t, root, b, min(b + chunk_blocks, n_blocks), worlds, pair_index) for b in range(0, n_blocks, chunk_blocks))
+    tasks = ((scenario, careers_t, root, b, min(b + chunk_blocks, n_blocks), worlds, pair_index, assumptions) for b in range(0, n_blocks, chunk_blocks))
     n_workers = resolve_workers(workers)
     if n_workers > 1 and n_tasks > 1:
         pool = ProcessPoolExecutor(max_workers=n_workers)
@@ -474,4 +478,5 @@ def simulate_summary(
         mean_difference_se=diff.se,
         difference_histogram=diff_counts,
         difference_histogram_pages=_page_table(diff_ids, (P,)),
+        assumptions=assumptions,
     )

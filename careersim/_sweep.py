@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ._assumptions import check_assumptions
 from ._draws import root_seed_sequence
 from ._engine import check_careers, check_worlds, simulate
 from ._params import ScenarioError
@@ -69,11 +70,12 @@ def age_to_year(scenario: Scenario, age: int | None) -> int:
     return year
 
 
-def net_worth_at(scenario: Scenario, changes: Mapping[str, Any], *, worlds: int, root: np.random.SeedSequence, careers: tuple[str, ...], age: int | None) -> np.ndarray:
+def net_worth_at(scenario: Scenario, changes: Mapping[str, Any], *, worlds: int, root: np.random.SeedSequence, careers: tuple[str, ...], age: int | None,
+                 assumptions: str = "fixed") -> np.ndarray:
     """``(career, world)`` net worth at ``age`` (default: the horizon) of one parameter point."""
     s = apply_changes(scenario, changes)
     year = age_to_year(s, age)
-    r = simulate(s, worlds=worlds, rng=root, careers=careers)
+    r = simulate(s, worlds=worlds, rng=root, careers=careers, assumptions=assumptions)
     return r.net_worth[:, :, year - 1]
 
 
@@ -104,9 +106,10 @@ def evaluate_points(
             f.release()
 
 
-def _sweep_point(changes: Mapping[str, Any], *, scenario: Scenario, worlds: int, root: np.random.SeedSequence, careers: tuple[str, ...], age: int | None, quantiles: tuple[float, ...]) -> pd.DataFrame:
+def _sweep_point(changes: Mapping[str, Any], *, scenario: Scenario, worlds: int, root: np.random.SeedSequence, careers: tuple[str, ...], age: int | None, quantiles: tuple[float, ...],
+                assumptions: str = "fixed") -> pd.DataFrame:
     """Tidy statistics of net worth at one grid point (runs on a worker)."""
-    x = net_worth_at(scenario, changes, worlds=worlds, root=root, careers=careers, age=age)
+    x = net_worth_at(scenario, changes, worlds=worlds, root=root, careers=careers, age=age, assumptions=assumptions)
     s = apply_changes(scenario, changes)
     year = age_to_year(s, age)
     mean, mean_se = mean_with_se(x, axis=1)
@@ -152,6 +155,7 @@ def sweep(
     careers: Iterable[str] | None = None,
     age: int | None = None,
     quantiles: Sequence[float] = DEFAULT_QUANTILES,
+    assumptions: str = "fixed",
 ) -> pd.DataFrame:
     """Simulate every point of a parameter grid in the same worlds; a tidy table of results.
 
@@ -176,6 +180,9 @@ def sweep(
         Age at which net worth is summarised (default: the horizon).
     quantiles
         Quantiles of net worth to report.
+    assumptions
+        ``"fixed"`` or ``"uncertain"`` (see :func:`careersim.simulate`): with ``"uncertain"`` every
+        point draws the assumptions with a prior around its own values, from the same streams.
 
     Returns
     -------
@@ -205,6 +212,8 @@ def sweep(
     points = grid_points(grid, scenario)
     for p in points:
         age_to_year(apply_changes(scenario, p), age)
+    assumptions = check_assumptions(assumptions)
     root = root_seed_sequence(rng)
-    frames = evaluate_points(_sweep_point, points, client=client, scenario=scenario, worlds=worlds, root=root, careers=careers_t, age=age, quantiles=quantiles_t)
+    frames = evaluate_points(_sweep_point, points, client=client, scenario=scenario, worlds=worlds, root=root, careers=careers_t, age=age, quantiles=quantiles_t,
+                             assumptions=assumptions)
     return pd.concat(frames, ignore_index=True)

@@ -173,6 +173,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--workers", type=_whole_number(0, cpus, ", the CPUs of this machine (0 = one per CPU)"), default=1, help=f"worker processes, 0 = one per CPU, at most {cpus} (results do not depend on it)")
     run.add_argument("--net-worth", dest="net_worth", choices=("after-tax", "pre-tax"), default=None,
                      help="report net worth after tax (what the person could spend; the default, as the scenario's finances.net_worth) or pre-tax (balances at face value)")
+    run.add_argument("--assumptions", choices=("uncertain", "fixed"), default="uncertain",
+                     help="uncertain (the default): every assumption with a prior is drawn per world, so the spread and P(ahead) "
+                          "include what is not known about them (docs/model.md 8); fixed: the scenario's values in every world")
     run.add_argument("--json", action="store_true", help="print one JSON document instead of the table")
     run.add_argument("--out", type=_out_folder, default=None, metavar="DIR", help="also write figures (PNG) and tidy tables (CSV, Parquet) to DIR, replacing a previous careersim run's folder as a whole")
 
@@ -238,6 +241,8 @@ def result_document(result: Result | SummaryResult, *, scenario_name: str, seed:
         "horizon_years": result.horizon_years,
         "units": result.units,
         "net_worth": result.net_worth_basis,
+        "assumptions": result.assumptions,
+        "uncertain_assumptions": sorted(result.scenario.active_priors()) if result.assumptions == "uncertain" else [],
         "careers": careers,
         "comparisons": comparisons,
         "provenance": provenance(result, seed=seed),
@@ -252,6 +257,7 @@ def format_table(result: Any, *, scenario_name: str, seed: int | None) -> str:
         f"careersim: scenario {scenario_name!r}, {result.worlds:,} worlds, seed {seed}, {result.horizon_years} years (to age {age})",
         f"{result.net_worth_basis.capitalize()} net worth at age {age}, {result.units} (place: {result.scenario.finances.place}); "
         f"P(ahead) = share of worlds with more net worth than the research engineer in the same world",
+        f"Assumptions {result.assumptions}: {result.uncertainty}",
         "",
         f"{'career':<12} {'p5':>10} {'p25':>10} {'median':>10} {'p75':>10} {'p95':>10} {'mean ± se':>20} {'P(ahead of engineer)':>22}",
     ]
@@ -285,9 +291,9 @@ def _cmd_run(args: argparse.Namespace) -> int:
     progress = sys.stderr.isatty()  # a bar in a log file or a pipe is noise
     if path_memory_bytes(args.worlds, len(CAREERS), scenario.simulation.horizon_years) > PATHS_LIMIT_BYTES:
         # too many worlds to keep every path: the same worlds, summarised as they go
-        result: Result | SummaryResult = simulate_summary(scenario, worlds=args.worlds, rng=seed, workers=args.workers, progress=progress)
+        result: Result | SummaryResult = simulate_summary(scenario, worlds=args.worlds, rng=seed, workers=args.workers, progress=progress, assumptions=args.assumptions)
     else:
-        result = simulate(scenario, worlds=args.worlds, rng=seed, workers=args.workers, progress=progress)
+        result = simulate(scenario, worlds=args.worlds, rng=seed, workers=args.workers, progress=progress, assumptions=args.assumptions)
     name = args.scenario
     doc = result_document(result, scenario_name=name, seed=seed)
     claim = _claim_of(result)

@@ -29,8 +29,8 @@ def career_kernel(
     status0, pay0, track0, years_left0, exit_track0, exit_pay0, exit_has_phd0, has_phd0, gap0,
     # world events, (year, world) and (world,)
     equity_factor, lab_closure, promotion, bust, luck, p_convert, p_renew,
-    # per (year, boom/bust): layoff hazards with and without a PhD, conversion and renewal factors, raises
-    hazard_phd, hazard_no_phd, conversion_factor, renewal_factor, raise_factor, spell_factor_phd, spell_factor_no_phd,
+    # layoff hazards (world, boom/bust); research roles open to non-PhDs (year,); bust factors (world,); (boom/bust,) factors
+    hazard_phd, hazard_no_phd, open_share, conversion_bust, renewal_bust, raise_factor, spell_factor_phd, spell_factor_no_phd,
     # raw draws compared with state-dependent probabilities
     layoff_u, spell_z, reemployment_z, switch_u, residency_convert_u, residency_phd_u, grant_renew_u, grant_gap_z,
     # employment, switching, residency, independent and layoff parameters
@@ -91,7 +91,7 @@ def career_kernel(
             b = 1 if bust[t, w] else 0
             phd = has_phd[w]
             # the credential filter: without a PhD, a higher hazard in a bust and as research roles close to non-PhDs
-            hazard = hazard_phd[t, b] if phd else hazard_no_phd[t, b]
+            hazard = hazard_phd[w, b] if phd else min(1.0, hazard_no_phd[w, b] / open_share[t])
             lost = in_job and ((industry and layoff_u[t, w] < hazard) or (research_role and lab_closure[t, w]))
             if lost:
                 if ui_on:  # the claim is based on the pay of the job lost
@@ -121,14 +121,14 @@ def career_kernel(
             elif s == RESIDENT:
                 years_left[w] -= 1
                 if years_left[w] <= 0:
-                    converted = residency_convert_u[w] < p_convert[w] * conversion_factor[t, b]
+                    converted = residency_convert_u[w] < p_convert[w] * (conversion_bust[w] if b else 1.0) * open_share[t]
                     if not converted:
                         if residency_phd_u[w] < phd_after_probability:
                             to_late_phd = True
                         else:
                             res_to_search = True
             elif grant:  # a grant is renewed (after an unpaid gap) or funding ends
-                if grant_renew_u[t, w] < p_renew[w] * renewal_factor[b]:
+                if grant_renew_u[t, w] < p_renew[w] * (renewal_bust[w] if b else 1.0):
                     g += gap_median_years * math.exp(gap_log_sd * grant_gap_z[t, w])
                 else:
                     funding_over = True

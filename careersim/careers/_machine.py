@@ -56,9 +56,13 @@ def logistic(x: np.ndarray | float) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-np.asarray(x, dtype=float)))
 
 
-def logit(p: float) -> float:
-    p = min(max(p, 1e-12), 1 - 1e-12)
-    return float(np.log(p / (1.0 - p)))
+def logit(p: float | np.ndarray) -> float | np.ndarray:
+    """Log-odds of a probability, or of each of an array of them (an uncertain assumption)."""
+    if np.ndim(p) == 0:
+        p = min(max(p, 1e-12), 1 - 1e-12)
+        return float(np.log(p / (1.0 - p)))
+    q = np.clip(p, 1e-12, 1 - 1e-12)
+    return np.log(q / (1.0 - q))
 
 
 def pay_luck(s: Scenario, d: Draws, world: World, log_sd: float) -> np.ndarray:
@@ -132,10 +136,11 @@ class WorldEvents:
     luck: np.ndarray  #: (world,) starting-pay multiplier of a new job
     p_convert: np.ndarray  #: (world,) residency conversion chance in a boom year
     p_renew: np.ndarray  #: (world,) grant renewal chance in a boom year
-    hazard_phd: np.ndarray  #: (year, 2) layoff hazard with a PhD, in a boom [:, 0] and a bust [:, 1]
-    hazard_no_phd: np.ndarray  #: (year, 2) the same without a PhD (the credential filter)
-    conversion_factor: np.ndarray  #: (year, 2) multiplies p_convert: bust hiring, credential filter, trend
-    renewal_factor: np.ndarray  #: (2,) multiplies p_renew (lower in a bust)
+    hazard_phd: np.ndarray  #: (world, 2) layoff hazard with a PhD, in a boom [:, 0] and a bust [:, 1]
+    hazard_no_phd: np.ndarray  #: (world, 2) the same without a PhD (the credential filter), before the trend
+    open_share: np.ndarray  #: (year,) share of research roles still open to non-PhDs: (1 - trend)^t
+    conversion_bust: np.ndarray  #: (world,) multiplies p_convert in a bust: bust hiring x credential filter
+    renewal_bust: np.ndarray  #: (world,) multiplies p_renew in a bust
     raise_factor: np.ndarray  #: (2,) 1 + real raise of an industry job (lower in a bust)
     spell_factor_phd: np.ndarray  #: (2,) multiplies a spell's length, with a PhD
     spell_factor_no_phd: np.ndarray  #: (2,) the same without a PhD
@@ -148,12 +153,16 @@ def world_events(s: Scenario, world: World, d: Draws) -> WorldEvents:
     bust = world.bust
     mean_real = expected_real_return(s.market)
     equity = np.maximum(1.0 + emp.equity_fraction * emp.equity_market_beta * (world.real_return - mean_real), 1.0 - emp.equity_fraction)
-    h, h_bust = lay.annual_layoff_hazard, min(1.0, lay.annual_layoff_hazard * reg.bust_layoff_multiplier)
+    n = world.ability.shape[0]
+
+    def per_world(x: float | np.ndarray) -> np.ndarray:  # a number, or an uncertain assumption's (world,) draws
+        return np.broadcast_to(np.asarray(x, dtype=float), (n,))
+
+    h = per_world(lay.annual_layoff_hazard)
+    h_bust = np.minimum(1.0, h * reg.bust_layoff_multiplier)
+    hiring = per_world(reg.bust_hiring_multiplier)
     # research roles open to non-PhDs shrink by the trend each year: (1 - trend)^t, t from 0
     open_share = (1.0 - cred.research_share_trend) ** np.arange(T, dtype=float)
-    hazard_phd = np.column_stack([np.full(T, h), np.full(T, h_bust)])
-    hazard_no_phd = np.minimum(1.0, np.column_stack([h / open_share, h_bust * cred.bust_layoff_multiplier / open_share]))
-    conversion = np.column_stack([open_share, reg.bust_hiring_multiplier * cred.bust_conversion_multiplier * open_share])
     return WorldEvents(
         equity_factor=equity,
         lab_closure=d.lab_closure_u < lay.lab_closure_hazard,
@@ -162,10 +171,11 @@ def world_events(s: Scenario, world: World, d: Draws) -> WorldEvents:
         luck=pay_luck(s, d, world, emp.start_pay_log_sd),
         p_convert=logistic(logit(res.conversion_probability) + res.ability_conversion_effect * world.ability),
         p_renew=logistic(logit(ind.renewal_probability) + ind.ability_renewal_effect * world.ability),
-        hazard_phd=hazard_phd,
-        hazard_no_phd=hazard_no_phd,
-        conversion_factor=conversion,
-        renewal_factor=np.array([1.0, reg.bust_hiring_multiplier]),
+        hazard_phd=np.column_stack([h, h_bust]),
+        hazard_no_phd=np.column_stack([h, h_bust * cred.bust_layoff_multiplier]),
+        open_share=open_share,
+        conversion_bust=hiring * cred.bust_conversion_multiplier,
+        renewal_bust=hiring.copy(),
         raise_factor=np.array([1.0 + emp.real_raise, 1.0 + emp.real_raise - reg.bust_raise_penalty]),
         spell_factor_phd=np.array([1.0, reg.bust_spell_multiplier]),
         spell_factor_no_phd=np.array([1.0, reg.bust_spell_multiplier * cred.bust_spell_multiplier]),
@@ -217,7 +227,8 @@ def run_career(start: StartState, s: Scenario, ev: WorldEvents, d: Draws, *, out
         c(start.status, i1), c(start.pay, f8), c(start.track, i1), c(start.years_left, i8), c(start.exit_track, i1), c(start.exit_pay, f8),
         c(start.exit_has_phd, b1), c(start.has_phd, b1), c(start.gap, f8),
         c(ev.equity_factor, f8), c(ev.lab_closure, b1), c(ev.promotion, b1), c(ev.bust, b1), c(ev.luck, f8), c(ev.p_convert, f8), c(ev.p_renew, f8),
-        c(ev.hazard_phd, f8), c(ev.hazard_no_phd, f8), c(ev.conversion_factor, f8), ev.renewal_factor, ev.raise_factor, ev.spell_factor_phd, ev.spell_factor_no_phd,
+        c(ev.hazard_phd, f8), c(ev.hazard_no_phd, f8), ev.open_share, c(ev.conversion_bust, f8), c(ev.renewal_bust, f8), ev.raise_factor,
+        ev.spell_factor_phd, ev.spell_factor_no_phd,
         d.layoff_u, d.spell_z, d.reemployment_z, d.switch_u, d.residency_convert_u, d.residency_phd_u, d.grant_renew_u, d.grant_gap_z,
         int(emp.max_promotions), float(emp.promotion_raise), float(emp.faculty_real_raise), p_switch_by_years, sw.first_year_probability > 0.0,
         float(sw.stipend_usd), int(sw.phd_years), float(sw.post_phd_pay_usd), float(res.phd_after_probability), float(res.converted_pay_usd),
