@@ -146,17 +146,17 @@ def _checkbox(description: str) -> Callable[[Any], W.ValueWidget]:
 ROADS, PHD, MONEY, MARKET, SIMULATION, VIEW = "Your four roads", "PhD details", "Money", "Market and risk (advanced)", "Simulation", "View"
 CONTROLS: tuple[Control, ...] = (
     Control("offer_usd", "engineer.start_pay_usd", ROADS,
-            _slider(W.IntSlider, "Engineer offer", 50_000, 500_000, 5_000, "$,d"),
+            _slider(W.IntSlider, "Engineer offer", 50_000, 500_000, 1_000, "$,d"),
             "Starting total compensation of the research-engineer offer, $ a year."),
     Control("residency_pay_usd", "residency.pay_usd", ROADS,
-            _slider(W.IntSlider, "Residency pay", 50_000, 400_000, 5_000, "$,d"),
+            _slider(W.IntSlider, "Residency pay", 50_000, 400_000, 1_000, "$,d"),
             "Pay during the AI residency (about a year), $ a year."),
     Control("stipend_usd", None, ROADS,
             _slider(W.IntSlider, "PhD stipend", 15_000, 80_000, 1_000, "$,d"),
-            "Your PhD stipend, $ a year. With 'not known yet' it sets the advisor-grant (RA) stipend and "
+            "Your PhD stipend, $ a year, in steps of $1,000 (a scenario's or a place's exact stipend is used until you move it). With 'not known yet' it sets the advisor-grant (RA) stipend and "
             "moves the TA stipend with it (a fellowship keeps the scenario's); otherwise the stipend of that source."),
     Control("grant_usd", "independent.grant_pay_usd", ROADS,
-            _slider(W.IntSlider, "Research grant", 10_000, 200_000, 5_000, "$,d"),
+            _slider(W.IntSlider, "Research grant", 10_000, 200_000, 1_000, "$,d"),
             "What an independent researcher's grant pays, $ a year, while funded."),
     Control("real_raise", "employment.real_raise", ROADS,
             _slider(W.FloatSlider, "Raise above inflation", -0.02, 0.08, 0.005, ".1%"),
@@ -303,10 +303,10 @@ var t=root.querySelector('.cs-link-text');if(t){var a=document.createElement('a'
 if(root.__csObserved)return;root.__csObserved=true;
 var res=root.querySelector('.cs-results'),inp=root.querySelector('.cs-viewport input'),last=0,timer=null;
 if(!res||!inp)return;
-function send(){var w=Math.floor(res.getBoundingClientRect().width);if(w>0&&Math.abs(w-last)>=8){last=w;inp.value=String(w);inp.dispatchEvent(new Event('input',{bubbles:true}));inp.dispatchEvent(new Event('change',{bubbles:true}));inp.dispatchEvent(new KeyboardEvent('keydown',{key:'Enter',keyCode:13,bubbles:true}));}}
+function send(){var w=Math.floor(res.getBoundingClientRect().width)-12;if(w>0&&Math.abs(w-last)>=8){last=w;inp.value=String(w);inp.dispatchEvent(new Event('input',{bubbles:true}));inp.dispatchEvent(new Event('change',{bubbles:true}));inp.dispatchEvent(new KeyboardEvent('keydown',{key:'Enter',keyCode:13,bubbles:true}));}}
 new ResizeObserver(function(){clearTimeout(timer);timer=setTimeout(send,150);}).observe(res);send();})();"""
 
-_COPY_JS = ("var t=this.parentNode.querySelector('.cs-link-text'),b=this;"
+_COPY_JS = ("var t=this.parentNode.querySelector('.cs-link-text'),b=this;t.value=new URL(t.value,location.href).href;"
             "function ok(){b.textContent='Copied';setTimeout(function(){b.textContent='Copy link';},1500);}"
             "if(navigator.clipboard&&window.isSecureContext){navigator.clipboard.writeText(t.value).then(ok,function(){t.select();document.execCommand('copy');ok();});}"
             "else{t.select();document.execCommand('copy');ok();}")
@@ -494,15 +494,15 @@ class Explorer:
 
     def _update_share(self) -> None:
         q = self.query()
-        self._sync.value = (f'<img alt="" src="data:," style="display:none" data-n="{uuid.uuid4().hex[:8]}" onerror="'
-                            + html.escape(_SCRIPT % {"uid": self._uid, "query": json.dumps(q), "set_url": "true" if self._in_voila else "false"}, quote=True)
-                            + '">')
         self.link.value = (
             '<div class="cs-share">'
             f'<input class="cs-link-text" readonly value="?{html.escape(q, quote=True)}" aria-label="link to these inputs">'
             f'<button class="cs-copy-link" type="button" onclick="{html.escape(_COPY_JS, quote=True)}">Copy link</button>'
             f'<a class="cs-open-link" href="?{html.escape(q, quote=True)}" target="_blank" rel="noopener" style="margin-left:8px">open</a></div>'
         )
+        self._sync.value = (f'<img alt="" src="data:," style="display:none" data-n="{uuid.uuid4().hex[:8]}" onerror="'
+                            + html.escape(_SCRIPT % {"uid": self._uid, "query": json.dumps(q), "set_url": "true" if self._in_voila else "false"}, quote=True)
+                            + '">')
         try:
             toml = self.inputs_toml()
         except ScenarioError:

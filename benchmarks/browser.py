@@ -1,0 +1,203 @@
+"""The explorer's speed as a person feels it, in a real browser: one JSON line per target.
+
+`careersim app` serves the explorer; Debian's headless Chromium (driven by Playwright, as in
+tests/test_browser.py) opens it and moves controls with the keyboard. A move's latency is the
+time from the input event (the key press, taken in the page with ``performance.now()``) to
+the first time the figure's canvas receives new pixels (ipympl draws each frame it gets from
+the kernel with ``drawImage``; the page's ``drawImage`` is wrapped to note the time). Three
+moves: a slider that touches one career (the engineer's offer), one that touches every career
+(the stock return), and a new seed; at 5,000 and 20,000 worlds; median and 90th percentile
+over ``--moves`` moves; and the first render (navigation to a figure on screen).
+
+    python benchmarks/browser.py [--moves 20] [--worlds 5000 20000]
+
+Skips with one line (exit 0) when /usr/bin/chromium is absent.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
+GOALS = {5_000: (150, 300), 20_000: (400, None)}
+
+# notes every draw into the figure's canvas, and the time of the last input event
+PROBE = """
+(() => {
+  window.__csDraws = []; window.__csInput = 0;
+  const orig = CanvasRenderingContext2D.prototype.drawImage;
+  CanvasRenderingContext2D.prototype.drawImage = function (...a) {
+    if (this.canvas && this.canvas.closest && this.canvas.closest('.cs-figure')) window.__csDraws.push(performance.now());
+    return orig.apply(this, a);
+  };
+  for (const ev of ['keydown']) window.addEventListener(ev, () => { window.__csInput = performance.now(); }, true);
+})();
+"""
+
+
+def emit(**record) -> None:
+    print(json.dumps(record), flush=True)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_app(log_path: Path) -> tuple[str, subprocess.Popen]:
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "careersim.cli", "app", "--no-browser", f"--port={port}"],
+                            cwd=ROOT, stdout=open(log_path, "w"), stderr=subprocess.STDOUT, start_new_session=True)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 90
+    while True:
+        try:
+            urllib.request.urlopen(url + "/voila/static/voila.js", timeout=2)
+            return url, proc
+        except urllib.error.HTTPError:
+            return url, proc
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"careersim app did not start: {log_path.read_text()}")
+            time.sleep(0.2)
+
+
+def stop(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    try:
+        proc.wait(30)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, 9)
+
+
+def wait_ready(page, timeout_ms: int = 120_000) -> None:
+    page.wait_for_selector(".cs-summary table", timeout=timeout_ms)
+    page.wait_for_function("() => window.__csDraws && window.__csDraws.length > 0", timeout=timeout_ms)
+
+
+def quiet(page, ms: int = 400, timeout_s: float = 60) -> None:
+    """Wait until the figure has not been drawn for ``ms``."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        idle = page.evaluate("ms => { const d = window.__csDraws; return !d.length || performance.now() - d[d.length - 1] > ms; }", ms)
+        if idle:
+            return
+        page.wait_for_timeout(50)
+
+
+def one_move(page, act, name: str, value_of) -> float:
+    """Do one input, wait for its numbers, return ms from the input event to the first draw."""
+    before = page.evaluate("() => window.__csDraws.length")
+    target = act()
+    page.wait_for_function(
+        "([name, v]) => { const t = document.querySelector('.cs-summary table');"
+        " return t && Math.abs(JSON.parse(t.dataset.inputs)[name] - v) < 1e-9; }", arg=[name, value_of(target)], timeout=120_000)
+    page.wait_for_function("n => window.__csDraws.length > n", arg=before, timeout=120_000)
+    latency = page.evaluate("() => { const t0 = window.__csInput; const d = window.__csDraws.find(x => x > t0); return d - t0; }")
+    quiet(page)
+    return float(latency)
+
+
+def slider_move(page, css: str, direction: list[int]):
+    handle = page.locator(f"{css} .noUi-handle")
+
+    def act():
+        handle.focus()
+        key = "ArrowRight" if direction[0] > 0 else "ArrowLeft"
+        direction[0] = -direction[0]
+        page.keyboard.press(key)
+        return float(handle.get_attribute("aria-valuenow"))
+
+    return act
+
+
+def seed_move(page, counter: list[int]):
+    box = page.locator(".cs-seed input")
+
+    def act():
+        counter[0] += 1
+        box.fill(str(counter[0]))
+        box.press("Enter")
+        return counter[0]
+
+    return act
+
+
+def open_section(page, title: str) -> None:
+    page.locator(".cs-sections .jupyter-widget-Collapse-header, .cs-sections .lm-AccordionPanel-title").filter(has_text=title).first.click()
+    page.wait_for_timeout(300)
+
+
+def summarize(samples: list[float]) -> tuple[float, float]:
+    s = sorted(samples)
+    return statistics.median(s), s[min(len(s) - 1, int(round(0.9 * (len(s) - 1))))]
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--moves", type=int, default=20)
+    ap.add_argument("--worlds", type=int, nargs="+", default=[5_000, 20_000])
+    args = ap.parse_args()
+    if not os.path.exists(CHROMIUM):
+        emit(target="browser", skipped=f"{CHROMIUM} is absent")
+        return 0
+    from playwright.sync_api import sync_playwright
+
+    artifacts = ROOT / "artifacts" / "bench"
+    artifacts.mkdir(parents=True, exist_ok=True)
+    url, proc = start_app(artifacts / "voila.log")
+    try:
+        with sync_playwright() as p:
+            ctx = p.chromium.launch_persistent_context(str(artifacts / "profile"), executable_path=CHROMIUM, headless=True,
+                                                       args=ARGS, viewport={"width": 1366, "height": 900})
+            ctx.route(re.compile(r"^(?!http://127\.0\.0\.1[:/]|data:|blob:).*"), lambda r: r.abort())
+            ctx.add_init_script(PROBE)
+            for worlds in args.worlds:
+                page = ctx.new_page()
+                t = time.perf_counter()
+                page.goto(f"{url}/" + ("" if worlds == 5_000 else f"?worlds={worlds}"), wait_until="commit")
+                wait_ready(page)
+                first = 1e3 * (time.perf_counter() - t)
+                emit(target="browser_first_render_ms", worlds=worlds, value=round(first), goal="<= 3000" if worlds == 5_000 else None,
+                     met=first <= 3000 if worlds == 5_000 else None)
+                quiet(page, 800)
+                open_section(page, "Market and risk (advanced)")
+                open_section(page, "Simulation")
+                moves = {
+                    "one_career_slider (engineer offer)": (slider_move(page, ".cs-offer-usd", [1]), "offer_usd", lambda v: v),
+                    "every_career_slider (stock return)": (slider_move(page, ".cs-return-mean", [1]), "return_mean", lambda v: v),
+                    "seed_change": (seed_move(page, [100]), "seed", lambda v: v),
+                }
+                for label, (act, name, value_of) in moves.items():
+                    one_move(page, act, name, value_of)  # warm-up, not counted
+                    samples = [one_move(page, act, name, value_of) for _ in range(args.moves)]
+                    med, p90 = summarize(samples)
+                    goal_med, goal_p90 = GOALS.get(worlds, (None, None))
+                    met = None if goal_med is None else (med <= goal_med and (goal_p90 is None or p90 <= goal_p90))
+                    emit(target="browser_input_to_pixels_ms", move=label, worlds=worlds, median=round(med), p90=round(p90),
+                         n=len(samples), goal=(f"median <= {goal_med}" + (f", p90 <= {goal_p90}" if goal_p90 else "")) if goal_med else None,
+                         met=met, load_1min=round(os.getloadavg()[0], 2))
+                page.close(run_before_unload=True)
+            ctx.close()
+    finally:
+        stop(proc)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
