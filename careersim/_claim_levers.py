@@ -195,6 +195,20 @@ LEVERS: tuple[Lever, ...] = (
           description="lower market returns: a lower mean log real return of the index fund",
           plausible=(0.03, 0.08),
           plausible_source="judgement: long-run forecasts of real equity returns (about 3%) to the 1928-2025 history (6.6%)"),
+    # The credential filter ("credentials are the first filter" when ML demand cools): it hits
+    # everyone without a finished PhD, so it moves the industry path and the PhD leavers.
+    Lever(name="credential_layoffs", label="extra layoff risk without a PhD in a bust", parameter="credentials.bust_layoff_multiplier", unit="multiple", stop=10.0,
+          description="a harsher credential filter in layoffs: in a bust, people without a PhD are laid off this many times as often as PhD holders",
+          plausible=(1.0, 2.84),
+          plausible_source="BLS CPS unemployment by education (age 25+): 1x is no filter; 2.84x is the whole bachelor's-to-doctoral unemployment ratio of the 2010 bust read as extra layoff risk (the scenario's 1.4x is only its rise from the 2019 boom's 2.0)"),
+    Lever(name="credential_conversion", label="residency conversion in a bust, relative", parameter="credentials.bust_conversion_multiplier", unit="multiple", stop=0.0,
+          description="a harsher credential filter in hiring: in a bust, a residency converts into a research role this much as often",
+          plausible=(0.5, 1.0),
+          plausible_source="judgement: 1x is no filter; 0.5x (half the conversions in a bust) widens the prior's odds-halved 0.67x, as no public figure exists"),
+    Lever(name="research_share_trend", label="research roles closing to non-PhDs", parameter="credentials.research_share_trend", unit="rate", stop=0.3,
+          description="research roles close to people without a PhD: the share open to them falls by this fraction a year (the essay's 'ask people in electrical engineering')",
+          plausible=(0.0, 0.05),
+          plausible_source="judgement from the essay's electrical-engineering example: 0 (no trend) to 5% a year, which halves the open share in 14 years and leaves a fifth of it after 30, roughly EE's move from hiring out of undergrad to asking for a master's"),
 )
 
 

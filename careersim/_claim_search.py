@@ -312,7 +312,8 @@ def overturning_frontier(
     DataFrame
         One row per grid point: ``lever_x, lever_y, x, y, statistic, se, overturned,
         distance_x, distance_y`` (each change as a share of its lever's plausible range),
-        plus ``age, criterion, threshold, worlds``.
+        plus ``baseline_x, baseline_y`` (the scenario's values, which need not lie on the
+        grid), ``age, criterion, threshold, worlds``.
 
     Examples
     --------
@@ -357,5 +358,6 @@ def overturning_frontier(
             rows.append({"lever_x": lx.name, "lever_y": ly.name, "x": float(x), "y": float(y), "statistic": e.value, "se": e.se,
                          "overturned": bool(e.value >= thr), "distance_x": lx.distance(scenario, x), "distance_y": ly.distance(scenario, y)})
     out = pd.DataFrame(rows)
+    out["baseline_x"], out["baseline_y"] = lx.baseline(scenario), ly.baseline(scenario)
     out["age"], out["criterion"], out["threshold"], out["worlds"] = int(age), criterion, thr, worlds
     return out

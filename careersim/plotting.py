@@ -830,7 +830,9 @@ def plot_frontier(frontier: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
         ax.clabel(cs, fmt={thr: "frontier"}, fontsize="small")
     won = frontier[frontier.overturned]
     ax.plot(won.x, won.y, marker="D", color="white", markeredgecolor="black", linestyle="none", markersize=6, label="overturns the claim")
-    ax.plot([xs[0]], [ys[0]], marker="o", color="white", markeredgecolor="black", linestyle="none", markersize=9, label="the scenario")
+    bx = float(frontier.baseline_x.iloc[0]) if "baseline_x" in frontier else xs[0]
+    by = float(frontier.baseline_y.iloc[0]) if "baseline_y" in frontier else ys[0]
+    ax.plot([bx], [by], marker="o", color="white", markeredgecolor="black", linestyle="none", markersize=9, label="the scenario")
     cb = ax.figure.colorbar(mesh, ax=ax)
     cb.set_label("P(PhD ahead)" if crit == "p_phd_ahead" else crit.replace("_", " "))
     fmts = {"usd": lambda v, _p: format_usd(v), "probability": lambda v, _p: format_share(v, digits=0), "rate": lambda v, _p: format_share(v, digits=0),
