@@ -76,15 +76,29 @@ def prior_values(prior: Prior, value: float, u: np.ndarray, low: float | None, h
     return np.clip(x, lo, hi)
 
 
-def draw_assumptions(scenario: Scenario, root: np.random.SeedSequence, blocks: Sequence[tuple[int, int]]) -> dict[str, np.ndarray]:
+def check_group_worlds(group_worlds: int) -> int:
+    """Worlds sharing one assumption draw: a power of two from 1 to :data:`BLOCK_WORLDS`, so a
+    group never straddles two blocks (and results stay independent of chunking)."""
+    ok = isinstance(group_worlds, (int, np.integer)) and not isinstance(group_worlds, bool) and 1 <= group_worlds <= BLOCK_WORLDS
+    if not ok or group_worlds & (group_worlds - 1):
+        raise ArgumentError(f"group_worlds = {short_repr(group_worlds)}: must be a power of two from 1 to {BLOCK_WORLDS} (worlds sharing one draw of the assumptions)")
+    return int(group_worlds)
+
+
+def draw_assumptions(scenario: Scenario, root: np.random.SeedSequence, blocks: Sequence[tuple[int, int]], group_worlds: int = 1) -> dict[str, np.ndarray]:
     """Per-world values ``(world,)`` of every assumption with an active prior, for a chunk of
-    ``(block index, worlds used)``."""
+    ``(block index, worlds used)``; with ``group_worlds`` > 1 (a nested design) each run of
+    that many worlds shares the draw of its first world."""
     out: dict[str, np.ndarray] = {}
     for key, prior in scenario.active_priors().items():
         section, name = key.split(".")
         f = next(f for f in dataclasses.fields(SECTIONS[section]) if f.name == name)
         value = float(scenario.get(key))
-        parts = [prior_values(prior, value, uniforms(root, block, key)[:n], f.metadata.get("low"), f.metadata.get("high")) for block, n in blocks]
+        parts = []
+        for block, n in blocks:
+            u = uniforms(root, block, key)
+            u = u[:n] if group_worlds == 1 else u[(np.arange(n) // group_worlds) * group_worlds]
+            parts.append(prior_values(prior, value, u, f.metadata.get("low"), f.metadata.get("high")))
         out[key] = np.concatenate(parts) if len(parts) > 1 else parts[0]
     # shares of one whole stay within it: the academic share is at most what industry leaves
     if "phd.academia_probability" in out:

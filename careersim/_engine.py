@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from ._assumptions import check_assumptions, draw_assumptions, scenario_with_values
+from ._assumptions import check_assumptions, check_group_worlds, draw_assumptions, scenario_with_values
 from ._draws import BLOCK_WORLDS, Draws, draw_block, root_seed_sequence
 from ._finances import debt_real_rates, money_paths
 from ._market import make_world
@@ -67,7 +67,7 @@ def chunk_draws(root: np.random.SeedSequence, blocks: tuple[tuple[int, int], ...
 
 
 def simulate_chunk(scenario: Scenario, careers: Sequence[str], root: np.random.SeedSequence, blocks: Sequence[tuple[int, int]],
-                   assumptions: str = "fixed") -> dict[str, np.ndarray]:
+                   assumptions: str = "fixed", group_worlds: int = 1) -> dict[str, np.ndarray]:
     """Simulate a chunk: consecutive blocks, given as ``(block index, worlds used)``.
 
     Each block's draws come from its own streams; the kernels then run once over the
@@ -83,7 +83,7 @@ def simulate_chunk(scenario: Scenario, careers: Sequence[str], root: np.random.S
         each uncertain key's ``(world,)`` draws.
     """
     sim = scenario.simulation
-    values = draw_assumptions(scenario, root, blocks) if assumptions == "uncertain" else {}
+    values = draw_assumptions(scenario, root, blocks, group_worlds) if assumptions == "uncertain" else {}
     base, scenario = scenario, scenario_with_values(scenario, values)
     d = chunk_draws(root, tuple(blocks), sim.horizon_years, scenario.market.model, scenario.market.student_t_df)
     n_worlds = sum(n for _, n in blocks)
@@ -124,9 +124,9 @@ def block_sizes(worlds: int) -> list[int]:
     return [BLOCK_WORLDS] * full + ([rest] if rest else [])
 
 
-def _run_chunk(args: tuple[Scenario, tuple[str, ...], np.random.SeedSequence, list[tuple[int, int]], str]) -> dict[str, np.ndarray]:
-    scenario, careers, root, blocks, assumptions = args
-    return simulate_chunk(scenario, careers, root, blocks, assumptions)
+def _run_chunk(args: tuple[Scenario, tuple[str, ...], np.random.SeedSequence, list[tuple[int, int]], str, int]) -> dict[str, np.ndarray]:
+    scenario, careers, root, blocks, assumptions, group_worlds = args
+    return simulate_chunk(scenario, careers, root, blocks, assumptions, group_worlds)
 
 
 #: default chunk: blocks simulated together (bounded memory, amortised numpy overhead)
@@ -142,10 +142,11 @@ def iter_chunks(
     workers: int = 1,
     chunk_blocks: int = DEFAULT_CHUNK_BLOCKS,
     assumptions: str = "fixed",
+    group_worlds: int = 1,
 ) -> Iterator[dict[str, np.ndarray]]:
     """Yield each chunk's arrays in world order, computed locally or in worker processes."""
     blocks = list(enumerate(block_sizes(worlds)))
-    tasks = [(scenario, careers, root, blocks[i : i + chunk_blocks], assumptions) for i in range(0, len(blocks), chunk_blocks)]
+    tasks = [(scenario, careers, root, blocks[i : i + chunk_blocks], assumptions, group_worlds) for i in range(0, len(blocks), chunk_blocks)]
     if workers <= 1 or len(tasks) <= 1:
         for task in tasks:
             yield _run_chunk(task)
@@ -296,6 +297,7 @@ def simulate(
     chunk_blocks: int = DEFAULT_CHUNK_BLOCKS,
     reuse: Result | None = None,
     assumptions: str = "fixed",
+    group_worlds: int = 1,
 ) -> Result:
     """Live every career in the same simulated worlds.
 
@@ -329,6 +331,11 @@ def simulate(
         (:meth:`Scenario.active_priors`, docs/scenarios.md) is drawn per world from its own
         random stream, so intervals also contain what is not known about the assumptions.
         The draws are in ``Result.assumption_values``.
+    group_worlds
+        With ``"uncertain"``: how many consecutive worlds share one draw of the assumptions (a
+        power of two up to 2048). 1, the default, draws them per world; larger groups make a
+        nested design, which separates the assumptions' share of the spread from luck's
+        (:func:`careersim.uncertainty.variance_breakdown`).
 
     Returns
     -------
@@ -354,11 +361,12 @@ def simulate(
     """
     scenario, careers_t, worlds, chunk_blocks = check_request(scenario, careers, worlds, chunk_blocks)
     assumptions = check_assumptions(assumptions)
+    group_worlds = check_group_worlds(group_worlds)
     T = scenario.simulation.horizon_years
     C = len(careers_t)
     check_path_memory(worlds, C, T)
     root = root_seed_sequence(rng)
-    reusable = _reusable_careers(reuse, scenario, careers_t, root, worlds, assumptions)
+    reusable = _reusable_careers(reuse, scenario, careers_t, root, worlds, assumptions) if group_worlds == 1 else set()
     if reusable:
         return _simulate_reusing(reuse, reusable, scenario, careers_t, root, worlds, workers=workers, chunk_blocks=chunk_blocks, assumptions=assumptions)
     net_worth = np.empty((C, worlds, T))
@@ -367,7 +375,8 @@ def simulate(
     world_arrays = {k: np.empty((worlds, T), dtype=dt) for k, dt in (("real_return", float), ("bond_real_return", float), ("inflation", float), ("bust", bool))}
     facts: dict[str, np.ndarray] = {}
     start = 0
-    chunks = iter_chunks(scenario, careers_t, root, worlds, workers=resolve_workers(workers), chunk_blocks=chunk_blocks, assumptions=assumptions)
+    chunks = iter_chunks(scenario, careers_t, root, worlds, workers=resolve_workers(workers), chunk_blocks=chunk_blocks, assumptions=assumptions,
+                         group_worlds=group_worlds)
     values: dict[str, np.ndarray] = {}
     if progress:
         from tqdm.auto import tqdm

@@ -219,7 +219,7 @@ def _summarize_chunk(args: tuple) -> dict:
     total: dict = {"moments": [], "diff": []}
     for b in range(first, stop, DEFAULT_CHUNK_BLOCKS):
         part = _block_list(b, min(b + DEFAULT_CHUNK_BLOCKS, stop), worlds)
-        agg = _chunk_aggregates(simulate_chunk(scenario, careers, root, part, assumptions), [n for _, n in part], pairs)
+        agg = _chunk_aggregates(simulate_chunk(scenario, careers, root, part, assumptions, 1), [n for _, n in part], pairs)
         hist.add(*agg["hist"])
         total["moments"] += agg["moments"]
         total["diff"] += agg["diff"]

@@ -844,3 +844,51 @@ def plot_frontier(frontier: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
     ax.set_title(f"Two levers at once, age {int(frontier.age.iloc[0])} ({int(frontier.worlds.iloc[0]):,} shared worlds)", fontsize="medium")
     ax.legend(frameon=False, fontsize="small", loc="upper center", bbox_to_anchor=(0.5, -0.13), ncols=2)
     return ax
+
+
+def plot_variance_breakdown(breakdown: Any, *, ax: Axes | None = None, quantity: str = "difference", top: int = 8) -> Axes:
+    """Each uncertain assumption's first-order share of the variance of a paired difference
+    (:func:`careersim.uncertainty.variance_breakdown`), with its 95% interval; the title gives
+    the assumptions' total share against luck's."""
+    from .sensitivity import parameter_label
+
+    t = breakdown.ranking[breakdown.ranking.quantity == quantity].head(top).iloc[::-1]
+    ax = _axes(ax, figsize=(7.5, 0.45 * max(len(t), 3) + 1.6))
+    y = np.arange(len(t))
+    ax.barh(y, 100 * t.first_order.clip(lower=0), xerr=100 * t.first_order_ci, color=NEUTRAL_COLORS[1], capsize=3)
+    ax.set_yticks(y, [parameter_label(k) for k in t.assumption])
+    ax.set_xlabel("share of the variance explained\nby this assumption alone (%; 95% interval)")
+    ax.set_xlim(left=0)
+    row = breakdown.shares.set_index("quantity").loc[quantity]
+    a, b = CAREER_LABELS.get(breakdown.a, breakdown.a), CAREER_LABELS.get(breakdown.b, breakdown.b)
+    what = f"{a} minus {b}, net worth at {breakdown.age}" if quantity == "difference" else f"Whether {a.lower()} is ahead of {b.lower()} at {breakdown.age}"
+    ax.set_title(f"{what}\nfrom the assumptions: {100 * row.assumptions_share:.1f}% (\u00b1 {200 * row.share_se:.1f}); "
+                 f"from luck: {100 * row.luck_share:.1f}%", fontsize=10)
+    return ax
+
+
+def plot_value_of_information(voi: Any, *, ax: Axes | None = None, top: int = 8) -> Axes:
+    """What perfect information about each assumption is worth for the choice of career
+    (:func:`careersim.uncertainty.value_of_information`), in certainty-equivalent dollars, with
+    2 standard errors; the first bar is all assumptions at once."""
+    from .sensitivity import parameter_label
+
+    t = voi.table.head(top + 1).iloc[::-1]
+    ax = _axes(ax, figsize=(7.5, 0.45 * max(len(t), 3) + 1.6))
+    y = np.arange(len(t))
+    colors = [NEUTRAL_COLORS[0] if a == "all assumptions" else NEUTRAL_COLORS[1] for a in t.assumption]
+    ax.barh(y, t.evpi_usd, xerr=2 * t.se_usd, color=colors, capsize=3)
+    ax.set_yticks(y, ["All assumptions at once" if a == "all assumptions" else parameter_label(a) for a in t.assumption])
+    _dollars(ax, "x")
+    top_usd = float((t.evpi_usd + 2 * t.se_usd).max())
+    ax.set_xlim(0, max(top_usd * 1.1, 1_000.0))
+    if top_usd < 1.0:  # nothing to learn: say so rather than draw an empty chart
+        ax.text(0.5, 0.5, "no assumption changes which career is best:\nnothing here is worth finding out first", transform=ax.transAxes,
+                ha="center", va="center", fontsize=10, color="0.3")
+    ax.set_xlabel(f"value of knowing it before choosing\n(certainty-equivalent net worth at {voi.age}, real dollars; 2 se)")
+    risk = "risk-neutral" if voi.risk_aversion == 0 else f"risk aversion {voi.risk_aversion:g}"
+    names = ", ".join(CAREER_LABELS.get(c, c) for c in voi.careers)
+    import textwrap
+
+    ax.set_title("Which unknown is worth finding out before choosing\n" + textwrap.fill(f"({names}; {risk})", 70), fontsize=10)
+    return ax

@@ -373,6 +373,16 @@ PARAMETER_LABELS: dict[str, str] = {
     "finances.consumption_income_elasticity": "Spending's rise with income",
     "market.real_log_return_mean": "Mean real market return",
     "residency.pay_usd": "Residency pay (control)",
+    "residency.conversion_probability": "Residency converts to a research job",
+    "phd.attrition_probability": "Leaving the PhD with a master's",
+    "phd.academia_probability": "PhD graduates going into academia",
+    "independent.grant_pay_usd": "Independent researcher's grant pay",
+    "independent.renewal_probability": "Grant renewed each year",
+    "layoffs.annual_layoff_hazard": "Yearly layoff risk",
+    "regime.bust_hiring_multiplier": "Hiring in a bust (relative)",
+    "credentials.bust_layoff_multiplier": "Extra bust layoffs without a PhD",
+    "credentials.bust_conversion_multiplier": "Residency conversion in a bust (credential filter)",
+    "credentials.research_share_trend": "Research roles closing to non-PhDs (per year)",
 }
 
 
