@@ -243,6 +243,17 @@ def _money(v: float, digits: int = 2) -> str:
     return f"{sign}${a:,.0f}"
 
 
+def _nice_ceil(x: float) -> float:
+    """The smallest of 1, 2, 2.5, 5 x 10**k that is >= x (x > 0)."""
+    if not x > 0:
+        return 1.0
+    k = np.floor(np.log10(x))
+    for m in (1.0, 2.0, 2.5, 5.0, 10.0):
+        if m * 10**k >= x * (1 - 1e-12):
+            return float(m * 10**k)
+    return float(10 ** (k + 1))  # pragma: no cover
+
+
 def sorted_quantiles(sorted_x: np.ndarray, qs: list[float]) -> np.ndarray:
     """Quantiles of values sorted along the last axis, numpy's default (linear) method,
     without sorting again; shape ``(len(qs), *sorted_x.shape[:-1])``."""
@@ -714,8 +725,11 @@ class Explorer:
             self.render()
             if timings is not None:
                 timings["draw"] = self.timings["draw"]
+        elif self._blit():
+            self._agg_canvas.blit(self.figure.bbox)  # sends the changed pixels to the page
         else:
-            self.figure.canvas.draw_idle()
+            self._bg = None
+            self.figure.canvas.draw_idle()  # the page asks for a full draw
 
     def render(self) -> bytes:
         """Render the figure in the kernel (Agg) and encode it as PNG: the work a browser's
@@ -726,8 +740,10 @@ class Explorer:
         from PIL import Image
 
         t = time.perf_counter()
-        # Agg only: with ipympl this leaves the canvas's own diff state to its browser view
-        FigureCanvasAgg.draw(self._agg_canvas)
+        # Agg only: with ipympl this leaves the canvas's own diff state to its browser view;
+        # only the data are drawn again when nothing else changed (blitting)
+        if not self._blit():
+            FigureCanvasAgg.draw(self._agg_canvas)
         buf = io.BytesIO()
         Image.fromarray(np.asarray(self._agg_canvas.buffer_rgba())).save(buf, format="png", compress_level=1)
         png = buf.getvalue()
@@ -768,6 +784,13 @@ class Explorer:
         lo, hi = np.quantile(x, [0.01, 0.99])
         if not hi > lo:
             lo, hi = lo - 1.0, hi + 1.0
+        # round limits, kept while the 1%-99% range still fills most of them (see _set_fan_scale)
+        step = _nice_ceil((hi - lo) / 8)
+        new = (np.floor(lo / step) * step, np.ceil(hi / step) * step)
+        old = self._dist_xlim
+        if old is not None and old[0] <= lo and hi <= old[1] and (old[1] - old[0]) <= 1.4 * (new[1] - new[0]):
+            new = old
+        self._dist_xlim = lo, hi = float(new[0]), float(new[1])
         edges = np.linspace(lo, hi, 51)
         width = edges[1] - edges[0]
         dens = np.stack([np.histogram(v, bins=edges)[0] / (len(v) * width) for v in x])
@@ -875,6 +898,14 @@ class Explorer:
         self._art["fan_age"] = ax_fan.axvline(0, color="0.3", linestyle=":", linewidth=1)
         self._art["p_age"] = ax_p.axvline(0, color="0.3", linestyle=":", linewidth=1)
         ax_p.axhline(0.5, color="0.6", linewidth=0.8, linestyle=":")
+        # Blitting: the data are "animated" artists, drawn over a saved image of everything
+        # else (axes, ticks, text), which is drawn again only when the limits, the titles,
+        # the legend or the size change (_background_key). Most moves then redraw only data.
+        self._animated = [*(b for c in CAREERS for b in self._art["bands"][c].values()),
+                          *(self._art[k][c] for k in ("p_band", "p", "median", "stairs", "med_line") for c in CAREERS),
+                          self._art["fan_age"], self._art["p_age"]]
+        self._bg = None
+        self._bg_key: tuple | None = None
         money = FuncFormatter(plotting._dollar_tick)
         # few ticks: text is most of the cost of each redraw; every text at least 10 pt (11 px)
         for ax in (ax_fan, ax_dist, ax_p):
@@ -891,11 +922,43 @@ class Explorer:
         ax_dist.set_yticks([])
         ax_dist.set_ylabel("share of worlds", fontsize=10)
         self._art["dist_title"] = ax_dist.set_title("", fontsize=11, loc="left")
+        self._animated.append(self._art["dist_title"])
         ax_p.set_ylim(0, 1)
         ax_p.set_xlabel("age", fontsize=10, labelpad=1)
         ax_p.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: f"{v:.0%}"))
         self._art["p_title"] = ax_p.set_title("", fontsize=11, loc="left")
         self._legend = None
+        for a in self._animated:
+            a.set_animated(True)
+        self._agg_canvas.mpl_connect("draw_event", self._on_draw)
+        self._dist_xlim: tuple[float, float] | None = None
+
+    def _background_key(self) -> tuple:
+        fan, dist, p = self.axes["fan"], self.axes["distribution"], self.axes["p_ahead"]
+        return (tuple(self.figure.bbox.size), self.figure.dpi, fan.get_xlim(), fan.get_ylim(), fan.get_yscale(), dist.get_xlim(),
+                p.get_xlim(), self._art["fan_title"].get_text(), self._art["p_title"].get_text(), self._layout_key)
+
+    def _on_draw(self, event: Any) -> None:
+        """After a full draw (which leaves out the animated data): keep the image as the
+        background, then draw the data on it (before the frame is sent or encoded)."""
+        canvas = self._agg_canvas
+        self._bg = canvas.copy_from_bbox(self.figure.bbox)
+        self._bg_key = self._background_key()
+        self._draw_animated()
+
+    def _draw_animated(self) -> None:
+        for a in self._animated:
+            if a.get_visible():
+                self.figure.draw_artist(a)
+
+    def _blit(self) -> bool:
+        """Redraw only the data over the saved background if nothing else changed; False
+        when a full draw is needed."""
+        if self._bg is None or self._background_key() != self._bg_key:
+            return False
+        self._agg_canvas.restore_region(self._bg)
+        self._draw_animated()
+        return True
 
     @staticmethod
     def _figure_size(width: int) -> tuple[int, int]:
@@ -952,6 +1015,8 @@ class Explorer:
         self._legend = fig.legend(handles=handles, labels=[CAREER_LABELS[c] for c in shown], loc="upper left",
                                   bbox_to_anchor=((left - 8 if ncols == 4 else 2) / w, 1 - 2 / h), ncols=ncols, frameon=False, fontsize=10,
                                   handlelength=3.2, columnspacing=1.4, borderaxespad=0.2)
+        for handle in self._legend.legend_handles:  # copies of the (animated) median lines
+            handle.set_animated(False)
 
     def _set_fan_scale(self, scale: str, lo: float, hi: float) -> None:
         from matplotlib.ticker import FuncFormatter, MaxNLocator, SymmetricalLogLocator
@@ -967,11 +1032,21 @@ class Explorer:
             ax.yaxis.set_major_formatter(FuncFormatter(plotting._dollar_tick))
             ax.yaxis.set_minor_formatter(FuncFormatter(lambda v, _p: ""))
         lo = min(lo, 0.0)
+        # round limits, kept while the data still fit them well: the axis (and its text)
+        # then stays put for most moves, and only the data are drawn again
+        old_lo, old_hi = ax.get_ylim()
         if scale == "log":
-            ax.set_ylim(lo * 1.3 if lo < 0 else -0.1 * LINTHRESH, max(hi, LINTHRESH) * 1.5)
+            top = _nice_ceil(max(hi, LINTHRESH) * 1.2)
+            bottom = -_nice_ceil(-lo * 1.3) if lo < 0 else -0.1 * LINTHRESH
+            if hi <= old_hi <= 2.5 * top and bottom * 2.5 <= old_lo <= min(lo, bottom) and old_lo < 0:
+                top, bottom = old_hi, old_lo
         else:
-            pad = 0.04 * (hi - lo or 1.0)
-            ax.set_ylim(lo - pad, hi + pad)
+            top = _nice_ceil(hi + 0.04 * (hi - lo or 1.0))
+            bottom = -_nice_ceil(-(lo - 0.04 * (hi - lo or 1.0))) if lo < 0 else lo - 0.04 * (hi - lo or 1.0)
+            if hi <= old_hi <= 1.25 * top and min(bottom, lo) >= old_lo >= bottom - 0.25 * (top - bottom):
+                top, bottom = old_hi, old_lo
+        if (bottom, top) != (old_lo, old_hi):
+            ax.set_ylim(bottom, top)
 
     @staticmethod
     def _set_band(coll: Any, x: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> Any:
