@@ -827,7 +827,8 @@ def plot_frontier(frontier: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
     mesh = ax.pcolormesh(xs, ys, z, cmap="Greys", shading="nearest", vmin=min(np.nanmin(z), thr - 1e-9), vmax=max(np.nanmax(z), thr + 1e-9))
     if np.nanmin(z) < thr < np.nanmax(z):
         cs = ax.contour(xs, ys, z, levels=[thr], colors="black", linewidths=2)
-        ax.clabel(cs, fmt={thr: "frontier"}, fontsize="small")
+        for label in ax.clabel(cs, fmt={thr: "frontier"}, fontsize="small"):
+            label.set_bbox({"facecolor": "white", "edgecolor": "none", "pad": 1.0})
     won = frontier[frontier.overturned]
     ax.plot(won.x, won.y, marker="D", color="white", markeredgecolor="black", linestyle="none", markersize=6, label="overturns the claim")
     bx = float(frontier.baseline_x.iloc[0]) if "baseline_x" in frontier else xs[0]

@@ -29,6 +29,8 @@ from careersim._params import ScenarioError
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = ROOT / "notebooks" / "money_much_better.ipynb"
+NO_CREDENTIAL_FILTER = {"credentials.bust_layoff_multiplier": 1.0, "credentials.bust_spell_multiplier": 1.0,
+                        "credentials.bust_conversion_multiplier": 1.0, "credentials.research_share_trend": 0.0}
 SCENARIO_FILE = ROOT / "careersim" / "data" / "scenarios" / "money-much-better.toml"
 SHARED_DATA = ROOT.parent / "shared" / "data"
 PAIR = ("phd", "residency")
@@ -470,7 +472,9 @@ def _run_notebook(overrides: str):
     errors = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
     assert not errors
     nbformat.validate(nb)
-    return params, "\n".join(texts)
+    # the notebook escapes every dollar for Markdown (tests/test_notebook_markdown.py checks that);
+    # the statements below are compared with the dollars as the reader sees them
+    return params, "\n".join(texts).replace("\\$", "$")
 
 
 def _variants(v) -> set[str]:
@@ -483,7 +487,7 @@ def _variants(v) -> set[str]:
     if math.isnan(x):
         return {"n/a"}
     for y in (x, -x):
-        out |= {claims.format_usd(y), claims.format_share(y), claims.format_change(y), f"{y:.0f}", f"{y:.1f}", f"{y:g}"}
+        out |= {claims.format_usd(y), claims.format_share(y), claims.format_change(y), f"{y:.0f}", f"{y:.1f}", f"{y:.2f}", f"{y:g}", f"{y:.0%}"}
     if x == int(x):
         out |= {str(int(x)), f"{int(x):,}"}
     return out
@@ -502,6 +506,14 @@ def test_notebook_numbers_are_the_librarys():
     search = dict(worlds=params["SEARCH_WORLDS"], max_evaluations=params["SEARCH_EVALUATIONS"], rng=seed)
     overturn = {k: claims.smallest_overturning_changes(s, ages=params["SEARCH_AGES"], **search) for k, s in lenses.items()}
     overturn_mean = claims.smallest_overturning_changes(lenses["history"], ages=params["SEARCH_AGES"][-1:], criterion="mean_difference", **search)
+    # the credential filter switched off, in the same worlds
+    no_filter = {k: careersim.simulate(s.replace(NO_CREDENTIAL_FILTER), worlds=worlds, rng=seed, careers=PAIR) for k, s in lenses.items()}
+    claim_off = {k: claims.money_claim(r, claim_years=params["CLAIM_YEARS"], ages=params["AGES"]) for k, r in no_filter.items()}
+    frontiers = []
+    for x, y in [("post_phd_pay", "breakthrough"), ("post_phd_pay", "faster_phd"), ("post_phd_pay", "credential_layoffs"), ("post_phd_pay", "research_share_trend")]:
+        ly = claims.lever(y)
+        ys = np.linspace(ly.plausible_range(base)[0], ly.stop_value(base), params["FRONTIER_POINTS"]) if y.startswith(("credential", "research")) else None
+        frontiers.append(claims.overturning_frontier(base, x, y, age=params["SEARCH_AGES"][-1], points=params["FRONTIER_POINTS"], worlds=params["SEARCH_WORLDS"], rng=seed, y_values=ys))
 
     # -- every number shown is one the library computed (or a parameter of the run) --
     allowed: set[str] = set()
@@ -514,14 +526,23 @@ def test_notebook_numbers_are_the_librarys():
         allowed |= _variants(s.simulation.start_age + s.simulation.horizon_years)
         allowed |= _variants(careersim.living_costs_usd(s.finances))  # the place's living costs
     allowed.add("401")  # the name of the 401(k) account, not a number
-    for c in claim.values():
+    for c in [*claim.values(), *claim_off.values()]:
         for cp in c.checkpoints:
             allowed |= _variants(cp.year) | _variants(cp.age)
             for e in cp.estimates().values():
                 allowed |= _variants(e.value) | _variants(e.se)
         for e in (c.breakthrough_rate, c.p_never_catches_up, c.median_catch_up_age):
             allowed |= _variants(e.value) | _variants(e.se)
-    for table in [*effects.values(), *overturn.values(), overturn_mean]:
+    for k in lenses:  # the filter's paired change, world by world, to two decimals
+        on, off = results[k], no_filter[k]
+        for cp in claim[k].checkpoints:
+            d = (on.net_worth[1, :, cp.year - 1] > on.net_worth[0, :, cp.year - 1]).astype(float) - (off.net_worth[1, :, cp.year - 1] > off.net_worth[0, :, cp.year - 1])
+            for v in (d.mean(), d.std(ddof=1) / len(d) ** 0.5):
+                allowed |= {claims.format_share(v, digits=2), claims.format_share(-v, digits=2)}
+    allowed |= _variants(float(results["history"].bust.mean()))
+    hazard = base.layoffs.annual_layoff_hazard * base.regime.bust_layoff_multiplier
+    allowed |= _variants(hazard) | _variants(hazard * base.credentials.bust_layoff_multiplier)
+    for table in [*effects.values(), *overturn.values(), overturn_mean, *frontiers]:
         for col in table.select_dtypes("number").columns:
             for v in table[col]:
                 allowed |= _variants(v)
@@ -557,6 +578,10 @@ def test_notebook_numbers_are_the_librarys():
                 assert f"**{levers[row.lever].format(row.value)}** ({claims.format_change(row.relative_change)})" in text
             else:
                 assert f"not even at {levers[row.lever].format(row.stop_value)}" in text
+    a = params["AGES"][-1]
+    for k in lenses:  # with and without the credential filter
+        assert est(claim_off[k].checkpoint(age=a).p_industry_ahead) in text
+        assert claims.format_usd(claim_off[k].checkpoint(age=a).median_lead.value) in text
     everywhere = holds and all(c.checkpoint(age=a).holds for c in claim.values() for a in params["AGES"])
     assert ("**Under this scenario's assumptions the claim holds**" in text) == everywhere
 
@@ -612,3 +637,11 @@ def test_cli_out_writes_the_claim_outputs(tmp_path):
         assert (out / name).is_file(), name
     table = pd.read_csv(out / "claim.csv", comment="#")  # its first line is the provenance
     assert set(table.checkpoint) >= {"year 5", "year 6", "age 35", "age 45", "age 65", "all"}
+
+
+def test_docs_list_every_lever_with_its_plausible_range():
+    """docs/money_claim.md's levers table names every lever of the search and its source."""
+    text = (ROOT / "docs" / "money_claim.md").read_text(encoding="utf-8")
+    for lever in claims.LEVERS:
+        assert f"(`{lever.name}`)" in text and f"`{lever.parameter}`" in text, lever.name
+        assert lever.plausible_source.replace("|", "/") in text, lever.name
