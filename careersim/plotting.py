@@ -407,6 +407,11 @@ def plot_certainty_equivalent(table: Any, *, ax: Axes | None = None, line_kwargs
     return ax
 
 
+def _plain(text: str) -> str:
+    """``text`` with every dollar sign escaped: matplotlib reads a pair of them as math."""
+    return str(text).replace("\\$", "$").replace("$", "\\$")
+
+
 def _number(v: float) -> str:
     return f"{v:,.0f}" if abs(v) >= 1000 else f"{v:g}"
 
@@ -449,7 +454,7 @@ def plot_tornado(tornado: Any, *, ax: Axes | None = None, bar_kwargs: dict[str, 
     ax.barh(y, t.change_low, left=base, color=NEUTRAL_COLORS[1], label="parameter at the low end", xerr=2 * t.change_low_se, capsize=3, **kw)
     ax.barh(y, t.change_high, left=base, color=NEUTRAL_COLORS[0], hatch="//", edgecolor="white", label="parameter at the high end", xerr=2 * t.change_high_se, capsize=3, **kw)
     ax.axvline(base, color="black", linewidth=1)
-    full = tornado_labels(tornado)
+    full = [_plain(label) for label in tornado_labels(tornado)]
     ax.set_yticks(y, full[::-1], fontsize="small")
     ax.set_xlabel(_statistic_label(tornado))
     if tornado.statistic != "p_a_ahead":
@@ -458,7 +463,7 @@ def plot_tornado(tornado: Any, *, ax: Axes | None = None, bar_kwargs: dict[str, 
         from matplotlib.ticker import PercentFormatter
 
         ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
-    ax.set_title(tornado_title(tornado), fontsize="medium")
+    ax.set_title(_plain(tornado_title(tornado)), fontsize="medium")
     ax.legend(frameon=False, fontsize="small", loc="upper center", bbox_to_anchor=(0.5, -0.16), ncols=2)
     return ax
 

@@ -645,3 +645,29 @@ def test_docs_list_every_lever_with_its_plausible_range():
     for lever in claims.LEVERS:
         assert f"(`{lever.name}`)" in text and f"`{lever.parameter}`" in text, lever.name
         assert lever.plausible_source.replace("|", "/") in text, lever.name
+
+
+def _math_texts(fig):
+    """Texts of a figure that matplotlib would typeset as math (two unescaped dollar signs)."""
+    import re
+
+    texts = [t.get_text() for t in fig.findobj(lambda o: hasattr(o, "get_text") and callable(o.get_text))]
+    return [t for t in texts if isinstance(t, str) and len(re.findall(r"(?<!\\)\$", t)) >= 2]
+
+
+def test_figures_show_dollars_not_math(scenario):
+    import matplotlib.pyplot as plt
+
+    from careersim import plotting, sensitivity
+
+    s = careersim.load_scenario("default")
+    v = s.get("engineer.start_pay_usd")
+    torn = sensitivity.tornado(s, {"engineer.start_pay_usd": (0.8 * v, 1.2 * v)}, a="phd", b="engineer", worlds=200, rng=1)
+    ax = plotting.plot_tornado(torn)
+    ax.figure.canvas.draw()
+    assert not _math_texts(ax.figure)
+    f = claims.overturning_frontier(scenario, "post_phd_pay", "credential_layoffs", age=45, points=2, worlds=200, rng=1)
+    ax = plotting.plot_frontier(f)
+    ax.figure.canvas.draw()
+    assert not _math_texts(ax.figure)
+    plt.close("all")
