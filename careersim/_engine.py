@@ -67,7 +67,7 @@ def chunk_draws(root: np.random.SeedSequence, blocks: tuple[tuple[int, int], ...
 
 
 def simulate_chunk(scenario: Scenario, careers: Sequence[str], root: np.random.SeedSequence, blocks: Sequence[tuple[int, int]],
-                   assumptions: str = "fixed", group_worlds: int = 1) -> dict[str, np.ndarray]:
+                   assumptions: str = "fixed", group_worlds: int = 1, lens_paths: bool = False) -> dict[str, np.ndarray]:
     """Simulate a chunk: consecutive blocks, given as ``(block index, worlds used)``.
 
     Each block's draws come from its own streams; the kernels then run once over the
@@ -94,6 +94,9 @@ def simulate_chunk(scenario: Scenario, careers: Sequence[str], root: np.random.S
         "income": np.empty((len(careers), T, n_worlds)),
         "status": np.empty((len(careers), T, n_worlds), dtype=np.int8),
     }
+    if lens_paths:  # the valuation lenses' flows, only for runs that keep every path
+        out["after_tax_income"] = np.empty((len(careers), T, n_worlds))
+        out["consumption"] = np.empty((len(careers), T, n_worlds))
     events = world_events(scenario, world, d)
     debt_rate = debt_real_rates(world.inflation, scenario.finances)
     after_tax = base.finances.net_worth == "after-tax"
@@ -101,6 +104,8 @@ def simulate_chunk(scenario: Scenario, careers: Sequence[str], root: np.random.S
         # kernels write straight into the chunk's output arrays
         path = run_career(START_STATES[career](scenario, world, d), scenario, events, d, out=CareerPath(income=out["income"][i], status=out["status"][i]))
         target = {"out_after_tax" if after_tax else "out_pre_tax": out["net_worth"][i]}
+        if lens_paths:
+            target.update(out_after_tax_income=out["after_tax_income"][i], out_consumption=out["consumption"][i])
         money_paths(path, world, scenario.finances, start_age=sim.start_age, initial_net_worth_usd=sim.initial_net_worth_usd,
                     debt_real_rate=debt_rate, **target)
     out["real_return"] = world.real_return
@@ -126,7 +131,7 @@ def block_sizes(worlds: int) -> list[int]:
 
 def _run_chunk(args: tuple[Scenario, tuple[str, ...], np.random.SeedSequence, list[tuple[int, int]], str, int]) -> dict[str, np.ndarray]:
     scenario, careers, root, blocks, assumptions, group_worlds = args
-    return simulate_chunk(scenario, careers, root, blocks, assumptions, group_worlds)
+    return simulate_chunk(scenario, careers, root, blocks, assumptions, group_worlds, lens_paths=True)
 
 
 #: default chunk: blocks simulated together (bounded memory, amortised numpy overhead)
@@ -185,8 +190,9 @@ def check_worlds(worlds: int) -> int:
     return _whole_number("worlds", worlds, 1)
 
 
-#: bytes per (career, world, year) kept by simulate(): net worth, income (float64), status (int8)
-PATH_BYTES_PER_CAREER_YEAR = 17
+#: bytes per (career, world, year) kept by simulate(): net worth, income, after-tax income,
+#: consumption (float64), status (int8)
+PATH_BYTES_PER_CAREER_YEAR = 33
 #: bytes per (world, year) of world arrays: stock and bond real returns, inflation (float64), bust (bool)
 WORLD_BYTES_PER_YEAR = 25
 
@@ -372,6 +378,8 @@ def simulate(
     net_worth = np.empty((C, worlds, T))
     income = np.empty((C, worlds, T))
     status = np.empty((C, worlds, T), dtype=np.int8)
+    after_tax_income = np.empty((C, worlds, T))
+    consumption = np.empty((C, worlds, T))
     world_arrays = {k: np.empty((worlds, T), dtype=dt) for k, dt in (("real_return", float), ("bond_real_return", float), ("inflation", float), ("bust", bool))}
     facts: dict[str, np.ndarray] = {}
     start = 0
@@ -389,6 +397,8 @@ def simulate(
         net_worth[:, sl] = out["net_worth"].transpose(0, 2, 1)
         income[:, sl] = out["income"].transpose(0, 2, 1)
         status[:, sl] = out["status"].transpose(0, 2, 1)
+        after_tax_income[:, sl] = out["after_tax_income"].transpose(0, 2, 1)
+        consumption[:, sl] = out["consumption"].transpose(0, 2, 1)
         for k in world_arrays:
             world_arrays[k][sl] = out[k].T
         for k in FACTS:
@@ -402,6 +412,8 @@ def simulate(
         net_worth=net_worth,
         income=income,
         status=status,
+        after_tax_income=after_tax_income,
+        consumption=consumption,
         real_return=world_arrays["real_return"],
         bond_real_return=world_arrays["bond_real_return"],
         inflation=world_arrays["inflation"],
@@ -436,10 +448,12 @@ def _simulate_reusing(previous: Result, reusable: set[str], scenario: Scenario, 
     todo = [c for c in careers if c not in reusable]
     fresh = simulate(scenario, worlds=worlds, rng=root, careers=todo, **kw) if todo else None
 
-    def take(name: str) -> np.ndarray:
+    def take(name: str) -> np.ndarray | None:
         parts = []
         for c in careers:
             src = fresh if c not in reusable else previous
+            if getattr(src, name) is None:  # a previous result without these paths
+                return None
             parts.append(getattr(src, name)[src.index(c)])
         return np.stack(parts)
 
@@ -452,6 +466,8 @@ def _simulate_reusing(previous: Result, reusable: set[str], scenario: Scenario, 
         net_worth=take("net_worth"),
         income=take("income"),
         status=take("status"),
+        after_tax_income=take("after_tax_income"),
+        consumption=take("consumption"),
         real_return=base.real_return,
         bond_real_return=base.bond_real_return,
         inflation=base.inflation,

@@ -322,6 +322,8 @@ def money_paths(
     keep_flows: bool = False,
     out_pre_tax: np.ndarray | None = None,
     out_after_tax: np.ndarray | None = None,
+    out_after_tax_income: np.ndarray | None = None,
+    out_consumption: np.ndarray | None = None,
 ) -> Finances:
     """Turn one career's gross income into net worth, pre-tax and after-tax.
 
@@ -348,6 +350,9 @@ def money_paths(
     out_pre_tax, out_after_tax
         ``(year, world)`` arrays to write net worth into. When only one is given (the
         engine), only that one is computed.
+    out_after_tax_income, out_consumption
+        ``(year, world)`` arrays for the valuation lenses (both or neither): gross income less
+        the year's taxes, and spending.
 
     Returns
     -------
@@ -381,6 +386,8 @@ def money_paths(
         p.limit_401k_usd, p.employer_match_rate, p.employer_match_cap_share, p.roth_ira_limit_usd, p.roth_phaseout_start_usd, p.roth_phaseout_end_usd,
         p.expense_ratio, p.stock_dividend_yield, p.bond_income_yield, withdrawal_tax_rate(p), float(initial_net_worth_usd),
         want_pre, want_after, pre, after, keep_flows, flows,
+        out_after_tax_income is not None, out_after_tax_income if out_after_tax_income is not None else np.empty((1, 1)),
+        out_consumption if out_consumption is not None else np.empty((1, 1)),
     )
     result = Finances(net_worth_pre_tax=pre if want_pre else None, net_worth_after_tax=after if want_after else None)
     if not keep_flows:

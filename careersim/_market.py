@@ -47,6 +47,23 @@ def load_history() -> History:
     )
 
 
+def cpi_level(when: float) -> float:
+    """CPI price level at the decimal calendar date ``when``, relative to 1 January 1928.
+
+    The bundled ``cpi_inflation`` of year *y* is its December-to-December change, taken as the
+    change from ``y`` to ``y + 1`` (1 January to 1 January); within a year the level grows
+    geometrically at that year's rate. After the data end the level is held constant.
+    """
+    h = load_history()
+    first, last = int(h.year[0]), int(h.year[-1])
+    if not np.isfinite(when) or when < first:
+        raise ValueError(f"when = {when!r}: before the first CPI year {first}")
+    when = min(float(when), last + 1.0)
+    year = min(int(np.floor(when)), last)
+    full = float(np.prod(1.0 + h.inflation[: year - first]))
+    return full * float(1.0 + h.inflation[year - first]) ** (when - year)
+
+
 @dataclasses.dataclass(frozen=True)
 class World:
     """The market and regime of a block of worlds, ``(year, world)`` arrays."""

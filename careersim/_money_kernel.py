@@ -72,7 +72,7 @@ def money_kernel(
     living, elasticity_rule, elasticity, savings_rate, order,
     limit_401k, match_rate, match_cap, roth_limit, roth_start, roth_end,
     fee, div_yield, bond_yield, withdrawal_rate, initial,
-    want_pre, want_after, out_pre, out_after, keep_flows, flows,
+    want_pre, want_after, out_pre, out_after, keep_flows, flows, want_lens, out_take, out_spend,
 ):  # pragma: no cover - compiled; tested through careersim._finances.money_paths
     T, n = income.shape
     # unsigned bucket indices: no negative-index wraparound in the look-ups
@@ -282,6 +282,12 @@ def money_kernel(
                 for w in range(n):
                     x = taxable[w]
                     o_t[w] = x - a_gains[w] * max(x - basis[w], 0.0) + (1.0 - withdrawal_rate) * trad[w] + rothb[w] - 0.0
+        if want_lens:  # the valuation lenses' flows: after-tax income and consumption
+            take_t = out_take[t]
+            spend_t = out_spend[t]
+            for w in range(n):
+                take_t[w] = inc_t[w] - a_tax[w]
+                spend_t[w] = a_spend[w]
         if keep_flows:
             for w in range(n):
                 flows[0, t, w] = a_tax[w]

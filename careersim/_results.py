@@ -20,7 +20,28 @@ from .careers import STATUS_NAMES
 
 DEFAULT_QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
 _Z95 = 1.959963984540054
-Variable = Literal["net_worth", "income"]
+Variable = Literal["net_worth", "income", "after_tax_income", "consumption"]
+
+#: how money is valued (a "lens"): net worth at an age, or the present value, at a real discount
+#: rate, of the after-tax income or the consumption up to that age
+LENSES = ("net_worth", "income_pv", "consumption_pv")
+LENS_NAMES = {
+    "net_worth": "net worth",
+    "income_pv": "present value of after-tax income",
+    "consumption_pv": "present value of consumption",
+}
+
+
+def check_lens(lens: str, discount_rate: float) -> tuple[str, float]:
+    """A lens name and a real discount rate, or an :class:`ArgumentError` naming what is allowed."""
+    from ._params import ArgumentError, short_repr
+
+    if not isinstance(lens, str) or lens not in LENSES:
+        raise ArgumentError(f"lens = {short_repr(lens)}: must be one of {', '.join(map(repr, LENSES))}")
+    ok = isinstance(discount_rate, (int, float, np.integer, np.floating)) and not isinstance(discount_rate, bool)
+    if not ok or not np.isfinite(discount_rate) or not -0.1 <= float(discount_rate) <= 0.5:
+        raise ArgumentError(f"discount_rate = {short_repr(discount_rate)}: must be a real rate per year from -0.1 to 0.5 (0.03 = 3%)")
+    return lens, float(discount_rate)
 
 
 def quantile_label(q: float) -> str:
@@ -209,6 +230,29 @@ class Comparison:
         return float((self.catch_up_year == 0).mean())
 
 
+def start_price_factor(scenario: Scenario) -> float:
+    """Price level at the start of year 1, in units of the currency year's dollars.
+
+    A run under the historical market model starts on 1 January of
+    ``market.history_start_year`` and replays that year's inflation onwards, so its first year's
+    prices are those of that year, not of ``simulation.currency_year`` (the money-much-better
+    scenario starts in 2016 with 2025 dollars: a 2016 dollar bought about a third more). The
+    factor is the bundled CPI at that date over the currency year's mid-year level
+    (:func:`careersim.calibration.price_level`, the same convention as the pay defaults). The other models start at the currency year's
+    prices: 1.
+    """
+    m, sim = scenario.market, scenario.simulation
+    if m.model != "historical":
+        return 1.0
+    from ._market import cpi_level
+
+    try:
+        return cpi_level(float(m.history_start_year)) / cpi_level(sim.currency_year + 0.5)
+    except ValueError:
+        raise ScenarioError(f"simulation.currency_year = {sim.currency_year}: nominal dollars need the CPI of that year, which the bundled data has "
+                            f"from 1928 on; choose a currency year from 1928") from None
+
+
 @dataclasses.dataclass(frozen=True)
 class Result(YearAxis):
     """Outcome of :func:`careersim.simulate`.
@@ -234,6 +278,9 @@ class Result(YearAxis):
     seed_entropy, seed_spawn_key
         The root SeedSequence: ``simulate(..., rng=np.random.SeedSequence(seed_entropy,
         spawn_key=seed_spawn_key))`` reproduces the run.
+    after_tax_income, consumption
+        ``(career, world, year)`` gross income less the year's taxes, and spending, real USD
+        (for the valuation lenses; None in results made without them).
     assumptions
         ``"fixed"`` or ``"uncertain"``: whether the assumptions with a prior were drawn per world.
     assumption_values
@@ -252,6 +299,8 @@ class Result(YearAxis):
     bond_real_return: np.ndarray | None = None
     seed_entropy: int | Sequence[int] | None = None
     seed_spawn_key: tuple[int, ...] = ()
+    after_tax_income: np.ndarray | None = None
+    consumption: np.ndarray | None = None
     assumptions: str = "fixed"
     assumption_values: dict[str, np.ndarray] = dataclasses.field(default_factory=dict)
 
@@ -278,14 +327,18 @@ class Result(YearAxis):
         return year
 
     def price_level(self) -> np.ndarray:
-        """``(world, year)`` CPI at the end of each year relative to the start."""
-        return np.cumprod(1.0 + self.inflation, axis=1)
+        """``(world, year)`` CPI at the end of each year, relative to the price level of the
+        scenario's currency-year dollars (:func:`start_price_factor` times each world's inflation
+        since the start)."""
+        return start_price_factor(self.scenario) * np.cumprod(1.0 + self.inflation, axis=1)
 
     def values(self, variable: Variable = "net_worth", *, dollars: Literal["real", "nominal"] = "real") -> np.ndarray:
         """``(career, world, year)`` values of a money variable, in real or nominal dollars."""
-        if variable not in ("net_worth", "income"):
-            raise ScenarioError(f"variable = {variable!r}: must be 'net_worth' or 'income'")
+        if variable not in ("net_worth", "income", "after_tax_income", "consumption"):
+            raise ScenarioError(f"variable = {variable!r}: must be 'net_worth', 'income', 'after_tax_income' or 'consumption'")
         x = getattr(self, variable)
+        if x is None:
+            raise ScenarioError(f"variable = {variable!r}: this result has no such paths (made by an older careersim or by hand); simulate again")
         if dollars == "nominal":
             return x * self.price_level()[None]
         if dollars != "real":
@@ -293,8 +346,13 @@ class Result(YearAxis):
         return x
 
     # -- tables --------------------------------------------------------------------------------
-    def summary(self, variable: Variable = "net_worth", *, quantiles: Sequence[float] = DEFAULT_QUANTILES, dollars: Literal["real", "nominal"] = "real") -> pd.DataFrame:
+    def summary(self, variable: Variable = "net_worth", *, quantiles: Sequence[float] = DEFAULT_QUANTILES, dollars: Literal["real", "nominal"] = "real",
+                lens: str | None = None, discount_rate: float = 0.0) -> pd.DataFrame:
         """Tidy per career and year: mean and quantiles, each with its Monte Carlo standard error.
+
+        With ``lens`` (``"net_worth"``, ``"income_pv"``, ``"consumption_pv"``; see
+        :meth:`lens_paths`) the values are money through that lens at ``discount_rate`` instead of
+        ``variable`` (real dollars), and ``variable`` in the table is the lens's name.
 
         Returns
         -------
@@ -310,13 +368,42 @@ class Result(YearAxis):
         >>> sorted(s.statistic.unique())
         ['mean', 'p25', 'p5', 'p50', 'p75', 'p95']
         """
-        x = self.values(variable, dollars=dollars)
+        if lens is not None:
+            if dollars != "real":
+                raise ScenarioError(f"dollars = {dollars!r}: a lens values money in real dollars; leave dollars='real' with lens = {lens!r}")
+            x, variable = self.lens_paths(lens, discount_rate=discount_rate), lens
+        else:
+            x = self.values(variable, dollars=dollars)
         mean, mean_se = mean_with_se(x, axis=1)
         q, q_se = quantiles_with_se(x, quantiles, axis=1)  # (quantile, career, year)
         return summary_frame(self, self.careers, variable, mean, mean_se, q, q_se, quantiles)
 
-    def compare(self, a: str, b: str) -> Comparison:
-        """Paired difference of net worth, ``a`` minus ``b``, world by world.
+    def lens_paths(self, lens: str = "net_worth", *, discount_rate: float = 0.0) -> np.ndarray:
+        """``(career, world, year)`` money valued through a lens, at the end of each year.
+
+        ``net_worth`` is net worth; ``income_pv`` and ``consumption_pv`` are the present value,
+        at the start of year 1, of the after-tax income (gross income less the year's taxes) or
+        of the consumption received up to that year, each year's flow discounted from its middle
+        at the real ``discount_rate``: ``sum_t x_t / (1 + r) ** (t - 0.5)``. At a zero rate it
+        is the plain sum.
+        """
+        lens, r = check_lens(lens, discount_rate)
+        if lens == "net_worth":
+            return self.net_worth
+        flows = self.after_tax_income if lens == "income_pv" else self.consumption
+        if flows is None:
+            raise ScenarioError(f"lens = {lens!r}: this result has no after-tax income and consumption paths (made by an older careersim or by hand); simulate again")
+        factor = (1.0 + r) ** -(np.arange(1, self.horizon_years + 1) - 0.5)
+        return np.cumsum(flows * factor, axis=2)
+
+    def lens_values(self, lens: str = "net_worth", *, age: int | None = None, discount_rate: float = 0.0) -> np.ndarray:
+        """``(career, world)`` money through a lens at ``age`` (default: the horizon); see :meth:`lens_paths`."""
+        year = self.horizon_years if age is None else self.year_of_age(age)
+        return self.lens_paths(lens, discount_rate=discount_rate)[:, :, year - 1]
+
+    def compare(self, a: str, b: str, *, lens: str = "net_worth", discount_rate: float = 0.0) -> Comparison:
+        """Paired difference, ``a`` minus ``b``, world by world, of money valued through ``lens``
+        (see :meth:`lens_paths`; default: net worth).
 
         Examples
         --------
@@ -325,19 +412,23 @@ class Result(YearAxis):
         >>> c = r.compare("phd", "engineer")
         >>> c.difference.shape
         (2000, 40)
+        >>> r.compare("phd", "engineer", lens="income_pv", discount_rate=0.03).difference.shape
+        (2000, 40)
         """
-        d = self.net_worth[self.index(a)] - self.net_worth[self.index(b)]
+        x = self.lens_paths(lens, discount_rate=discount_rate)
+        d = x[self.index(a)] - x[self.index(b)]
         caught = d >= 0
         first = np.where(caught.any(axis=1), caught.argmax(axis=1) + 1, 0)
         return Comparison(a=a, b=b, start_age=self.scenario.simulation.start_age, difference=d, catch_up_year=first)
 
-    def horizon_table(self, *, baseline: str = "engineer", year: int | None = None) -> pd.DataFrame:
-        """One row per career: net worth at ``year`` (default: the horizon) with
-        p5, p25, p50, p75, p95, mean and mean_se, and P(ahead of ``baseline``) with its se."""
+    def horizon_table(self, *, baseline: str = "engineer", year: int | None = None, lens: str = "net_worth", discount_rate: float = 0.0) -> pd.DataFrame:
+        """One row per career: money through ``lens`` (default: net worth; see :meth:`lens_paths`)
+        at ``year`` (default: the horizon) with p5, p25, p50, p75, p95, mean and mean_se, and
+        P(ahead of ``baseline``) with its se."""
         year = self.horizon_years if year is None else int(year)
         if not 1 <= year <= self.horizon_years:
             raise ScenarioError(f"year = {year!r}: must be between 1 and {self.horizon_years}")
-        x = self.net_worth[:, :, year - 1]
+        x = self.lens_paths(lens, discount_rate=discount_rate)[:, :, year - 1]
         q, _ = quantiles_with_se(x, DEFAULT_QUANTILES, axis=1)
         mean, se = mean_with_se(x, axis=1)
         p = (x > x[self.index(baseline)][None]).mean(axis=1) if baseline in self.careers else None

@@ -318,14 +318,9 @@ def price_level(when: float) -> float:
     >>> price_level(2026.5) == price_level(2026.0)  # no inflation assumed in 2026
     True
     """
-    h = load_data(RETURNS_FILE).set_index("year")["cpi_inflation"]
-    first, last = int(h.index.min()), int(h.index.max())
-    if not math.isfinite(when) or when < first:
-        raise ValueError(f"when = {when!r}: before the first CPI year {first} in {RETURNS_FILE}")
-    when = min(float(when), last + 1.0)
-    year = min(int(math.floor(when)), last)
-    full = float(np.prod(1.0 + h.loc[first : year - 1].to_numpy()))
-    return full * float(1.0 + h.loc[year]) ** (when - year)
+    from ._market import cpi_level
+
+    return cpi_level(when)
 
 
 def dollar_factor(price_base: float | str, *, currency_year: int | None = None) -> float:

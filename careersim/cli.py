@@ -150,6 +150,17 @@ def _whole_number(minimum: int, maximum: int | None = None, why: str = ""):
     return parse
 
 
+def _rate(text: str) -> float:
+    """An argparse type: a real discount rate per year in [-0.1, 0.5]."""
+    try:
+        value = float(text.strip().rstrip("%")) / (100.0 if text.strip().endswith("%") else 1.0)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{_shown(text)} is not a number; give a rate such as 0.03 or 3%") from None
+    if not math.isfinite(value) or not -0.1 <= value <= 0.5:
+        raise argparse.ArgumentTypeError(f"{_shown(text)}: must be a real rate per year from -0.1 to 0.5 (0.03 = 3%)")
+    return value
+
+
 def _out_folder(text: str) -> str:
     """An argparse type: a non-empty folder path."""
     if not text.strip():
@@ -176,6 +187,11 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--assumptions", choices=("uncertain", "fixed"), default="uncertain",
                      help="uncertain (the default): every assumption with a prior is drawn per world, so the spread and P(ahead) "
                           "include what is not known about them (docs/model.md 8); fixed: the scenario's values in every world")
+    run.add_argument("--lens", choices=("net_worth", "income_pv", "consumption_pv"), default="net_worth",
+                     help="how money is valued: net_worth at the horizon (the default), or the present value of after-tax income or of "
+                          "consumption over the horizon at --discount-rate")
+    run.add_argument("--discount-rate", dest="discount_rate", type=_rate, default=0.0, metavar="RATE",
+                     help="real discount rate per year for the present-value lenses, from -0.1 to 0.5 (default: %(default)s)")
     run.add_argument("--json", action="store_true", help="print one JSON document instead of the table")
     run.add_argument("--out", type=_out_folder, default=None, metavar="DIR", help="also write figures (PNG) and tidy tables (CSV, Parquet) to DIR, replacing a previous careersim run's folder as a whole")
 
@@ -213,8 +229,10 @@ def _json_number(x: float) -> float | None:
     return float(x) if math.isfinite(float(x)) else None
 
 
-def result_document(result: Result | SummaryResult, *, scenario_name: str, seed: int | None) -> dict[str, Any]:
-    """The ``--json`` document (keys fixed by issue 3), plus its ``provenance`` (issue 11)."""
+def result_document(result: Result | SummaryResult, *, scenario_name: str, seed: int | None, lens: str = "net_worth", discount_rate: float = 0.0) -> dict[str, Any]:
+    """The ``--json`` document (keys fixed by issue 3), plus its ``provenance`` (issue 11), the
+    assumptions and the lens (issue 13): with a present-value lens each career also carries
+    ``lens_at_horizon`` and the comparisons are made through the lens."""
     import numpy as np
 
     from ._output import provenance
@@ -225,6 +243,10 @@ def result_document(result: Result | SummaryResult, *, scenario_name: str, seed:
         career: {"net_worth_at_horizon": {k: _json_number(table.loc[career, k]) for k in ("p5", "p25", "p50", "p75", "p95", "mean", "mean_se")}}
         for career in result.careers
     }
+    if lens != "net_worth":
+        lens_table = result.horizon_table(lens=lens, discount_rate=discount_rate)
+        for career in result.careers:
+            careers[career]["lens_at_horizon"] = {k: _json_number(lens_table.loc[career, k]) for k in ("p5", "p25", "p50", "p75", "p95", "mean", "mean_se")}
     comparisons = []
     if isinstance(result, SummaryResult):
         medians, _ = result.median_difference_at_horizon()
@@ -232,7 +254,7 @@ def result_document(result: Result | SummaryResult, *, scenario_name: str, seed:
             comparisons.append({"a": a, "b": b, "p_a_ahead": _json_number(result.p_ahead[i, -1]), "median_difference": _json_number(medians[i])})
     else:
         for a, b in comparison_pairs(result.careers):
-            d = result.compare(a, b).difference[:, -1]
+            d = result.compare(a, b, lens=lens, discount_rate=discount_rate).difference[:, -1]
             comparisons.append({"a": a, "b": b, "p_a_ahead": _json_number((d > 0).mean()), "median_difference": _json_number(np.median(d))})
     return {
         "scenario": scenario_name,
@@ -243,20 +265,28 @@ def result_document(result: Result | SummaryResult, *, scenario_name: str, seed:
         "net_worth": result.net_worth_basis,
         "assumptions": result.assumptions,
         "uncertain_assumptions": sorted(result.scenario.active_priors()) if result.assumptions == "uncertain" else [],
+        "lens": lens,
+        "discount_rate": discount_rate,
         "careers": careers,
         "comparisons": comparisons,
         "provenance": provenance(result, seed=seed),
     }
 
 
-def format_table(result: Any, *, scenario_name: str, seed: int | None) -> str:
-    """The human-readable table of net worth at the horizon."""
-    table = result.horizon_table()
+def format_table(result: Any, *, scenario_name: str, seed: int | None, lens: str = "net_worth", discount_rate: float = 0.0) -> str:
+    """The human-readable table of money through a lens (default: net worth) at the horizon."""
+    table = result.horizon_table() if lens == "net_worth" else result.horizon_table(lens=lens, discount_rate=discount_rate)
     age = result.ages[-1]
+    if lens == "net_worth":
+        what, more = f"{result.net_worth_basis.capitalize()} net worth at age {age}", "more net worth"
+    else:
+        flow = "after-tax income" if lens == "income_pv" else "consumption"
+        what = f"Present value at age {result.ages[0] - 1} of {flow} to age {age}, discounted at {100 * discount_rate:g}% a year"
+        more = f"a larger present value of {flow}"
     lines = [
         f"careersim: scenario {scenario_name!r}, {result.worlds:,} worlds, seed {seed}, {result.horizon_years} years (to age {age})",
-        f"{result.net_worth_basis.capitalize()} net worth at age {age}, {result.units} (place: {result.scenario.finances.place}); "
-        f"P(ahead) = share of worlds with more net worth than the research engineer in the same world",
+        f"{what}, {result.units} (place: {result.scenario.finances.place}); "
+        f"P(ahead) = share of worlds with {more} than the research engineer in the same world",
         f"Assumptions {result.assumptions}: {result.uncertainty}",
         "",
         f"{'career':<12} {'p5':>10} {'p25':>10} {'median':>10} {'p75':>10} {'p95':>10} {'mean ± se':>20} {'P(ahead of engineer)':>22}",
@@ -289,13 +319,20 @@ def _cmd_run(args: argparse.Namespace) -> int:
     if seed is None:
         seed = int(np.random.SeedSequence().generate_state(1, dtype=np.uint32)[0])
     progress = sys.stderr.isatty()  # a bar in a log file or a pipe is noise
-    if path_memory_bytes(args.worlds, len(CAREERS), scenario.simulation.horizon_years) > PATHS_LIMIT_BYTES:
+    from ._params import ScenarioError
+
+    summarise = path_memory_bytes(args.worlds, len(CAREERS), scenario.simulation.horizon_years) > PATHS_LIMIT_BYTES
+    if summarise and args.lens != "net_worth":
+        raise ScenarioError(f"--lens {args.lens}: present-value lenses need every path, and {args.worlds:,} worlds are too many to keep "
+                            f"(the run would be summarised as it goes); use at most "
+                            f"{PATHS_LIMIT_BYTES // path_memory_bytes(1, len(CAREERS), scenario.simulation.horizon_years):,} worlds")
+    if summarise:
         # too many worlds to keep every path: the same worlds, summarised as they go
         result: Result | SummaryResult = simulate_summary(scenario, worlds=args.worlds, rng=seed, workers=args.workers, progress=progress, assumptions=args.assumptions)
     else:
         result = simulate(scenario, worlds=args.worlds, rng=seed, workers=args.workers, progress=progress, assumptions=args.assumptions)
     name = args.scenario
-    doc = result_document(result, scenario_name=name, seed=seed)
+    doc = result_document(result, scenario_name=name, seed=seed, lens=args.lens, discount_rate=args.discount_rate)
     claim = _claim_of(result)
     if claim is not None:
         from .claims import claim_document
@@ -306,7 +343,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(doc, indent=2))
     else:
-        print(format_table(result, scenario_name=name, seed=seed))
+        print(format_table(result, scenario_name=name, seed=seed, lens=args.lens, discount_rate=args.discount_rate))
         if claim is not None:
             from .claims import claim_headline
 

@@ -608,7 +608,8 @@ def test_cli_runs_the_claim_scenario(tmp_path):
     claim = doc["claim"]
     assert (claim["industry"], claim["phd"]) == ("residency", "phd")
     assert [c["label"] for c in claim["checkpoints"]] == ["year 5", "year 6", "age 35", "age 45", "age 65"]
-    r = careersim.simulate(careersim.load_scenario("money-much-better"), worlds=2048, rng=1)
+    # the command line draws the uncertain assumptions by default (--assumptions uncertain)
+    r = careersim.simulate(careersim.load_scenario("money-much-better"), worlds=2048, rng=1, assumptions="uncertain")
     expected = claims.money_claim(r)
     assert claim["checkpoints"][3]["p_industry_ahead"]["value"] == pytest.approx(expected.checkpoint(age=45).p_industry_ahead.value)
     assert claim["p_never_catches_up"]["value"] == pytest.approx(expected.p_never_catches_up.value)
