@@ -103,10 +103,13 @@ def quiet(page, ms: int = 400, timeout_s: float = 60) -> None:
 def one_move(page, act, name: str, value_of) -> float:
     """Do one input, wait for its numbers, return ms from the input event to the first draw."""
     before = page.evaluate("() => window.__csDraws.length")
-    target = act()
+    old = page.evaluate("name => JSON.parse(document.querySelector('.cs-summary table').dataset.inputs)[name]", name)
+    act()
+    # the table shows numbers computed with a new value of the control (a float slider's
+    # aria-valuenow is rounded, so the value is not read from the handle)
     page.wait_for_function(
         "([name, v]) => { const t = document.querySelector('.cs-summary table');"
-        " return t && Math.abs(JSON.parse(t.dataset.inputs)[name] - v) < 1e-6; }", arg=[name, value_of(target)], timeout=120_000)
+        " return t && JSON.parse(t.dataset.inputs)[name] !== v; }", arg=[name, old], timeout=120_000)
     page.wait_for_function("n => window.__csDraws.length > n", arg=before, timeout=120_000)
     latency = page.evaluate("() => { const t0 = window.__csInput; const d = window.__csDraws.find(x => x > t0); return d - t0; }")
     quiet(page)
