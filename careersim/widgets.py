@@ -289,8 +289,11 @@ _CSS = """<style>
 .cs-explorer .cs-figure img { max-width: 100%; height: auto; }
 .cs-explorer .cs-table-wrap { overflow-x: auto; max-width: 100%; }
 .cs-explorer table.cs-table { border-collapse: collapse; font-size: 13px; }
-.cs-explorer table.cs-table th, .cs-explorer table.cs-table td { text-align: left; padding: 3px 14px 3px 0; vertical-align: top; }
+.cs-explorer table.cs-table th, .cs-explorer table.cs-table td { text-align: left; padding: 3px 12px 3px 0; vertical-align: top; }
+.cs-explorer table.cs-table th { font-weight: 600; }
 .cs-explorer table.cs-table td { white-space: nowrap; }
+.cs-explorer table.cs-table td:first-child { white-space: normal; min-width: 7em; }
+.cs-explorer .cs-summary .widget-html-content, .cs-explorer .cs-message .widget-html-content { line-height: 1.35; }
 .cs-explorer .cs-group-title { font-weight: 600; margin: 6px 0 2px 0; }
 .cs-explorer .cs-show { flex-wrap: wrap; }
 .cs-explorer .widget-label { min-width: 0; }
@@ -829,7 +832,7 @@ class Explorer:
             label = html.escape(CAREER_LABELS.get(career, career))
             ahead = "(compared with)" if career == b else f"{row[f'p_ahead_of_{b}']:.1%} ± {row[f'p_ahead_of_{b}_se']:.1%}"
             rows.append(
-                f'<tr data-career="{career}"><td><span style="color:{color};font-weight:700">\u25a0</span> {label}</td>'
+                f'<tr data-career="{career}"><td><span style="color:{color};font-weight:700">\u25a0</span>\u00a0{label}</td>'
                 f'<td class="cs-median">{_money(row["median"])} ± {_money(row["median_se"])}</td>'
                 f'<td class="cs-range">{_money(row["p5"])} to {_money(row["p95"])}</td>'
                 f'<td class="cs-p-ahead">{ahead}</td></tr>'
