@@ -668,6 +668,7 @@ class Explorer:
         self._figure_width = width
         if self.result is not None:
             self._relayout()
+            self._update_artists(int(self.controls["age"].value))  # titles follow the width
             self._redraw()
 
     def update(self) -> None:
@@ -728,11 +729,16 @@ class Explorer:
             self.render()
             if timings is not None:
                 timings["draw"] = self.timings["draw"]
-        elif self._blit():
-            self._agg_canvas.blit(self.figure.bbox)  # sends the changed pixels to the page
         else:
-            self._bg = None
-            self.figure.canvas.draw_idle()  # the page asks for a full draw
+            # every frame whole, not a diff against the last: the page's canvas loads frames
+            # asynchronously and can skip one when two arrive close together (after a
+            # resize), and a skipped frame would leave a diff painting over stale pixels
+            self._agg_canvas._force_full = True
+            if self._blit():
+                self._agg_canvas.blit(self.figure.bbox)  # sends the new frame to the page
+            else:
+                self._bg = None
+                self.figure.canvas.draw_idle()  # the page asks for a full draw
 
     def render(self) -> bytes:
         """Render the figure in the kernel (Agg) and encode it as PNG: the work a browser's
@@ -966,7 +972,7 @@ class Explorer:
     @staticmethod
     def _figure_size(width: int) -> tuple[int, int]:
         if width < NARROW_FIGURE:
-            return width, 60 + 300 + 2 * 250
+            return width, 68 + 270 + 2 * (60 + 190) + 52  # legend, three panels, the last axis
         return width, int(np.clip(0.64 * width, 470, 640))
 
     def _shown(self) -> list[str]:
@@ -1137,7 +1143,7 @@ class Explorer:
         for w in view_controls:
             w.layout.width = "auto"
             w.style.description_width = "110px"
-        view = W.GridBox(view_controls, layout=W.Layout(grid_template_columns="repeat(auto-fit, minmax(250px, 1fr))", grid_gap="0 16px", width="100%"))
+        view = W.GridBox(view_controls, layout=W.Layout(grid_template_columns="repeat(auto-fit, minmax(310px, 1fr))", grid_gap="0 16px", width="100%"))
         view.add_class("cs-view")
         right = W.VBox([self.message, view, show, self.table, self.figure_widget, self.status], layout=W.Layout(width="auto"))
         right.add_class("cs-results")
