@@ -465,6 +465,7 @@ def plot_tornado(tornado: Any, *, ax: Axes | None = None, bar_kwargs: dict[str, 
         ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
     ax.set_title(_plain(tornado_title(tornado)), fontsize="medium")
     ax.legend(frameon=False, fontsize="small", loc="upper center", bbox_to_anchor=(0.5, -0.16), ncols=2)
+    _notes_below(ax, getattr(tornado, "notes", ()), y=-0.3)
     return ax
 
 
@@ -499,7 +500,17 @@ def plot_sobol(result: Any, *, ax: Axes | None = None, bar_kwargs: dict[str, Any
     n_points = len(result.outputs)
     ax.set_title(f"Sobol indices of the {_statistic_label(result)}\n(SALib, {n_points} points x {result.worlds:,} worlds; 95% bootstrap intervals)", fontsize="medium")
     ax.legend(frameon=False, fontsize="small", loc="upper center", bbox_to_anchor=(0.5, -0.12), ncols=2)
+    _notes_below(ax, getattr(result, "notes", ()), y=-0.3)
     return ax
+
+
+def _notes_below(ax: Axes, notes: Sequence[str], *, y: float) -> None:
+    """Warnings of an analysis (too few points, effects not resolved) under the axes, in red."""
+    import textwrap
+
+    if notes:
+        text = "\n".join(textwrap.fill("Warning: " + n.replace("$", r"\$"), 110) for n in notes)
+        ax.text(0.5, y, text, transform=ax.transAxes, ha="center", va="top", fontsize="small", color="#B2182B")
 
 
 # ==========================================================================================
