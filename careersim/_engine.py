@@ -25,7 +25,7 @@ from ._finances import debt_real_rates, money_paths
 from ._market import make_world
 from ._params import ArgumentError, short_repr, suggest
 from ._results import Result
-from ._scenario import CAREER_SECTIONS, SECTIONS, Scenario
+from ._scenario import Scenario
 from .careers import CAREERS, START_STATES, CareerPath, run_career
 from .careers._machine import world_events
 from .careers.phd import phd_plan
@@ -97,17 +97,28 @@ def simulate_chunk(scenario: Scenario, careers: Sequence[str], root: np.random.S
     if lens_paths:  # the valuation lenses' flows, only for runs that keep every path
         out["after_tax_income"] = np.empty((len(careers), T, n_worlds))
         out["consumption"] = np.empty((len(careers), T, n_worlds))
+    # work every path shares is done once: the world, its events and the debt rate of the
+    # scenario's own values; a path whose offer changes them gets its own (same draws)
     events = world_events(scenario, world, d)
     debt_rate = debt_real_rates(world.inflation, scenario.finances)
     after_tax = base.finances.net_worth == "after-tax"
-    for i, career in enumerate(careers):
+    for i, name in enumerate(careers):
+        spec = base.path(name)
+        s, ev, rate = scenario, events, debt_rate
+        if spec.overrides:
+            variant = base.for_path(name)
+            s = scenario_with_values(variant, draw_assumptions(variant, root, blocks, group_worlds) if assumptions == "uncertain" else {})
+            if any(getattr(variant, k) != getattr(base, k) for k in ("employment", "layoffs", "residency", "independent", "credentials")):
+                ev = world_events(s, world, d)
+            if variant.finances != base.finances:
+                rate = debt_real_rates(world.inflation, s.finances)
         # kernels write straight into the chunk's output arrays
-        path = run_career(START_STATES[career](scenario, world, d), scenario, events, d, out=CareerPath(income=out["income"][i], status=out["status"][i]))
+        path = run_career(START_STATES[spec.kind](s, world, d), s, ev, d, out=CareerPath(income=out["income"][i], status=out["status"][i]))
         target = {"out_after_tax" if after_tax else "out_pre_tax": out["net_worth"][i]}
         if lens_paths:
             target.update(out_after_tax_income=out["after_tax_income"][i], out_consumption=out["consumption"][i])
-        money_paths(path, world, scenario.finances, start_age=sim.start_age, initial_net_worth_usd=sim.initial_net_worth_usd,
-                    debt_real_rate=debt_rate, **target)
+        money_paths(path, world, s.finances, start_age=sim.start_age, initial_net_worth_usd=sim.initial_net_worth_usd,
+                    debt_real_rate=rate, **target)
     out["real_return"] = world.real_return
     out["bond_real_return"] = world.bond_real_return
     out["inflation"] = world.inflation
@@ -160,22 +171,24 @@ def iter_chunks(
         yield from pool.map(_run_chunk, tasks)
 
 
-def check_careers(careers: Iterable[str] | None) -> tuple[str, ...]:
-    """The careers to simulate, in order: None means all of :data:`CAREERS`."""
+def check_careers(careers: Iterable[str] | None, names: Sequence[str] = CAREERS) -> tuple[str, ...]:
+    """The paths to simulate, in order: None means all of ``names`` (a scenario's path names;
+    without named paths, the four careers :data:`CAREERS`)."""
+    names = tuple(names)
     if careers is None:
-        return CAREERS
+        return names
     if isinstance(careers, str):
         careers = (careers,)
     try:
         out = tuple(careers)
     except TypeError:
-        raise ArgumentError(f"careers = {short_repr(careers)}: must be a career id or a list of them; allowed: {', '.join(CAREERS)}") from None
+        raise ArgumentError(f"careers = {short_repr(careers)}: must be a path name or a list of them; allowed: {', '.join(names)}") from None
     for c in out:
-        if not isinstance(c, str) or c not in CAREERS:
-            hint = suggest(c, CAREERS) if isinstance(c, str) else ""
-            raise ArgumentError(f"careers: {short_repr(c)} is not a career{hint}; allowed: {', '.join(CAREERS)}")
+        if not isinstance(c, str) or c not in names:
+            hint = suggest(c, names) if isinstance(c, str) else ""
+            raise ArgumentError(f"careers: {short_repr(c)} is not a path of this scenario{hint}; allowed: {', '.join(names)}")
     if not out or len(set(out)) != len(out):
-        raise ArgumentError(f"careers = {out!r}: must name each career at most once, at least one")
+        raise ArgumentError(f"careers = {out!r}: must name each path at most once, at least one")
     return out
 
 
@@ -270,7 +283,7 @@ def check_request(scenario: Scenario | None, careers: Iterable[str] | None, worl
         scenario = load_scenario("default")
     if not isinstance(scenario, Scenario):
         raise ArgumentError(f"scenario = {short_repr(scenario)}: must be a careersim.Scenario (see careersim.load_scenario)")
-    careers_t, worlds = check_careers(careers), check_worlds(worlds)
+    careers_t, worlds = check_careers(careers, scenario.path_names()), check_worlds(worlds)
     check_run_size(worlds, len(careers_t), scenario.simulation.horizon_years)
     return scenario, careers_t, worlds, check_chunk_blocks(chunk_blocks)
 
@@ -439,9 +452,11 @@ def _reusable_careers(previous: Result | None, scenario: Scenario, careers: tupl
     old = previous.scenario
     if assumptions == "uncertain" and old.active_priors() != scenario.active_priors():
         return set()
-    if any(getattr(old, section) != getattr(scenario, section) for section in SECTIONS if section not in CAREER_SECTIONS):
-        return set()
-    return {c for c in careers if c in previous.careers and getattr(old, CAREER_SECTIONS[c]) == getattr(scenario, CAREER_SECTIONS[c])}
+    # a path is lived by its own values (the scenario with its offer's overrides): if they are
+    # unchanged, so is every number it produces in the same worlds
+    old_names = set(old.path_names())
+    return {c for c in careers if c in previous.careers and c in old_names and old.path(c).kind == scenario.path(c).kind
+            and old.for_path(c) == scenario.for_path(c)}
 
 
 def _simulate_reusing(previous: Result, reusable: set[str], scenario: Scenario, careers: tuple[str, ...], root: np.random.SeedSequence, worlds: int, **kw) -> Result:

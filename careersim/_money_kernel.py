@@ -141,8 +141,12 @@ def money_kernel(
                     tax0 = _at(wx, wy, wd, wi, 0, ordinary) + gross_based + payroll
             a_tax0[w] = tax0
             a_take[w] = inc - tax0
-            a_marg[w] = marginal
-            a_gains[w] = gains
+            # rates on investment income, held in [0, 1]: credits that phase in with earned
+            # income (the EITC, Washington's Working Families credit) make the marginal rate on
+            # wages negative, and a jump in one at $1 makes it -345 per dollar there; interest,
+            # dividends and gains earn no such credit (found by the property tests)
+            a_marg[w] = min(max(marginal, 0.0), 1.0)
+            a_gains[w] = min(max(gains, 0.0), 1.0)
             a_ord[w] = ordinary
             a_comp[w] = comp
             a_plan[w] = wages if (st == EMPLOYED or st == RESIDENT or st == UNEMPLOYED) else 0.0

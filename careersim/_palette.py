@@ -40,3 +40,23 @@ EXTRA_COLORS: tuple[str, ...] = ("#D55E00", "#56B4E9", "#000000", "#F0E442")
 #: for things that are not careers (lenses, scenarios, the two ends of a lever)
 NEUTRAL_COLORS: tuple[str, ...] = ("0.25", "0.55", "0.75")
 NEUTRAL_MARKERS: tuple[str, ...] = ("o", "s", "^", "D")
+
+
+def path_styles(paths: "list[tuple[str, str]] | tuple[tuple[str, str], ...]") -> dict[str, tuple[str, object]]:
+    """A colour and a line style for each path, given as ``(name, kind)`` pairs in order.
+
+    A path named by its kind (the four careers) keeps its career's colour; the first path of a
+    kind that has no such path takes the kind's colour too; every further path takes the next
+    of :data:`EXTRA_COLORS` (then the careers' colours again), so up to eight paths are all
+    distinct. The line style is always the kind's, so paths of one kind read as a family.
+    """
+    taken: set[str] = {CAREER_COLORS[k] for name, k in paths if name == k and k in CAREER_COLORS}
+    spare = [c for c in (*EXTRA_COLORS, *CAREER_COLORS.values()) if c not in taken]
+    out: dict[str, tuple[str, object]] = {}
+    for name, kind in paths:
+        color = CAREER_COLORS.get(kind, "0.4")
+        if not (name == kind or color not in taken):
+            color = spare.pop(0) if spare else "0.4"
+        taken.add(color)
+        out[name] = (color, CAREER_LINESTYLES.get(kind, "-"))
+    return out

@@ -32,6 +32,19 @@ LENS_NAMES = {
 }
 
 
+def resolve_baseline(scenario: Scenario, careers: Sequence[str], baseline: str | None) -> str:
+    """The path others are compared with: ``baseline`` if given (it must be simulated), else the
+    scenario's first engineer-kind path if simulated, else the first path simulated."""
+    if baseline is None:
+        default = scenario.default_baseline()
+        return default if default in careers else careers[0]
+    if baseline not in careers:
+        from ._params import ArgumentError, suggest
+
+        raise ArgumentError(f"baseline = {baseline!r}: not a simulated path{suggest(baseline, careers) if isinstance(baseline, str) else ''}; simulated: {', '.join(careers)}")
+    return baseline
+
+
 def check_lens(lens: str, discount_rate: float) -> tuple[str, float]:
     """A lens name and a real discount rate, or an :class:`ArgumentError` naming what is allowed."""
     from ._params import ArgumentError, short_repr
@@ -310,6 +323,11 @@ class Result(YearAxis):
         return self.net_worth.shape[1]
 
     @property
+    def kinds(self) -> tuple[str, ...]:
+        """The career kind of each path, in the order of :attr:`careers`."""
+        return tuple(self.scenario.path(c).kind for c in self.careers)
+
+    @property
     def horizon_years(self) -> int:  # type: ignore[override]
         return self.net_worth.shape[2]
 
@@ -421,17 +439,19 @@ class Result(YearAxis):
         first = np.where(caught.any(axis=1), caught.argmax(axis=1) + 1, 0)
         return Comparison(a=a, b=b, start_age=self.scenario.simulation.start_age, difference=d, catch_up_year=first)
 
-    def horizon_table(self, *, baseline: str = "engineer", year: int | None = None, lens: str = "net_worth", discount_rate: float = 0.0) -> pd.DataFrame:
-        """One row per career: money through ``lens`` (default: net worth; see :meth:`lens_paths`)
+    def horizon_table(self, *, baseline: str | None = None, year: int | None = None, lens: str = "net_worth", discount_rate: float = 0.0) -> pd.DataFrame:
+        """One row per path: money through ``lens`` (default: net worth; see :meth:`lens_paths`)
         at ``year`` (default: the horizon) with p5, p25, p50, p75, p95, mean and mean_se, and
-        P(ahead of ``baseline``) with its se."""
+        P(ahead of ``baseline``) with its se (default baseline: the first engineer-kind path, else
+        the first path; the column is ``p_ahead_of_<baseline>``)."""
+        baseline = resolve_baseline(self.scenario, self.careers, baseline)
         year = self.horizon_years if year is None else int(year)
         if not 1 <= year <= self.horizon_years:
             raise ScenarioError(f"year = {year!r}: must be between 1 and {self.horizon_years}")
         x = self.lens_paths(lens, discount_rate=discount_rate)[:, :, year - 1]
         q, _ = quantiles_with_se(x, DEFAULT_QUANTILES, axis=1)
         mean, se = mean_with_se(x, axis=1)
-        p = (x > x[self.index(baseline)][None]).mean(axis=1) if baseline in self.careers else None
+        p = (x > x[self.index(baseline)][None]).mean(axis=1)
         return horizon_frame(self.careers, q, mean, se, baseline=baseline, p_ahead=p, worlds=self.worlds)
 
     def status_shares(self) -> pd.DataFrame:

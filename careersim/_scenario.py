@@ -14,6 +14,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from ._params import Params, Prior, ScenarioError, allowed_text, param, short_repr, suggest
+from ._paths import PathSpec, check_paths, default_paths, paths_to_table
 from ._places import PLACE_IDS
 
 # Short source tags used in the field metadata; docs/model.md expands them.
@@ -323,6 +324,8 @@ class Scenario:
     switching: SwitchingParams = dataclasses.field(default_factory=SwitchingParams)
     #: changes to the declared priors, ``((key, Prior or None), ...)``: None switches a key's prior off
     priors: tuple[tuple[str, Prior | None], ...] = ()
+    #: named paths (offers), ``(PathSpec, ...)``; empty: the four careers, named by their kind
+    paths: tuple[PathSpec, ...] = ()
 
     def __post_init__(self) -> None:
         for key in ("name", "description"):
@@ -350,6 +353,49 @@ class Scenario:
             if key in seen:
                 raise ScenarioError(f"priors.{key}: given twice")
             seen.add(key)
+        self._check_paths()
+
+    def _check_paths(self) -> None:
+        if isinstance(self.paths, list):
+            object.__setattr__(self, "paths", tuple(self.paths))
+        if not isinstance(self.paths, tuple):
+            raise ScenarioError(f"paths = {short_repr(self.paths)}: must be a tuple of careersim PathSpec")
+        check_paths(self.paths)
+        if not self.paths:
+            return
+        base = dataclasses.replace(self, paths=())
+        for spec in self.paths:
+            try:
+                base.replace(spec.changes)  # every override names a real key and an allowed value
+            except ScenarioError as exc:
+                raise ScenarioError(f"paths.{spec.name}: {exc}") from None
+
+    # -- paths ----------------------------------------------------------------------------
+    def path_specs(self) -> tuple[PathSpec, ...]:
+        """The paths lived in every world: the scenario's own, or the four careers."""
+        return self.paths or default_paths()
+
+    def path_names(self) -> tuple[str, ...]:
+        return tuple(p.name for p in self.path_specs())
+
+    def path(self, name: str) -> PathSpec:
+        """The path called ``name`` (a :class:`ScenarioError` with a suggestion if there is none)."""
+        for p in self.path_specs():
+            if p.name == name:
+                return p
+        names = self.path_names()
+        raise ScenarioError(f"{short_repr(name)} is not a path of this scenario{suggest(name, names) if isinstance(name, str) else ''}; paths: {', '.join(names)}")
+
+    def for_path(self, name: str) -> Scenario:
+        """The parameters one path lives by: this scenario with the path's overrides (and no paths)."""
+        spec = self.path(name)
+        base = dataclasses.replace(self, paths=()) if self.paths else self
+        return base.replace(spec.changes) if spec.overrides else base
+
+    def default_baseline(self) -> str:
+        """The path others are compared with by default: the first engineer-kind path, else the first."""
+        specs = self.path_specs()
+        return next((p.name for p in specs if p.kind == "engineer"), specs[0].name)
 
     def active_priors(self) -> dict[str, Prior]:
         """Every key's prior as this scenario uses it: the declared ones (docs/scenarios.md) with
@@ -411,6 +457,8 @@ class Scenario:
         out: dict[str, Any] = {"name": self.name, "description": self.description}
         for section in SECTIONS:
             out[section] = dataclasses.asdict(getattr(self, section))
+        if self.paths:
+            out["paths"] = paths_to_table(self.paths)
         if self.priors:
             out["priors"] = {key: "off" if prior is None else {"kind": prior.kind, "spread": prior.spread, "why": prior.why} for key, prior in self.priors}
         return out

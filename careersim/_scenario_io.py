@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from ._params import Prior, ScenarioError, suggest
+from ._paths import paths_from_table
 from ._scenario import SECTIONS, Scenario
 
 DEFAULT_SCENARIO = "default"
@@ -154,13 +155,16 @@ def scenario_from_dict(data: Mapping[str, Any], *, origin: str = "scenario") -> 
         if key == "priors":
             kwargs["priors"] = _priors_from_table(value, origin=origin)
             continue
+        if key == "paths":
+            kwargs["paths"] = paths_from_table(value, origin=origin)
+            continue
         if key in ("name", "description"):
             if not isinstance(value, str):
                 raise ScenarioError(f"{origin}: {key} = {_short(value)}: must be a string")
             kwargs[key] = value
             continue
         if key not in SECTIONS:
-            options = list(SECTIONS) + ["name", "description"]
+            options = list(SECTIONS) + ["name", "description", "paths", "priors"]
             raise ScenarioError(f"{origin}: unknown section {_short(key)}{suggest(key, options)}; allowed: {', '.join(SECTIONS)}")
         if not isinstance(value, Mapping):
             raise ScenarioError(f"{origin}: {key} must be a table of parameters, got {_short(value)}")
@@ -173,7 +177,10 @@ def scenario_from_dict(data: Mapping[str, Any], *, origin: str = "scenario") -> 
             kwargs[key] = cls(**value)
         except ScenarioError as exc:
             raise ScenarioError(f"{origin}: {exc}") from None
-    return Scenario(**kwargs)
+    try:
+        return Scenario(**kwargs)
+    except ScenarioError as exc:  # a rule across sections, paths or priors
+        raise ScenarioError(f"{origin}: {exc}") from None
 
 
 def _priors_from_table(table: Any, *, origin: str) -> tuple[tuple[str, Prior | None], ...]:

@@ -43,7 +43,7 @@ import pandas as pd
 from ._draws import BLOCK_WORLDS, root_seed_sequence
 from ._assumptions import check_assumptions
 from ._engine import DEFAULT_CHUNK_BLOCKS, check_request, resolve_workers, simulate_chunk
-from ._results import _Z95, DEFAULT_QUANTILES, YearAxis, horizon_frame, summary_frame
+from ._results import _Z95, DEFAULT_QUANTILES, YearAxis, horizon_frame, resolve_baseline, summary_frame
 from ._scenario import Scenario
 
 #: bins per factor of two of ``1 + |x| / $1``: the top 9 bits of the mantissa
@@ -173,7 +173,7 @@ class _Moments:
         return np.sqrt(self.m2 / (self.n - 1) / self.n) if self.n > 1 else np.full_like(self.mean, np.nan)
 
 
-def comparison_pairs(careers: Sequence[str], baseline: str = "engineer") -> list[tuple[str, str]]:
+def comparison_pairs(careers: Sequence[str], baseline: str | None = "engineer") -> list[tuple[str, str]]:
     """The paired comparisons reported for a run: every career against the baseline,
     then every other pair in career order."""
     others = [c for c in careers if c != baseline]
@@ -326,6 +326,7 @@ class SummaryResult(YearAxis):
     difference_histogram: np.ndarray
     difference_histogram_pages: np.ndarray
     assumptions: str = "fixed"
+    baseline: str | None = None
 
     @property
     def horizon_years(self) -> int:  # type: ignore[override]
@@ -364,8 +365,9 @@ class SummaryResult(YearAxis):
             frames.append(pd.DataFrame({**base, "statistic": "mean_difference", "value": self.mean_difference[i], "se": self.mean_difference_se[i]}))
         return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
-    def horizon_table(self, *, baseline: str = "engineer") -> pd.DataFrame:
+    def horizon_table(self, *, baseline: str | None = None) -> pd.DataFrame:
         """Like :meth:`careersim.Result.horizon_table` at the horizon."""
+        baseline = resolve_baseline(self.scenario, self.careers, baseline if baseline is not None else self.baseline)
         q, _ = self.quantiles(DEFAULT_QUANTILES)
         p = None
         if baseline in self.careers:
@@ -373,6 +375,8 @@ class SummaryResult(YearAxis):
             for i, (a, b) in enumerate(self.pairs):
                 if b == baseline:
                     p[self.careers.index(a)] = self.p_ahead[i, -1]
+                elif a == baseline:  # b ahead of the baseline: neither the baseline ahead nor a tie
+                    p[self.careers.index(b)] = 1.0 - self.p_ahead[i, -1] - self.p_tie[i, -1]
         return horizon_frame(self.careers, q[:, :, -1], self.mean[:, -1], self.mean_se[:, -1], baseline=baseline, p_ahead=p, worlds=self.worlds)
 
 
@@ -399,6 +403,7 @@ def simulate_summary(
     progress: bool = False,
     assumptions: str = "fixed",
     client: Any = None,
+    baseline: str | None = None,
 ) -> SummaryResult:
     """Simulate many worlds and keep only summaries, in memory that does not grow with ``worlds``.
 
@@ -411,6 +416,9 @@ def simulate_summary(
     scenario, worlds, rng, careers, workers, chunk_blocks, progress, assumptions
         As for :func:`careersim.simulate`; results do not depend on ``workers`` or
         ``chunk_blocks``.
+    baseline
+        The path every other is paired with (default: the first engineer-kind path, else the
+        first path).
     client
         Optional ``dask.distributed.Client``: every task of ``chunk_blocks`` blocks runs on
         the cluster (``workers`` is then ignored) and the results are merged here in task
@@ -431,7 +439,11 @@ def simulate_summary(
     scenario, careers_t, worlds, chunk_blocks = check_request(scenario, careers, worlds, chunk_blocks)
     assumptions = check_assumptions(assumptions)
     root = root_seed_sequence(rng)
-    pairs = comparison_pairs(careers_t)
+    # pairs against the baseline, then the rest; with no baseline named and no engineer-kind path
+    # simulated, every pair in order (the tables still read P(ahead) of the first path from them)
+    default = scenario.default_baseline()
+    pairs = comparison_pairs(careers_t, baseline if baseline is not None else default)
+    baseline = resolve_baseline(scenario, careers_t, baseline)
     pair_index = [(careers_t.index(a), careers_t.index(b)) for a, b in pairs]
     n_blocks = -(-worlds // BLOCK_WORLDS)
     n_tasks = -(-n_blocks // chunk_blocks)
@@ -493,4 +505,5 @@ def simulate_summary(
         difference_histogram=diff_counts,
         difference_histogram_pages=_page_table(diff_ids, (P,)),
         assumptions=assumptions,
+        baseline=baseline,
     )

@@ -204,7 +204,7 @@ def sweep(
     28
     """
     scenario = _default_scenario(scenario)
-    careers_t = check_careers(careers)
+    careers_t = check_careers(careers, scenario.path_names())
     worlds = check_worlds(worlds)
     quantiles_t = tuple(float(q) for q in quantiles)
     if any(not 0.0 <= q <= 1.0 for q in quantiles_t):

@@ -194,6 +194,8 @@ def build_parser() -> argparse.ArgumentParser:
                      help="real discount rate per year for the present-value lenses, from -0.1 to 0.5 (default: %(default)s)")
     run.add_argument("--scheduler", default=None, metavar="ADDRESS",
                      help="run on a dask.distributed cluster, e.g. tcp://10.0.0.5:8786 (the summary path; results identical to a local run; see docs/scale.md)")
+    run.add_argument("--baseline", default=None, metavar="NAME",
+                     help="the path every other is compared with (default: the first engineer-kind path, else the first path)")
     run.add_argument("--json", action="store_true", help="print one JSON document instead of the table")
     run.add_argument("--out", type=_out_folder, default=None, metavar="DIR", help="also write figures (PNG) and tidy tables (CSV, Parquet) to DIR, replacing a previous careersim run's folder as a whole")
 
@@ -231,7 +233,8 @@ def _json_number(x: float) -> float | None:
     return float(x) if math.isfinite(float(x)) else None
 
 
-def result_document(result: Result | SummaryResult, *, scenario_name: str, seed: int | None, lens: str = "net_worth", discount_rate: float = 0.0) -> dict[str, Any]:
+def result_document(result: Result | SummaryResult, *, scenario_name: str, seed: int | None, lens: str = "net_worth", discount_rate: float = 0.0,
+                    baseline: str | None = None) -> dict[str, Any]:
     """The ``--json`` document (keys fixed by issue 3), plus its ``provenance`` (issue 11), the
     assumptions and the lens (issue 13): with a present-value lens each career also carries
     ``lens_at_horizon`` and the comparisons are made through the lens."""
@@ -240,13 +243,16 @@ def result_document(result: Result | SummaryResult, *, scenario_name: str, seed:
     from ._output import provenance
     from ._streaming import SummaryResult, comparison_pairs
 
-    table = result.horizon_table()
+    from ._results import resolve_baseline
+
+    baseline = resolve_baseline(result.scenario, result.careers, baseline if baseline is not None else getattr(result, "baseline", None))
+    table = result.horizon_table(baseline=baseline)
     careers = {
         career: {"net_worth_at_horizon": {k: _json_number(table.loc[career, k]) for k in ("p5", "p25", "p50", "p75", "p95", "mean", "mean_se")}}
         for career in result.careers
     }
     if lens != "net_worth":
-        lens_table = result.horizon_table(lens=lens, discount_rate=discount_rate)
+        lens_table = result.horizon_table(lens=lens, discount_rate=discount_rate, baseline=baseline)
         for career in result.careers:
             careers[career]["lens_at_horizon"] = {k: _json_number(lens_table.loc[career, k]) for k in ("p5", "p25", "p50", "p75", "p95", "mean", "mean_se")}
     comparisons = []
@@ -255,7 +261,7 @@ def result_document(result: Result | SummaryResult, *, scenario_name: str, seed:
         for i, (a, b) in enumerate(result.pairs):
             comparisons.append({"a": a, "b": b, "p_a_ahead": _json_number(result.p_ahead[i, -1]), "median_difference": _json_number(medians[i])})
     else:
-        for a, b in comparison_pairs(result.careers):
+        for a, b in comparison_pairs(result.careers, baseline):
             d = result.compare(a, b, lens=lens, discount_rate=discount_rate).difference[:, -1]
             comparisons.append({"a": a, "b": b, "p_a_ahead": _json_number((d > 0).mean()), "median_difference": _json_number(np.median(d))})
     return {
@@ -269,15 +275,23 @@ def result_document(result: Result | SummaryResult, *, scenario_name: str, seed:
         "uncertain_assumptions": sorted(result.scenario.active_priors()) if result.assumptions == "uncertain" else [],
         "lens": lens,
         "discount_rate": discount_rate,
+        "baseline": baseline,
+        "paths": {c: result.scenario.path(c).kind for c in result.careers},
         "careers": careers,
         "comparisons": comparisons,
         "provenance": provenance(result, seed=seed),
     }
 
 
-def format_table(result: Any, *, scenario_name: str, seed: int | None, lens: str = "net_worth", discount_rate: float = 0.0) -> str:
-    """The human-readable table of money through a lens (default: net worth) at the horizon."""
-    table = result.horizon_table() if lens == "net_worth" else result.horizon_table(lens=lens, discount_rate=discount_rate)
+def format_table(result: Any, *, scenario_name: str, seed: int | None, lens: str = "net_worth", discount_rate: float = 0.0,
+                 baseline: str | None = None) -> str:
+    """The human-readable table of money through a lens (default: net worth) at the horizon:
+    one row per path, with P(ahead of the baseline path) in the same worlds."""
+    from ._results import resolve_baseline
+
+    baseline = resolve_baseline(result.scenario, result.careers, baseline if baseline is not None else getattr(result, "baseline", None))
+    table = (result.horizon_table(baseline=baseline) if lens == "net_worth"
+             else result.horizon_table(lens=lens, discount_rate=discount_rate, baseline=baseline))
     age = result.ages[-1]
     if lens == "net_worth":
         what, more = f"{result.net_worth_basis.capitalize()} net worth at age {age}", "more net worth"
@@ -288,19 +302,23 @@ def format_table(result: Any, *, scenario_name: str, seed: int | None, lens: str
     lines = [
         f"careersim: scenario {scenario_name!r}, {result.worlds:,} worlds, seed {seed}, {result.horizon_years} years (to age {age})",
         f"{what}, {result.units} (place: {result.scenario.finances.place}); "
-        f"P(ahead) = share of worlds with {more} than the research engineer in the same world",
+        f"P(ahead) = share of worlds with {more} than the path '{baseline}' in the same world",
         f"Assumptions {result.assumptions}: {result.uncertainty}",
         "",
-        f"{'career':<12} {'p5':>10} {'p25':>10} {'median':>10} {'p75':>10} {'p95':>10} {'mean ± se':>20} {'P(ahead of engineer)':>22}",
     ]
+    width = max(12, *(len(c) for c in result.careers))
+    ahead = f"P(ahead of {baseline})"
+    lines.append(f"{'path':<{width}} {'kind':<11} {'p5':>10} {'p25':>10} {'median':>10} {'p75':>10} {'p95':>10} {'mean ± se':>20} {ahead:>{max(22, len(ahead))}}")
 
     def m(v: float) -> str:
         return f"{v / 1e6:,.2f}M"
 
     for career in result.careers:
         r = table.loc[career]
-        p = "-" if career == "engineer" else f"{r['p_ahead_of_engineer']:.3f} ± {r['p_ahead_of_engineer_se']:.3f}"
-        lines.append(f"{career:<12} {m(r.p5):>10} {m(r.p25):>10} {m(r.p50):>10} {m(r.p75):>10} {m(r.p95):>10} {m(r['mean']) + ' ± ' + m(r.mean_se):>20} {p:>22}")
+        p = "-" if career == baseline else f"{r[f'p_ahead_of_{baseline}']:.3f} ± {r[f'p_ahead_of_{baseline}_se']:.3f}"
+        kind = result.scenario.path(career).kind
+        lines.append(f"{career:<{width}} {kind:<11} {m(r.p5):>10} {m(r.p25):>10} {m(r.p50):>10} {m(r.p75):>10} {m(r.p95):>10} "
+                     f"{m(r['mean']) + ' ± ' + m(r.mean_se):>20} {p:>{max(22, len(ahead))}}")
     return "\n".join(lines)
 
 
@@ -309,10 +327,12 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
     from ._engine import DEFAULT_CHUNK_BLOCKS, check_request, path_memory_bytes, simulate
     from ._output import check_out_dir, write_outputs
+    from ._results import resolve_baseline
     from ._streaming import simulate_summary
-    from .careers import CAREERS
 
     scenario = _resolve_scenario(args)
+    n_paths = len(scenario.path_names())
+    resolve_baseline(scenario, scenario.path_names(), args.baseline)  # a clear error before any work
     # the run's size (worlds x careers x years against time and memory), refused before
     # anything is allocated or written
     check_request(scenario, None, args.worlds, DEFAULT_CHUNK_BLOCKS)
@@ -323,11 +343,11 @@ def _cmd_run(args: argparse.Namespace) -> int:
     progress = sys.stderr.isatty()  # a bar in a log file or a pipe is noise
     from ._params import ScenarioError
 
-    summarise = path_memory_bytes(args.worlds, len(CAREERS), scenario.simulation.horizon_years) > PATHS_LIMIT_BYTES
+    summarise = path_memory_bytes(args.worlds, n_paths, scenario.simulation.horizon_years) > PATHS_LIMIT_BYTES
     if summarise and args.lens != "net_worth":
         raise ScenarioError(f"--lens {args.lens}: present-value lenses need every path, and {args.worlds:,} worlds are too many to keep "
                             f"(the run would be summarised as it goes); use at most "
-                            f"{PATHS_LIMIT_BYTES // path_memory_bytes(1, len(CAREERS), scenario.simulation.horizon_years):,} worlds")
+                            f"{PATHS_LIMIT_BYTES // path_memory_bytes(1, n_paths, scenario.simulation.horizon_years):,} worlds")
     client = None
     if args.scheduler is not None:  # a cluster: the summary path, its tasks run there
         from ._distributed import connect
@@ -339,14 +359,14 @@ def _cmd_run(args: argparse.Namespace) -> int:
         # too many worlds to keep every path: the same worlds, summarised as they go
         try:
             result: Result | SummaryResult = simulate_summary(scenario, worlds=args.worlds, rng=seed, workers=args.workers, progress=progress, assumptions=args.assumptions,
-                                                              client=client)
+                                                              client=client, baseline=args.baseline)
         finally:
             if client is not None:
                 client.close()
     else:
         result = simulate(scenario, worlds=args.worlds, rng=seed, workers=args.workers, progress=progress, assumptions=args.assumptions)
     name = args.scenario
-    doc = result_document(result, scenario_name=name, seed=seed, lens=args.lens, discount_rate=args.discount_rate)
+    doc = result_document(result, scenario_name=name, seed=seed, lens=args.lens, discount_rate=args.discount_rate, baseline=args.baseline)
     claim = _claim_of(result)
     if claim is not None:
         from .claims import claim_document
@@ -357,7 +377,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(doc, indent=2))
     else:
-        print(format_table(result, scenario_name=name, seed=seed, lens=args.lens, discount_rate=args.discount_rate))
+        print(format_table(result, scenario_name=name, seed=seed, lens=args.lens, discount_rate=args.discount_rate, baseline=args.baseline))
         if claim is not None:
             from .claims import claim_headline
 
@@ -397,7 +417,8 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     from ._scenario_io import load_scenario
 
     scenario = load_scenario(args.file)
-    print(f"{args.file}: valid ({scenario.name!r}, {len(scenario.flat())} parameters)")
+    paths = ", ".join(f"{p.name} ({p.kind})" for p in scenario.path_specs())
+    print(f"{args.file}: valid ({scenario.name!r}, {len(scenario.flat())} parameters; {len(scenario.path_names())} paths: {paths})")
     return 0
 
 

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from ._palette import CAREER_COLORS, CAREER_LABELS, CAREER_LINESTYLES, EXTRA_COLORS, NEUTRAL_COLORS, NEUTRAL_MARKERS
+from ._palette import CAREER_COLORS, CAREER_LABELS, CAREER_LINESTYLES, EXTRA_COLORS, NEUTRAL_COLORS, NEUTRAL_MARKERS, path_styles
 from ._params import ScenarioError
 from ._results import Result, proportion_with_se, quantiles_with_se
 from ._streaming import SummaryResult
@@ -24,6 +24,16 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
 # one colour per career, the same in every figure: defined once, in _palette
+
+
+def _path_style(result: Any, name: str) -> tuple[str, Any]:
+    """The colour and line style of a path of ``result`` (its career's, for the four careers)."""
+    scenario = getattr(result, "scenario", None)
+    if scenario is not None and hasattr(scenario, "path_specs"):
+        styles = path_styles([(p.name, p.kind) for p in scenario.path_specs()])
+        if name in styles:
+            return styles[name]
+    return CAREER_COLORS.get(name, "0.4"), CAREER_LINESTYLES.get(name, "-")
 
 
 def _axes(ax: Axes | None, figsize: tuple[float, float] = (7.5, 4.5)) -> Axes:
@@ -118,7 +128,7 @@ def plot_fan(
         q_all, _ = result.quantiles(probs)
     for career in careers or result.careers:
         ci = result.careers.index(career)
-        color = CAREER_COLORS.get(career)
+        color, line = _path_style(result, career)
         for i in range(len(bands)):
             lo, hi = q_all[1 + 2 * i, ci], q_all[2 + 2 * i, ci]
             if i == len(bands) - 1:
@@ -127,7 +137,7 @@ def plot_fan(
                 for edge in (lo, hi):
                     ax.plot(xs, edge, color=color, linewidth=0.8, linestyle=":", alpha=0.9)
         # a line style per career as well as a colour: coinciding medians stay distinguishable
-        style = {"color": color, "linewidth": 2, "linestyle": CAREER_LINESTYLES.get(career, "-"), **(line_kwargs or {})}
+        style = {"color": color, "linewidth": 2, "linestyle": line, **(line_kwargs or {})}
         ax.plot(xs, q_all[0, ci], label=CAREER_LABELS.get(career, career), **style)
     ax.axhline(0, color="0.6", linewidth=0.8)
     if yscale == "symlog":
@@ -192,7 +202,7 @@ def plot_distribution(
     edges = np.linspace(lo, hi, bins + 1)
     for career in sel:
         v = x[result.index(career)]
-        color = CAREER_COLORS.get(career)
+        color = _path_style(result, career)[0]
         med, med_se = quantiles_with_se(v, [0.5])
         ax.hist(np.clip(v, lo, hi), bins=edges, histtype="step", linewidth=1.6, color=color, density=True,
                 label=f"{CAREER_LABELS.get(career, career)} (median {med[0] / 1e6:,.2f}M ± {med_se[0] / 1e6:,.2f}M)", **(hist_kwargs or {}))
@@ -209,11 +219,12 @@ def plot_distribution(
 def plot_p_ahead(
     result: Result,
     *,
-    baseline: str = "engineer",
+    baseline: str | None = None,
     careers: tuple[str, ...] | None = None,
     ax: Axes | None = None,
 ) -> Axes:
-    """P(career's net worth > baseline's in the same world) by age, ±2 standard-error bands.
+    """P(path's net worth > baseline's in the same world) by age, ±2 standard-error bands
+    (default baseline: the first engineer-kind path, else the first path).
 
     Parameters
     ----------
@@ -236,6 +247,9 @@ def plot_p_ahead(
     >>> from careersim import plotting
     >>> ax = plotting.plot_p_ahead(careersim.simulate(worlds=500, rng=1))
     """
+    from ._results import resolve_baseline
+
+    baseline = resolve_baseline(result.scenario, result.careers, baseline)
     ax = _axes(ax)
     n = result.worlds
     for career in careers or result.careers:
@@ -243,8 +257,8 @@ def plot_p_ahead(
             continue
         p = result.compare(career, baseline).p_a_ahead
         se = np.sqrt(p * (1 - p) / n)
-        color = CAREER_COLORS.get(career)
-        ax.plot(result.ages, p, color=color, label=CAREER_LABELS.get(career, career))
+        color, line = _path_style(result, career)
+        ax.plot(result.ages, p, color=color, linestyle=line, label=CAREER_LABELS.get(career, career))
         ax.fill_between(result.ages, p - 2 * se, p + 2 * se, color=color, alpha=0.2, linewidth=0)
     ax.axhline(0.5, color="0.6", linewidth=0.8, linestyle=":")
     ax.set_ylim(0, 1)
@@ -327,7 +341,7 @@ def plot_catch_up(result: Result, a: str, b: str, *, ax: Axes | None = None) -> 
     table = result.compare(a, b).catch_up()
     within = table[~table.never]
     never = float(table[table.never].probability.iloc[0])
-    ax.bar(within.age.astype(int), within.probability, color=CAREER_COLORS.get(a, "0.4"), width=0.9)
+    ax.bar(within.age.astype(int), within.probability, color=_path_style(result, a)[0], width=0.9)
     x_never = int(within.age.max()) + 3
     ax.bar([x_never], [never], color="0.5", width=1.8)
     ax.annotate(f"never\n{never:.0%}", (x_never, never), ha="center", va="bottom", fontsize="small")

@@ -177,7 +177,7 @@ def variance_breakdown(
     ['a_ahead', 'difference']
     """
     scenario = _scenario(scenario)
-    careers = check_careers((a, b))
+    careers = check_careers((a, b), scenario.path_names())
     year = _year(scenario, age)
     groups = _whole("groups", groups, 4)
     ranking_worlds = _whole("ranking_worlds", ranking_worlds, 256)
@@ -351,7 +351,7 @@ def value_of_information(
     from ._decision_risk import _finite
 
     scenario = _scenario(scenario)
-    careers_t = check_careers(careers)
+    careers_t = check_careers(careers, scenario.path_names())
     year = _year(scenario, age)
     groups = _whole("groups", groups, 4)
     worlds = _whole("worlds", worlds, 256)

@@ -36,7 +36,7 @@ def test_run_prints_table(capsys):
 def test_run_json_contract(capsys):
     assert cli.main(["run", "default", "--worlds", "1200", "--seed", "5", "--json", "--horizon", "12"]) == 0
     doc = json.loads(capsys.readouterr().out)
-    assert set(doc) == {"scenario", "seed", "worlds", "horizon_years", "units", "net_worth", "assumptions", "uncertain_assumptions", "lens", "discount_rate", "careers", "comparisons", "provenance"}
+    assert set(doc) == {"scenario", "seed", "worlds", "horizon_years", "units", "net_worth", "assumptions", "uncertain_assumptions", "lens", "discount_rate", "baseline", "paths", "careers", "comparisons", "provenance"}
     assert doc["net_worth"] == "after-tax"  # the documented default
     assert doc["assumptions"] == "uncertain" and "residency.conversion_probability" in doc["uncertain_assumptions"]  # the documented default
     assert doc["seed"] == 5 and doc["worlds"] == 1200 and doc["horizon_years"] == 12 and doc["scenario"] == "default"

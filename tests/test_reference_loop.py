@@ -213,11 +213,14 @@ def finances_one_world(s, world, w, incomes, statuses, uis, grants):
         growth = (1 + share * world.real_return[t, w] + (1 - share) * world.bond_real_return[t, w]) * (1 - f.expense_ratio)
         kind = "dividends_on_fellowship" if student else "dividends_on_wages"
         gains_rate = sum(lookup(place, kind, c, ordinary) for c in ("federal_marginal_rate", "state_marginal_rate", "city_marginal_rate"))
+        # investment income earns no earned-income credit: its rates are held in [0, 1]
+        gains_rate = min(max(gains_rate, 0.0), 1.0)
+        interest_rate = min(max(marginal, 0.0), 1.0)
         trad = trad * growth + deferral + match
         roth = roth * growth + roth_in
         infl = world.inflation[t, w]
         if taxable > 0:
-            income_tax_paid = taxable * (share * f.stock_dividend_yield * gains_rate + (1 - share) * f.bond_income_yield * marginal)
+            income_tax_paid = taxable * (share * f.stock_dividend_yield * gains_rate + (1 - share) * f.bond_income_yield * interest_rate)
             basis = basis / (1 + infl) + taxable * (share * f.stock_dividend_yield + (1 - share) * f.bond_income_yield) - income_tax_paid
             taxable = taxable * growth - income_tax_paid
         else:
