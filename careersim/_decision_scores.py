@@ -281,11 +281,13 @@ def score_worlds(
 
     values = np.empty((len(result.careers), len(DIMENSIONS), n))
     for ci, career in enumerate(result.careers):
-        k = CAREERS.index(career)
+        # a named path is scored as its career kind (paths of one kind share their judgement draws)
+        kind = result.scenario.path(career).kind
+        k = CAREERS.index(kind)
         status = result.status[ci]
-        if model.blend_toward_engineer and career == "phd":
+        if model.blend_toward_engineer and kind == "phd":
             share = np.where(attrited, np.minimum(phd_years, window) / window, 1.0)
-        elif model.blend_toward_engineer and career == "independent":
+        elif model.blend_toward_engineer and kind == "independent":
             share = _window_share(status, codes["grant_funded"], window)
         else:
             share = np.ones(n)
@@ -294,9 +296,9 @@ def score_worlds(
             if dim == "money":
                 values[ci, di] = money[ci]
                 continue
-            own = model.prior(career, dim)
+            own = model.prior(kind, dim)
             eff_own = np.zeros(n)  # effects of the PhD itself (not of the job it may turn into)
-            if career == "phd":
+            if kind == "phd":
                 if dim == "research_ability":
                     eff_own = model.advisor_research_ability * advisor
                 elif dim == "freedom":
@@ -321,10 +323,10 @@ def score_worlds(
             elif dim == "mental_health":
                 eff_common = model.unemployment_mental_health * unemployed_years
             elif dim == "research_lead" and model.lead_points_per_year:
-                if career == "phd":
+                if kind == "phd":
                     years_to_lead = np.where(attrited, phd_years + model.lead_years_engineer, phd_years)
                 else:
-                    years_to_lead = np.full(n, lead_years_other.get(career, 5.0))
+                    years_to_lead = np.full(n, lead_years_other.get(kind, 5.0))
                 eff_common = -model.lead_points_per_year * (years_to_lead - 5.0)
             eng = model.prior("engineer", dim)
             mean = share * (own.mean + eff_own) + (1.0 - share) * eng.mean + eff_common
