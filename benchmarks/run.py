@@ -1,150 +1,344 @@
-"""careersim benchmarks (issue 7): one JSON line per target on stdout.
+"""careersim benchmarks (issue 17): what users call, as ratios measured in one run.
 
-Timings on a shared machine are noisy, so each target is stated as a ratio or a limit
-measured in one run, never as a timed test:
+One JSON line per measurement on stdout. Every line has ``target`` and ``times`` (exactly what
+the clock covered), the median and the spread (min, max) over ``runs`` repeats, and where it
+applies a ``goal`` and whether it was ``met``. Timings on a shared machine are noisy, so
+nothing here is a timed test; the units are ratios to work timed in the same run:
 
-1. ``draw_equivalents_per_career_year``: seconds per simulated career-year at 1,000,000
-   worlds, divided by seconds per numpy standard-normal draw timed in the same run.
-2. ``slider_update_ms``: median time of the explorer's own callback (recompute + redraw)
-   at its default number of worlds.
-3. ``scale_10m``: 10,000,000 worlds x 4 careers x 40 years in constant memory (peak RSS
-   of every process) and a summary identical across chunk sizes.
-4. ``parallel_speedup``: throughput with 2 worker processes over 1, with identical results.
+``normal_draws``
+    ns per standard-normal draw of ``np.random.default_rng`` (PCG64), float64 and float32,
+    8,000,000 at a time. The engine draws float32, so both are given.
+``minimal_numpy_model``
+    ns per world-year of the smallest honest Monte Carlo of wealth, written below
+    (:func:`minimal_model`): one float64 normal pay shock per world-year, log pay a random
+    walk, wealth compounding at a fixed real return plus a fixed share of pay saved;
+    time-major numpy. What a person would write in ten lines, as the floor to compare with.
+``simulate_summary_per_career_year``
+    ``careersim.simulate_summary(default scenario, worlds=1,000,000, workers=1)`` end to end
+    (the call, all four careers, 40 years, the summary), in ns per career-year, and as
+    ratios to the float64 and float32 draws and to the minimal model.
+``simulate_per_career_year``
+    ``careersim.simulate`` the same way, with every path kept (net worth, income, status,
+    after-tax income and consumption): as many worlds as fit in memory, 1,000,000 here.
+``fixed_cost_ms``
+    one call with 1 world (``simulate`` and ``simulate_summary``).
+``slider_update_ms``
+    ``simulate(scenario', worlds=5,000, rng=seed, reuse=previous)``, the explorer's
+    recompute, for a one-career parameter (PhD stipend), a shared parameter (consumption's
+    elasticity to income: every career) and a seed change (nothing reusable).
+``parallel_speedup``
+    ``simulate_summary`` of the same 1,048,576 worlds with 2 worker processes against 1
+    (each call starts its pool), alternating, identical results checked.
+``dask_local_cluster``
+    ``simulate_summary(client=...)`` on a 2-worker ``LocalCluster`` (processes): throughput
+    and peak memory of each worker; results identical to the local run checked at a
+    smaller size.
 
-Usage: ``python benchmarks/run.py [--quick]`` (``make bench``); --quick shrinks the sizes
-for a smoke test.
+Peak memory is sampled every 20 ms over this process and all its descendants (psutil),
+summed, during each measurement.
+
+Usage: ``python benchmarks/run.py [--quick] [--only NAME ...] [--runs N] [--dask-worlds N]``
+(``make bench``, about 12 minutes on 2 cores); --quick is a smoke test of the script.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
-import resource
 import statistics
 import sys
+import threading
 import time
 
 import numpy as np
+import psutil
 
 import careersim
-from careersim._draws import root_seed_sequence
-from careersim._engine import DEFAULT_CHUNK_BLOCKS, block_sizes, simulate_chunk
+
+CAREER_COUNT = len(careersim.CAREERS)
 
 
 def emit(**record) -> None:
+    """One JSON line; the load average says how busy the shared machine was."""
+    record["load_average_1min"] = round(os.getloadavg()[0], 2)
     print(json.dumps(record), flush=True)
 
 
-def normal_draw_seconds(n: int = 4_000_000, repeats: int = 5) -> float:
-    """Best-of-``repeats`` seconds per numpy standard-normal draw (float64)."""
+def spread(values: list[float], digits: int = 2) -> dict:
+    """Median, min and max, rounded."""
+    return {"median": round(statistics.median(values), digits), "min": round(min(values), digits), "max": round(max(values), digits)}
+
+
+class TreeMemory(contextlib.AbstractContextManager):
+    """Peak of the summed RSS of this process and all its descendants, sampled every 20 ms."""
+
+    def __init__(self, interval: float = 0.02) -> None:
+        self.interval, self.peak, self._stop = interval, 0, threading.Event()
+
+    def _sample(self) -> int:
+        me = psutil.Process()
+        total = 0
+        for p in [me, *me.children(recursive=True)]:
+            with contextlib.suppress(psutil.Error):
+                total += p.memory_info().rss
+        return total
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.peak = max(self.peak, self._sample())
+            self._stop.wait(self.interval)
+
+    def __enter__(self) -> TreeMemory:
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.peak = max(self.peak, self._sample())
+
+    @property
+    def mib(self) -> int:
+        return round(self.peak / 2**20)
+
+
+# -- the floors: normal draws and a minimal numpy model -------------------------------------------
+
+def draw_ns(dtype, n: int = 8_000_000) -> float:
+    """ns per standard-normal draw of the library's generator (PCG64) in ``dtype``."""
     g = np.random.default_rng(0)
-    best = np.inf
-    for _ in range(repeats):
-        t = time.perf_counter()
-        g.standard_normal(n)
-        best = min(best, time.perf_counter() - t)
-    return best / n
-
-
-def bench_draw_equivalents(worlds: int) -> None:
-    """Engine cost per career-year, in standard-normal draws timed alongside."""
-    s = careersim.load_scenario("default")
-    root = root_seed_sequence(1)
-    blocks = list(enumerate(block_sizes(worlds)))
-    chunks = [blocks[i : i + DEFAULT_CHUNK_BLOCKS] for i in range(0, len(blocks), DEFAULT_CHUNK_BLOCKS)]
-    simulate_chunk(s, careersim.CAREERS, root, chunks[0])  # warm-up
-    per_chunk, draw = [], []
-    for chunk in chunks:
-        draw.append(normal_draw_seconds(1_000_000, repeats=1))  # interleaved: same load as the chunk
-        t = time.perf_counter()
-        simulate_chunk(s, careersim.CAREERS, root, chunk)
-        per_chunk.append((time.perf_counter() - t) / (sum(n for _, n in chunk) * len(careersim.CAREERS) * s.simulation.horizon_years))
-    ratio = statistics.median(per_chunk) / statistics.median(draw)
-    total = sum(per_chunk[i] * sum(n for _, n in c) for i, c in enumerate(chunks)) * len(careersim.CAREERS) * s.simulation.horizon_years
-    emit(target="draw_equivalents_per_career_year", worlds=worlds, value=round(ratio, 2), goal="<= 8", met=ratio <= 8,
-         ns_per_career_year=round(1e9 * statistics.median(per_chunk), 1), ns_per_normal_draw=round(1e9 * statistics.median(draw), 2),
-         engine_seconds=round(total, 1))
-
-
-def bench_slider(repeats: int) -> None:
-    """The explorer's callback at its default world count, as a slider change triggers it."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    from careersim.widgets import DEFAULT_WORLDS, Explorer
-
-    ex = Explorer(worlds=DEFAULT_WORLDS)
-    ex.update()
-    ex.render()
-    stipend = ex.controls["stipend_usd"]
-    values = [stipend.value + 1_000 * (i % 2 + 1) for i in range(repeats)]
-    total, sim = [], []
-    for v in values:
-        t = time.perf_counter()
-        ex.recompute(stipend_usd=v)
-        ex.render()
-        total.append(1e3 * (time.perf_counter() - t))
-        sim.append(ex.timings["simulate"])
-    med = statistics.median(total)
-    emit(target="slider_update_ms", worlds=DEFAULT_WORLDS, value=round(med, 1), goal="<= 150", met=med <= 150,
-         simulate_ms=round(statistics.median(sim), 1), repeats=repeats)
-
-
-def peak_rss_mib() -> float:
-    me = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return max(me, kids) / 1024  # ru_maxrss is in KiB on Linux
-
-
-def bench_scale(worlds: int, check_worlds: int) -> None:
-    """Constant memory at 10M worlds; identical summary across chunk sizes."""
-    s = careersim.load_scenario("default")
-    a = careersim.simulate_summary(s, worlds=check_worlds, rng=5, chunk_blocks=1)
-    b = careersim.simulate_summary(s, worlds=check_worlds, rng=5, chunk_blocks=DEFAULT_CHUNK_BLOCKS, workers=2)
-    identical = all(np.array_equal(getattr(a, k), getattr(b, k), equal_nan=True) for k in ("mean", "mean_se", "histogram", "p_ahead", "mean_difference"))
+    out = np.empty(n, dtype=dtype)
     t = time.perf_counter()
-    big = careersim.simulate_summary(s, worlds=worlds, rng=6, workers=2)
-    seconds = time.perf_counter() - t
-    peak = peak_rss_mib()
-    emit(target="scale_10m", worlds=worlds, seconds=round(seconds, 1), peak_rss_mib=round(peak), goal="peak < 2048 MiB, summary identical across chunk sizes",
-         met=peak < 2048 and identical, identical_across_chunk_sizes=identical, checked_at_worlds=check_worlds,
-         median_engineer_at_horizon=round(float(big.horizon_table().loc["engineer", "p50"])))
+    g.standard_normal(out=out, dtype=dtype)
+    return 1e9 * (time.perf_counter() - t) / n
 
 
-def bench_parallel(worlds: int) -> None:
-    """Throughput with 2 worker processes against 1, same worlds, same summary."""
-    s = careersim.load_scenario("default")
-    careersim.simulate_summary(s, worlds=16_384, rng=7, workers=2)  # start-up paid once
-    t1 = t2 = np.inf
-    for _ in range(2):  # best of two, alternating, against the shared machine's noise
+def minimal_model(worlds: int, years: int = 40, *, rng: int = 0) -> np.ndarray:
+    """The floor: wealth with one pay shock, ``(world,)`` wealth after ``years``.
+
+    log pay is a random walk with one float64 normal shock per world-year (drift 2%, sd 10%);
+    each year wealth earns a fixed 5% real return and 15% of pay is saved. Time-major, in
+    chunks of 8,192 worlds (like the engine), no Python loop over worlds.
+    """
+    g = np.random.default_rng(rng)
+    out = np.empty(worlds)
+    for start in range(0, worlds, 8192):
+        n = min(8192, worlds - start)
+        z = g.standard_normal((years, n))
+        z *= 0.10
+        z += 0.02
+        np.cumsum(z, axis=0, out=z)
+        pay = np.exp(z, out=z)
+        pay *= 150_000.0 * 0.15
+        w = np.zeros(n)
+        for t in range(years):
+            w *= 1.05
+            w += pay[t]
+        out[start : start + n] = w
+    return out
+
+
+def minimal_ns(worlds: int) -> float:
+    t = time.perf_counter()
+    minimal_model(worlds)
+    return 1e9 * (time.perf_counter() - t) / (worlds * 40)
+
+
+def retime(floor: dict) -> None:
+    """The floors timed again right after an engine run: the same load as the run saw."""
+    floor["f64"].append(draw_ns(np.float64))
+    floor["f32"].append(draw_ns(np.float32))
+    floor["minimal"].append(minimal_ns(floor["minimal_worlds"]))
+
+
+def floors(runs: int, worlds: int) -> dict[str, list[float]]:
+    draw_ns(np.float64, 100_000), draw_ns(np.float32, 100_000), minimal_model(10_000)  # warm
+    f = {"f64": [], "f32": [], "minimal": [], "minimal_worlds": worlds}
+    for _ in range(runs):
+        f["f64"].append(draw_ns(np.float64))
+        f["f32"].append(draw_ns(np.float32))
+        f["minimal"].append(minimal_ns(worlds))
+    return f
+
+
+# -- the public API -------------------------------------------------------------------------------
+
+def _identical(a, b) -> bool:
+    return all(np.array_equal(getattr(a, k), getattr(b, k), equal_nan=True) for k in ("mean", "mean_se", "histogram", "p_ahead", "mean_difference"))
+
+
+def bench_summary_and_parallel(scenario, worlds: int, runs: int, floor: dict) -> None:
+    """simulate_summary with 1 and 2 workers, alternating, same worlds; the floors re-timed beside each run."""
+    careersim.simulate_summary(scenario, worlds=2048, rng=7, workers=1)  # compile/load the kernels
+    years = worlds * CAREER_COUNT * scenario.simulation.horizon_years
+    t1, t2, mem1, mem2, same = [], [], [], [], True
+    for _ in range(runs):
+        for workers, times, mems in ((1, t1, mem1), (2, t2, mem2)):
+            with TreeMemory() as m:
+                t = time.perf_counter()
+                r = careersim.simulate_summary(scenario, worlds=worlds, rng=7, workers=workers)
+                times.append(time.perf_counter() - t)
+            mems.append(m.mib)
+            if workers == 1:
+                one = r
+            else:
+                same = same and _identical(one, r)
+        retime(floor)
+    ns = [1e9 * t / years for t in t1]
+    f64, f32, mini = (statistics.median(floor[k]) for k in ("f64", "f32", "minimal"))
+    r64 = [x / f64 for x in ns]
+    emit(target="simulate_summary_per_career_year", times=f"careersim.simulate_summary(default, worlds={worlds:,}, rng=7, workers=1), whole call",
+         worlds=worlds, runs=runs, ns_per_career_year=spread(ns, 1), seconds=spread(t1, 1),
+         float64_draw_equivalents=spread(r64), float32_draw_equivalents=spread([x / f32 for x in ns]),
+         ratio_to_minimal_model=spread([x / mini for x in ns]),
+         goal="<= 5 float64 draws and <= 1.6x the minimal model", met=statistics.median(r64) <= 5 and statistics.median(ns) / mini <= 1.6,
+         peak_tree_mib=max(mem1))
+    speed = [a / b for a, b in zip(t1, t2)]
+    emit(target="parallel_speedup", times=f"simulate_summary(worlds={worlds:,}) with workers=1 vs workers=2 (process pool started in each call), alternating",
+         worlds=worlds, runs=runs, value=spread(speed), seconds_1_worker=spread(t1, 1), seconds_2_workers=spread(t2, 1), identical=same,
+         goal=">= 1.8 with identical results", met=statistics.median(speed) >= 1.8 and same, peak_tree_mib_2_workers=max(mem2), cpus=os.cpu_count())
+
+
+def bench_simulate(scenario, worlds: int, runs: int, floor: dict) -> None:
+    """simulate with every path kept, as many worlds as fit (this machine: all of them)."""
+    from careersim._engine import PATH_BYTES_PER_CAREER_YEAR, available_memory_bytes, path_memory_bytes
+
+    T = scenario.simulation.horizon_years
+    fit = int(0.4 * available_memory_bytes() // path_memory_bytes(1, CAREER_COUNT, T))
+    n = min(worlds, fit)
+    careersim.simulate(scenario, worlds=2048, rng=7)
+    secs, mems = [], []
+    for _ in range(runs):
+        with TreeMemory() as m:
+            t = time.perf_counter()
+            r = careersim.simulate(scenario, worlds=n, rng=7)
+            secs.append(time.perf_counter() - t)
+        del r
+        mems.append(m.mib)
+        retime(floor)
+    ns = [1e9 * t / (n * CAREER_COUNT * T) for t in secs]
+    f64, f32, mini = (statistics.median(floor[k]) for k in ("f64", "f32", "minimal"))
+    r64 = [x / f64 for x in ns]
+    emit(target="simulate_per_career_year", times=f"careersim.simulate(default, worlds={n:,}, rng=7, workers=1), whole call, every path kept",
+         worlds=n, worlds_asked=worlds, worlds_limit=f"{fit:,} fit in 40% of available memory", runs=runs, ns_per_career_year=spread(ns, 1),
+         seconds=spread(secs, 1), float64_draw_equivalents=spread(r64), float32_draw_equivalents=spread([x / f32 for x in ns]),
+         ratio_to_minimal_model=spread([x / mini for x in ns]),
+         goal="<= 6 float64 draws and <= 1.6x the minimal model", met=statistics.median(r64) <= 6 and statistics.median(ns) / mini <= 1.6,
+         peak_tree_mib=max(mems), bytes_per_career_year_kept=PATH_BYTES_PER_CAREER_YEAR)
+
+
+def emit_floors(floor: dict, worlds: int) -> None:
+    emit(target="normal_draws", times="np.random.default_rng(0).standard_normal(8,000,000), ns per draw, timed at the start and again after every engine run",
+         runs=len(floor["f64"]), float64_ns=spread(floor["f64"]), float32_ns=spread(floor["f32"]))
+    emit(target="minimal_numpy_model", times=f"benchmarks/run.py minimal_model({worlds:,} worlds, 40 years): one float64 pay shock per world-year, wealth compounding; at the start and after every engine run",
+         runs=len(floor["minimal"]), ns_per_world_year=spread(floor["minimal"]),
+         float64_draw_equivalents=round(statistics.median(floor["minimal"]) / statistics.median(floor["f64"]), 2))
+
+
+def bench_fixed_cost(scenario, repeats: int) -> None:
+    careersim.simulate(scenario, worlds=1, rng=0)
+    careersim.simulate_summary(scenario, worlds=1, rng=0)
+    sim, summ = [], []
+    for i in range(repeats):
         t = time.perf_counter()
-        one = careersim.simulate_summary(s, worlds=worlds, rng=7, workers=1)
-        t1 = min(t1, time.perf_counter() - t)
+        careersim.simulate(scenario, worlds=1, rng=i + 1)
+        sim.append(1e3 * (time.perf_counter() - t))
         t = time.perf_counter()
-        two = careersim.simulate_summary(s, worlds=worlds, rng=7, workers=2)
-        t2 = min(t2, time.perf_counter() - t)
-    identical = all(np.array_equal(getattr(one, k), getattr(two, k), equal_nan=True) for k in ("mean", "mean_se", "histogram", "p_ahead", "mean_difference"))
-    speedup = t1 / t2
-    emit(target="parallel_speedup", worlds=worlds, value=round(speedup, 2), goal=">= 1.7 with identical results", met=speedup >= 1.7 and identical,
-         seconds_1_worker=round(t1, 1), seconds_2_workers=round(t2, 1), identical=identical, cpus=os.cpu_count())
+        careersim.simulate_summary(scenario, worlds=1, rng=i + 1)
+        summ.append(1e3 * (time.perf_counter() - t))
+    emit(target="fixed_cost_ms", times="one call with worlds=1 (default scenario, all careers, a new seed each call)", runs=repeats,
+         simulate=spread(sim, 1), simulate_summary=spread(summ, 1))
+
+
+def bench_slider(scenario, repeats: int, worlds: int = 5_000) -> None:
+    """The explorer's recompute: simulate(..., reuse=previous) after one control moves."""
+    base_stipend = scenario.phd.stipend_advisor_grant_usd
+    base_elast = scenario.finances.consumption_income_elasticity
+    moves = {
+        "one_career (phd.stipend_advisor_grant_usd)": lambda i: (scenario.replace({"phd.stipend_advisor_grant_usd": base_stipend + 1_000 * (i % 2 + 1)}), 2026),
+        "shared (finances.consumption_income_elasticity)": lambda i: (scenario.replace({"finances.consumption_income_elasticity": base_elast + 0.01 * (i % 2 + 1)}), 2026),
+        "seed": lambda i: (scenario, 3000 + i),
+    }
+    for name, move in moves.items():
+        prev = careersim.simulate(scenario, worlds=worlds, rng=2026)
+        ms = []
+        for i in range(repeats):
+            s, seed = move(i)
+            t = time.perf_counter()
+            prev = careersim.simulate(s, worlds=worlds, rng=seed, reuse=prev)
+            ms.append(1e3 * (time.perf_counter() - t))
+        goal = 25 if name.startswith("shared") else None
+        emit(target="slider_update_ms", control=name, times=f"careersim.simulate(changed scenario, worlds={worlds:,}, rng=seed, reuse=previous), whole call, Python side (no drawing)",
+             worlds=worlds, runs=repeats, ms=spread(ms, 1), **({"goal": f"<= {goal} ms", "met": statistics.median(ms) <= goal} if goal else {}))
+
+
+def bench_dask(scenario, worlds: int, check_worlds: int) -> None:
+    """simulate_summary(client=) on a 2-worker LocalCluster of processes."""
+    import logging
+
+    import distributed
+
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0", silence_logs=logging.CRITICAL) as cluster, distributed.Client(cluster) as client:
+        local = careersim.simulate_summary(scenario, worlds=check_worlds, rng=9)
+        remote = careersim.simulate_summary(scenario, worlds=check_worlds, rng=9, client=client)
+        identical = _identical(local, remote)  # and the workers are warm (kernels loaded)
+        worker_peak: dict[str, int] = {}
+        stop = threading.Event()
+
+        def watch() -> None:
+            procs = {w: psutil.Process(info["pid"]) for w, info in client.run(lambda: {"pid": os.getpid()}).items()}
+            while not stop.is_set():
+                for w, p in procs.items():
+                    with contextlib.suppress(psutil.Error):
+                        worker_peak[w] = max(worker_peak.get(w, 0), p.memory_info().rss)
+                stop.wait(0.05)
+
+        th = threading.Thread(target=watch, daemon=True)
+        th.start()
+        with TreeMemory() as m:
+            t = time.perf_counter()
+            careersim.simulate_summary(scenario, worlds=worlds, rng=10, client=client)
+            secs = time.perf_counter() - t
+        stop.set()
+        th.join()
+    rate = worlds / secs
+    emit(target="dask_local_cluster", times=f"simulate_summary(default, worlds={worlds:,}, rng=10, client=LocalCluster(2 worker processes, 1 thread each))",
+         worlds=worlds, seconds=round(secs, 1), worlds_per_second=round(rate), career_years_per_second=round(rate * CAREER_COUNT * scenario.simulation.horizon_years),
+         per_worker_worlds_per_second=round(rate / 2), peak_worker_rss_mib=sorted(round(v / 2**20) for v in worker_peak.values()), peak_tree_mib=m.mib,
+         identical_to_local=identical, checked_at_worlds=check_worlds,
+         projected_hours_10_billion_worlds_per_100_workers=round(1e10 / (rate / 2 * 100) / 3600, 2))
+
+
+TARGETS = ["floors", "summary", "simulate", "fixed", "slider", "dask"]
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="small sizes: a smoke test of the script, not a measurement")
-    parser.add_argument("--only", choices=["draws", "slider", "scale", "parallel"], action="append", help="run only these targets")
+    parser.add_argument("--quick", action="store_true", help="small sizes, one run: a smoke test of the script, not a measurement")
+    parser.add_argument("--only", choices=TARGETS, action="append", help="run only these (repeatable); 'summary' includes the 2-worker speed-up")
+    parser.add_argument("--runs", type=int, default=None, help="repeats of the big measurements (default 3; --quick 1)")
+    parser.add_argument("--dask-worlds", type=int, default=None, help="worlds of the LocalCluster run (default 8,388,608; --quick 65,536)")
     args = parser.parse_args(argv)
-    only = set(args.only or ["draws", "slider", "scale", "parallel"])
+    only = set(args.only or TARGETS)
     q = args.quick
-    if "draws" in only:
-        bench_draw_equivalents(50_000 if q else 1_000_000)
+    runs = args.runs or (1 if q else 3)
+    worlds = 65_536 if q else 1_000_000
+    scenario = careersim.load_scenario("default")
+    floor = floors(runs, 65_536 if q else 1_000_000)
+    if "summary" in only:
+        bench_summary_and_parallel(scenario, 65_536 if q else 1_048_576, runs, floor)
+    if "simulate" in only:
+        bench_simulate(scenario, worlds, runs, floor)
+    emit_floors(floor, 65_536 if q else 1_000_000)
+    if "fixed" in only:
+        bench_fixed_cost(scenario, 5 if q else 20)
     if "slider" in only:
-        bench_slider(3 if q else 15)
-    if "parallel" in only:
-        bench_parallel(65_536 if q else 1_048_576)  # whole tasks: equal work per worker
-    if "scale" in only:
-        bench_scale(100_000 if q else 10_000_000, 20_000 if q else 200_000)
+        bench_slider(scenario, 3 if q else 15)
+    if "dask" in only:
+        bench_dask(scenario, args.dask_worlds or (65_536 if q else 8_388_608), 20_000 if q else 200_000)
     return 0
 
 
