@@ -27,11 +27,18 @@ from collections.abc import Mapping
 from typing import Any, Literal
 
 from ._params import ScenarioError
+from ._paths import NAME_PATTERN
 
 #: the longest query string read at all (a link with every control set is far shorter)
 MAX_QUERY_CHARS = 2_000
 #: the longest single value (numbers and choice names are short)
 MAX_VALUE_CHARS = 40
+#: the most named paths a link carries (keys path1, path2, ...)
+MAX_LINK_PATHS = 4
+#: the keys of a link's paths
+PATH_KEYS = tuple(f"path{i}" for i in range(1, MAX_LINK_PATHS + 1))
+#: the longest value of one path (name~kind~money~place~funding~shown)
+MAX_PATH_CHARS = 100
 _INT = re.compile(r"^[+-]?\d{1,19}$")
 _FLOAT = re.compile(r"^[+-]?(\d{1,20}(\.\d{0,20})?|\.\d{1,20})([eE][+-]?\d{1,3})?$")
 
@@ -76,7 +83,59 @@ def encode(values: Mapping[str, Any], defaults: Mapping[str, Any]) -> str:
     return urllib.parse.urlencode(pairs, safe=",")
 
 
-def decode(query: str, specs: Mapping[str, Spec]) -> dict[str, Any]:
+@dataclasses.dataclass(frozen=True)
+class PathFields:
+    """What a link's path (``name~kind~money~place~funding~shown``) may hold: its kinds, the
+    range of each kind's money control, the places, the PhD funding sources, the names taken
+    (the careers) and the choice control (``baseline``) whose choices grow by the path names."""
+
+    kinds: tuple[str, ...]
+    money: Mapping[str, tuple[int, int]]
+    places: tuple[str, ...]
+    fundings: tuple[str, ...]
+    reserved: tuple[str, ...] = ()
+    baseline: str | None = "baseline"
+
+
+def encode_path(path: Mapping[str, Any]) -> str:
+    """One path as a link value: ``name~kind~money~place~funding~1`` (1: shown, 0: hidden)."""
+    return "~".join((str(path["name"]), str(path["kind"]), str(int(path["money"])), str(path["place"]),
+                     str(path.get("funding", "mix")), "1" if path.get("show", True) else "0"))
+
+
+def encode_paths(paths: Any) -> str:
+    """The query string (without ``?``) of a list of paths: ``path1=...&path2=...``."""
+    return urllib.parse.urlencode([(key, encode_path(p)) for key, p in zip(PATH_KEYS, paths)], safe=",")
+
+
+def decode_path(key: str, raw: str, fields: PathFields) -> dict[str, Any]:
+    """A path from its link value, checked field by field; :class:`URLStateError` otherwise."""
+    form = "name~kind~money~place~funding~shown"
+    if len(raw) > MAX_PATH_CHARS:
+        raise URLStateError(f"link: {key} = {_shown(raw)}: at most {MAX_PATH_CHARS} characters ({form})")
+    parts = raw.split("~")
+    if len(parts) != 6:
+        raise URLStateError(f"link: {key} = {_shown(raw)}: must be {form}, six fields joined by '~'")
+    name, kind, money, place, funding, show = parts
+    if not NAME_PATTERN.match(name):
+        raise URLStateError(f"link: {key} name {_shown(name)}: must be 1-40 lower-case letters, digits, '-' or '_', starting with a letter")
+    if name in fields.reserved:
+        raise URLStateError(f"link: {key} name {name!r}: taken by a career ({', '.join(fields.reserved)}); choose another name")
+    if kind not in fields.kinds:
+        raise URLStateError(f"link: {key} kind {_shown(kind)}: must be one of {', '.join(fields.kinds)}")
+    lo, hi = fields.money[kind]
+    if not _INT.match(money) or not lo <= int(money) <= hi:
+        raise URLStateError(f"link: {key} money {_shown(money)}: a {kind} path's must be a whole number of dollars from {lo} to {hi}")
+    if place not in fields.places:
+        raise URLStateError(f"link: {key} place {_shown(place)}: must be one of {', '.join(fields.places)}")
+    if funding not in fields.fundings:
+        raise URLStateError(f"link: {key} funding {_shown(funding)}: must be one of {', '.join(fields.fundings)}")
+    if show not in ("0", "1"):
+        raise URLStateError(f"link: {key} shown {_shown(show)}: must be 1 or 0")
+    return {"name": name, "kind": kind, "money": int(money), "place": place, "funding": funding, "show": show == "1"}
+
+
+def decode(query: str, specs: Mapping[str, Spec], paths: PathFields | None = None) -> dict[str, Any]:
     """The control values a query string sets, checked against ``specs``.
 
     A leading ``?`` is ignored. Raises :class:`URLStateError` for a query that is too long,
@@ -91,13 +150,30 @@ def decode(query: str, specs: Mapping[str, Spec]) -> dict[str, Any]:
     if not query:
         return {}
     try:
-        pairs = urllib.parse.parse_qsl(query, keep_blank_values=True, strict_parsing=True, max_num_fields=len(specs) + 1)
+        pairs = urllib.parse.parse_qsl(query, keep_blank_values=True, strict_parsing=True,
+                                       max_num_fields=len(specs) + (len(PATH_KEYS) if paths else 0) + 1)
     except ValueError as exc:
         raise URLStateError(f"link query: cannot be read ({exc}); expected name=value pairs joined by '&'") from None
     out: dict[str, Any] = {}
+    if paths is not None:
+        found: dict[str, dict[str, Any]] = {}
+        for name, raw in pairs:
+            if name in PATH_KEYS:
+                if name in found:
+                    raise URLStateError(f"link: {name} is given more than once")
+                found[name] = decode_path(name, raw, paths)
+        pairs = [(n, r) for n, r in pairs if n not in PATH_KEYS]
+        if found:
+            listed = [found[k] for k in PATH_KEYS if k in found]
+            names = [p["name"] for p in listed]
+            if len(set(names)) != len(names):
+                raise URLStateError(f"link: two paths are named alike ({', '.join(names)}); each path needs a name of its own")
+            out["paths"] = listed
+            if paths.baseline in specs and specs[paths.baseline].kind == "choice":
+                specs = {**specs, paths.baseline: dataclasses.replace(specs[paths.baseline], choices=(*specs[paths.baseline].choices, *names))}
     for name, raw in pairs:
         if name not in specs:
-            raise URLStateError(f"link: unknown setting {_shown(name)}; allowed: {', '.join(specs)}")
+            raise URLStateError(f"link: unknown setting {_shown(name)}; allowed: {', '.join(specs)}{', ' + ', '.join(PATH_KEYS) if paths else ''}")
         if name in out:
             raise URLStateError(f"link: {name} is given more than once")
         out[name] = _value(name, raw, specs[name])

@@ -56,8 +56,10 @@ import numpy as np
 import pandas as pd
 
 from . import CAREERS, PLACE_NAMES, Scenario, ScenarioError, load_places, load_scenario, plotting, simulate
-from ._palette import CAREER_COLORS, CAREER_LABELS, CAREER_LINESTYLES
-from ._urlstate import Spec, URLStateError, decode, encode
+from ._palette import CAREER_COLORS, CAREER_LABELS, CAREER_LINESTYLES, path_styles
+from ._paths import PathSpec
+from ._results import LENS_NAMES
+from ._urlstate import MAX_LINK_PATHS, PathFields, Spec, URLStateError, decode, encode, encode_paths
 
 #: default number of worlds: a change recomputes and redraws in well under a second
 DEFAULT_WORLDS = 5_000
@@ -90,6 +92,14 @@ FUNDING_CHOICES = (
     ("fellowship", "fellowship"),
 )
 _DESCRIPTION_WIDTH = "140px"
+#: the most paths the explorer adds to the four careers (a link carries as many)
+MAX_ADDED_PATHS = MAX_LINK_PATHS
+#: the most paths drawn at once (each with a colour of its own)
+MAX_SHOWN = 6
+#: the lens menu: how money is valued
+LENS_CHOICES = (("net worth", "net_worth"), ("PV of after-tax income", "income_pv"), ("PV of consumption", "consumption_pv"))
+#: the assumptions toggle
+ASSUMPTION_CHOICES = (("fixed (your settings)", "fixed"), ("uncertain (drawn per world)", "uncertain"))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -144,6 +154,8 @@ def _checkbox(description: str) -> Callable[[Any], W.ValueWidget]:
 
 
 ROADS, PHD, MONEY, MARKET, SIMULATION, VIEW = "Your four roads", "PhD details", "Money", "Market and risk (advanced)", "Simulation", "View"
+PATHS = "Your own offers (paths)"
+ASSUME = "Assumptions"
 CONTROLS: tuple[Control, ...] = (
     Control("offer_usd", "engineer.start_pay_usd", ROADS,
             _slider(W.IntSlider, "Engineer offer", 50_000, 500_000, 1_000, "$,d"),
@@ -220,9 +232,48 @@ CONTROLS: tuple[Control, ...] = (
     Control("fan_scale", None, VIEW,
             _dropdown("Net-worth axis", (("log (shows every age)", "log"), ("linear", "linear"))),
             "Scale of the net-worth chart: log above $100k (linear below, so debt shows), or linear."),
+    Control("lens", None, VIEW,
+            _dropdown("Measure", LENS_CHOICES),
+            "How money is valued: net worth at each age, or the present value (at the discount rate) of the after-tax income or of the consumption received up to that age."),
+    Control("discount_rate", None, VIEW,
+            _slider(W.FloatSlider, "Discount rate", -0.02, 0.1, 0.005, ".1%"),
+            "Real discount rate per year of the present-value measures (0% = the plain sum)."),
+    Control("assumptions", None, ASSUME,
+            _dropdown("Assumptions", ASSUMPTION_CHOICES),
+            "Fixed: every assumption is your setting. Uncertain: the weak assumptions (residency conversion, grant pay, ...) are drawn "
+            "per world from their priors, so the spread also contains what is not known about them."),
     *(Control(f"show_{c}", None, VIEW, _checkbox(CAREER_LABELS[c]), f"Draw the {CAREER_LABELS[c]} in the figure.") for c in CAREERS),
 )
 CONTROL_NAMES = tuple(c.name for c in CONTROLS)
+#: per career kind: the control whose range a path's money slider has, and what it is called
+KIND_MONEY = {"engineer": ("offer_usd", "Start pay"), "residency": ("residency_pay_usd", "Residency pay"),
+              "phd": ("stipend_usd", "Stipend"), "independent": ("grant_usd", "Grant pay")}
+_MONEY_KEY = {"engineer": "engineer.start_pay_usd", "residency": "residency.pay_usd", "independent": "independent.grant_pay_usd"}
+
+
+def phd_stipend_changes(base: Scenario, stipend: float, funding: str, section: str = "phd") -> dict[str, Any]:
+    """The scenario changes of a PhD stipend from one funding source (``mix``: the RA
+    stipend, with the TA stipend keeping its difference from it in ``base``)."""
+    if funding == "mix":
+        ta = max(0.0, stipend + base.phd.stipend_ta_usd - base.phd.stipend_advisor_grant_usd)
+        return {f"{section}.stipend_advisor_grant_usd": stipend, f"{section}.stipend_ta_usd": ta}
+    if funding == "advisor_grant":
+        return {f"{section}.stipend_advisor_grant_usd": stipend, f"{section}.fellowship_probability": 0.0, f"{section}.ta_probability": 0.0}
+    if funding == "ta":
+        return {f"{section}.stipend_ta_usd": stipend, f"{section}.fellowship_probability": 0.0, f"{section}.ta_probability": 1.0}
+    if funding == "fellowship":
+        return {f"{section}.stipend_fellowship_usd": stipend, f"{section}.fellowship_probability": 1.0, f"{section}.ta_probability": 0.0}
+    raise ScenarioError(f"funding = {funding!r}: must be one of {', '.join(k for _, k in FUNDING_CHOICES)}")
+
+
+def path_overrides(base: Scenario, path: Mapping[str, Any]) -> tuple[tuple[str, Any], ...]:
+    """A path row's overrides: its money, its place (and its funding source for a PhD),
+    after any other overrides it was loaded with."""
+    kind = path["kind"]
+    own = phd_stipend_changes(base, path["money"], path.get("funding", "mix")) if kind == "phd" else {_MONEY_KEY[kind]: path["money"]}
+    own["finances.place"] = path["place"]
+    extra = [(k, v) for k, v in path.get("extra", ()) if k not in own]
+    return (*extra, *own.items())
 #: controls that change only what is shown, not what is simulated
 VIEW_CONTROLS = tuple(c.name for c in CONTROLS if c.group == VIEW)
 
@@ -406,11 +457,18 @@ class Explorer:
         self._uid = "cs-ex-" + uuid.uuid4().hex[:10]
         self._figure_width = DEFAULT_FIGURE_WIDTH
         self._layout_key: tuple | None = None
+        #: the paths added to the four careers: dicts of name, kind, money, place, funding, show
+        self.paths: list[dict[str, Any]] = []
+        self._stats_key: tuple | None = None
 
         self.controls = self._make_controls(worlds, rng, age)
         self.defaults = self.values()
         self.specs = control_specs(self.controls)
+        self.path_fields = PathFields(
+            kinds=tuple(CAREERS), money={k: (int(self.controls[c].min), int(self.controls[c].max)) for k, (c, _) in KIND_MONEY.items()},
+            places=tuple(PLACE_NAMES), fundings=tuple(k for _, k in FUNDING_CHOICES), reserved=tuple(CAREERS))
         self._build_figure(figure)
+        self._build_paths()
         self.status = W.HTML().add_class("cs-status")
         self.message = W.HTML().add_class("cs-message")
         self.table = W.HTML().add_class("cs-summary")
@@ -423,7 +481,7 @@ class Explorer:
         link_error = None
         if query:
             try:
-                self._apply(decode(query, self.specs))
+                self._apply(decode(query, self.specs, self.path_fields))
             except (URLStateError, ScenarioError) as e:
                 link_error = f"This link's inputs were not applied (the page shows the defaults): {e}"
         self.update()
@@ -436,7 +494,8 @@ class Explorer:
         start = s.simulation.start_age
         initial = {c.name: s.get(c.key) for c in CONTROLS if c.key}
         initial.update(stipend_usd=s.phd.stipend_advisor_grant_usd, funding="mix", worlds=worlds, seed=int(seed), fan_scale="log",
-                       baseline=BASELINE, bands="50", **{f"show_{c}": True for c in CAREERS})
+                       baseline=BASELINE, bands="50", lens="net_worth", discount_rate=0.03, assumptions="fixed",
+                       **{f"show_{c}": True for c in CAREERS})
         horizon = s.simulation.horizon_years
         initial["age"] = int(age) if age is not None else (40 if start < 40 <= start + horizon else start + horizon)
         controls = {}
@@ -460,6 +519,7 @@ class Explorer:
     def _sync_enabled(controls: Mapping[str, W.ValueWidget]) -> None:
         controls["return_mean"].disabled = controls["market_model"].value in ("bootstrap", "historical")
         controls["savings_rate"].disabled = controls["spending_rule"].value != "savings_rate"
+        controls["discount_rate"].disabled = controls["lens"].value == "net_worth"
 
     def values(self) -> dict[str, Any]:
         """Current value of every control, by name."""
@@ -476,25 +536,235 @@ class Explorer:
         """The scenario that the control values (default: the current ones) describe."""
         v = self._exact_values({**self.values(), **(values or {})})
         changes = {c.key: v[c.name] for c in CONTROLS if c.key}
-        stipend, funding = v["stipend_usd"], v["funding"]
-        if funding == "mix":
-            # RA stipend = the slider; the TA stipend keeps its difference from it in the scenario
-            ta = max(0.0, stipend + self.base.phd.stipend_ta_usd - self.base.phd.stipend_advisor_grant_usd)
-            changes.update({"phd.stipend_advisor_grant_usd": stipend, "phd.stipend_ta_usd": ta})
-        elif funding == "advisor_grant":
-            changes.update({"phd.stipend_advisor_grant_usd": stipend, "phd.fellowship_probability": 0.0, "phd.ta_probability": 0.0})
-        elif funding == "ta":
-            changes.update({"phd.stipend_ta_usd": stipend, "phd.fellowship_probability": 0.0, "phd.ta_probability": 1.0})
-        elif funding == "fellowship":
-            changes.update({"phd.stipend_fellowship_usd": stipend, "phd.fellowship_probability": 1.0, "phd.ta_probability": 0.0})
+        # RA stipend = the slider with 'not known yet'; the TA stipend keeps its difference from it
+        changes.update(phd_stipend_changes(self.base, v["stipend_usd"], v["funding"]))
+        scenario = self.base.replace(changes)
+        if not self.paths:
+            return scenario  # the four careers, exactly as without paths
+        specs = (*(PathSpec(c, c) for c in CAREERS), *(PathSpec(p["name"], p["kind"], path_overrides(self.base, p)) for p in self.paths))
+        return dataclasses.replace(scenario, paths=specs)
+
+    def path_styles(self) -> dict[str, tuple[str, Any]]:
+        """``{path: (colour, line style)}`` of the four careers and the added paths."""
+        return path_styles([*((c, c) for c in CAREERS), *((p["name"], p["kind"]) for p in self.paths)])
+
+    def label(self, name: str) -> str:
+        """How a path is called in the page: a career's label, or an added path's name and kind."""
+        if name in CAREER_LABELS:
+            return CAREER_LABELS[name]
+        kind = next((p["kind"] for p in self.paths if p["name"] == name), "")
+        return f"{name} ({CAREER_LABELS.get(kind, kind)})" if kind else name
+
+    # -- paths ---------------------------------------------------------------------------
+    def _build_paths(self) -> None:
+        self.new_path_name = W.Text(value="", placeholder="name, e.g. phd-boston", description="New path",
+                                    style={"description_width": "70px"}, layout=W.Layout(width="auto", flex="1 1 160px")).add_class("cs-new-path-name")
+        self.new_path_kind = W.Dropdown(options=tuple((CAREER_LABELS[c], c) for c in CAREERS), value="engineer",
+                                        layout=W.Layout(width="auto", flex="1 1 120px")).add_class("cs-new-path-kind")
+        self.add_button = W.Button(description="Add path", layout=W.Layout(width="auto")).add_class("cs-add-path")
+        self.add_button.on_click(lambda _b: self._ui(lambda: self.add_path(self.new_path_name.value.strip(), self.new_path_kind.value)))
+        self.path_rows = W.VBox([], layout=W.Layout(width="100%")).add_class("cs-path-rows")
+        note = W.HTML('<div class="cs-note">Each path is one of the four careers with an offer of its own (its pay and its place), '
+                      f"lived in the same worlds as the others. Up to {MAX_ADDED_PATHS} paths; at most {MAX_SHOWN} are drawn at once.</div>")
+        self.paths_box = W.VBox([W.HBox([self.new_path_name, self.new_path_kind, self.add_button],
+                                        layout=W.Layout(flex_flow="row wrap", width="100%")), self.path_rows, note],
+                                layout=W.Layout(width="100%")).add_class("cs-paths")
+
+    def _ui(self, action: Callable[[], Any]) -> None:
+        """Run a path action from a button or a field; its error goes to the page."""
+        try:
+            action()
+        except ScenarioError as e:
+            self._show_error(f"Path not changed: {e}")
         else:
-            raise ScenarioError(f"funding = {funding!r}: must be one of {', '.join(k for _, k in FUNDING_CHOICES)}")
-        return self.base.replace(changes)
+            if any(p["name"] == self.new_path_name.value.strip() for p in self.paths):
+                self.new_path_name.value = ""  # added: the field is ready for the next one
+
+    def _check_name(self, name: str, kind: str, *, old: str | None = None) -> None:
+        PathSpec(name, kind)  # the library's rules for a name and a kind (ScenarioError)
+        if name in CAREERS:
+            raise ScenarioError(f"paths.{name}: taken by one of the four careers; choose another name (e.g. {name}-offer)")
+        if any(p["name"] == name for p in self.paths if p["name"] != old):
+            raise ScenarioError(f"paths.{name}: there is already a path of that name; each path needs a name of its own")
+
+    def _shown_count(self) -> int:
+        return len(self._shown())
+
+    def add_path(self, name: str, kind: str = "engineer", *, money: int | None = None, place: str | None = None,
+                 funding: str | None = None, show: bool = True, update: bool = True) -> None:
+        """Add a named path of a career ``kind`` with its own offer (default: the current
+        values of the kind's control, the place and the PhD funding source)."""
+        self._check_name(name, kind)
+        if len(self.paths) >= MAX_ADDED_PATHS:
+            raise ScenarioError(f"paths: at most {MAX_ADDED_PATHS} paths can be added here; remove one first")
+        control = KIND_MONEY[kind][0]
+        row = {"name": name, "kind": kind,
+               "money": int(self._exact_values(self.values())[control] if money is None else money),
+               "place": str(self.controls["place"].value if place is None else place),
+               "funding": str(self.controls["funding"].value if funding is None else funding), "show": bool(show)}
+        if row["place"] not in PLACE_NAMES:
+            raise ScenarioError(f"paths.{name}: place {row['place']!r} must be one of {', '.join(PLACE_NAMES)}")
+        if row["funding"] not in self.path_fields.fundings:
+            raise ScenarioError(f"paths.{name}: funding {row['funding']!r} must be one of {', '.join(self.path_fields.fundings)}")
+        self.paths.append(row)
+        if show and self._shown_count() > MAX_SHOWN:
+            self._hide_a_career()
+        self._paths_changed(update)
+
+    def _hide_a_career(self) -> None:
+        was = self._holding
+        self._holding = True
+        try:
+            for c in reversed(CAREERS):
+                if self._shown_count() <= MAX_SHOWN:
+                    break
+                if self.controls[f"show_{c}"].value and c != self.controls["baseline"].value:
+                    self.controls[f"show_{c}"].value = False
+        finally:
+            self._holding = was
+
+    def remove_path(self, name: str, *, update: bool = True) -> None:
+        """Remove an added path."""
+        self._row(name)
+        self.paths = [p for p in self.paths if p["name"] != name]
+        self._paths_changed(update)
+
+    def rename_path(self, old: str, new: str, *, update: bool = True) -> None:
+        """Rename an added path (the library's rules for names; unique, not a career's)."""
+        row = self._row(old)
+        if new == old:
+            return
+        self._check_name(new, row["kind"], old=old)
+        row["name"] = new
+        if self.controls["baseline"].value == old:
+            self._paths_changed(False)
+            self._holding = True
+            try:
+                self.controls["baseline"].value = new
+            finally:
+                self._holding = False
+        self._paths_changed(update)
+
+    def set_path(self, name: str, *, update: bool = True, **fields: Any) -> None:
+        """Change an added path's ``money``, ``place``, ``funding`` or ``show``."""
+        row = self._row(name)
+        unknown = set(fields) - {"money", "place", "funding", "show"}
+        if unknown:
+            raise ScenarioError(f"paths.{name}: unknown field(s) {', '.join(sorted(unknown))}; fields: money, place, funding, show")
+        if fields.get("show") and not row["show"] and self._shown_count() >= MAX_SHOWN:
+            raise ScenarioError(f"at most {MAX_SHOWN} paths are drawn at once; hide one first")
+        if "place" in fields and fields["place"] != row["place"] and row["kind"] == "phd" and "money" not in fields:
+            fields["money"] = int(round(load_places()[fields["place"]].phd_stipend_usd))  # the local department's stipend
+        row.update(fields)
+        self._paths_changed(update, rebuild="show" in fields and len(fields) == 1)
+
+    def _row(self, name: str) -> dict[str, Any]:
+        for p in self.paths:
+            if p["name"] == name:
+                return p
+        raise ScenarioError(f"{name!r} is not an added path; added: {', '.join(p['name'] for p in self.paths) or '(none)'}")
+
+    def _paths_changed(self, update: bool, rebuild: bool = True) -> None:
+        names = [p["name"] for p in self.paths]
+        was = self._holding
+        self._holding = True
+        try:
+            b = self.controls["baseline"]
+            value = b.value if b.value in (*CAREERS, *names) else BASELINE
+            b.options = (*((CAREER_LABELS[c], c) for c in CAREERS), *((self.label(n), n) for n in names))
+            b.value = value
+        finally:
+            self._holding = was
+        self._render_rows()
+        if update:
+            self.update()
+
+    def _render_rows(self) -> None:
+        styles = self.path_styles()
+        rows = []
+        for p in self.paths:
+            name, kind = p["name"], p["kind"]
+            color = styles[name][0]
+            control = self.controls[KIND_MONEY[kind][0]]
+            swatch = W.HTML(f'<span style="color:{color};font-weight:700;font-size:16px" title="{html.escape(kind)}">\u25a0</span>',
+                            layout=W.Layout(width="auto"))
+            title = W.Text(value=name, continuous_update=False, layout=W.Layout(width="auto", flex="1 1 120px")).add_class("cs-path-name")
+            kind_label = W.HTML(f'<span class="cs-note">{html.escape(CAREER_LABELS[kind])}</span>', layout=W.Layout(width="auto", margin="0 6px"))
+            show = W.Checkbox(value=p["show"], description="show", indent=False, layout=W.Layout(width="auto")).add_class("cs-path-show")
+            remove = W.Button(description="Remove", layout=W.Layout(width="auto")).add_class("cs-path-remove")
+            money = W.IntSlider(value=int(p["money"]), min=min(int(control.min), int(p["money"])), max=max(int(control.max), int(p["money"])),
+                                step=1_000, description=KIND_MONEY[kind][1], readout_format="$,d", continuous_update=False,
+                                style={"description_width": "90px"}, layout=W.Layout(width="100%")).add_class("cs-path-money")
+            place = W.Dropdown(options=tuple((n, pid) for pid, n in PLACE_NAMES.items()), value=p["place"], description="Place",
+                               style={"description_width": "90px"}, layout=W.Layout(width="100%")).add_class("cs-path-place")
+            parts: list[W.Widget] = [W.HBox([swatch, title, kind_label, show, remove], layout=W.Layout(flex_flow="row wrap", align_items="center", width="100%")), money]
+            if kind == "phd":
+                funding = W.Dropdown(options=FUNDING_CHOICES, value=p["funding"], description="Funding",
+                                     style={"description_width": "90px"}, layout=W.Layout(width="100%")).add_class("cs-path-funding")
+                funding.observe(lambda ch, n=name: self._ui(lambda: self.set_path(n, funding=ch["new"])), names="value")
+                parts.append(funding)
+            parts.append(place)
+            title.observe(lambda ch, n=name: self._ui(lambda: self._rename_from_field(n, ch)), names="value")
+            money.observe(lambda ch, n=name: self._ui(lambda: self.set_path(n, money=int(ch["new"]))), names="value")
+            place.observe(lambda ch, n=name: self._ui(lambda: self.set_path(n, place=ch["new"])), names="value")
+            show.observe(lambda ch, n=name: self._ui(lambda: self._show_from_box(n, ch)), names="value")
+            remove.on_click(lambda _b, n=name: self._ui(lambda: self.remove_path(n)))
+            row = W.VBox(parts, layout=W.Layout(width="100%", border="1px solid #ddd", padding="2px 4px", margin="4px 0"))
+            row.add_class("cs-path")
+            rows.append(row)
+        self.path_rows.children = rows
+
+    def _rename_from_field(self, old: str, change: Mapping[str, Any]) -> None:
+        try:
+            self.rename_path(old, str(change["new"]).strip())
+        except ScenarioError:
+            change["owner"].value = old  # the field shows the name in use again
+            raise
+
+    def _show_from_box(self, name: str, change: Mapping[str, Any]) -> None:
+        try:
+            self.set_path(name, show=bool(change["new"]))
+        except ScenarioError:
+            change["owner"].value = not change["new"]
+            raise
+
+    def _paths_from_scenario(self, scenario: Scenario) -> tuple[Scenario, list[dict[str, Any]], set[str]]:
+        """A loaded scenario's paths as the explorer's rows: the scenario without paths, the
+        added rows, and the careers it lists (the others are hidden)."""
+        if not scenario.paths:
+            return scenario, [], set(CAREERS)
+        base = dataclasses.replace(scenario, paths=())
+        careers, rows = set(), []
+        for spec in scenario.paths:
+            if spec.name in CAREERS:
+                if spec.kind != spec.name or spec.overrides:
+                    raise ScenarioError(f"paths.{spec.name}: the explorer keeps the names of the four careers for the careers themselves "
+                                        f"(kind {spec.name}, no overrides); rename this path")
+                careers.add(spec.name)
+                continue
+            own = scenario.for_path(spec.name)
+            changes = spec.changes
+            funding = "mix"
+            if spec.kind == "phd":
+                fp, tp = changes.get("phd.fellowship_probability"), changes.get("phd.ta_probability")
+                funding = ("fellowship" if fp == 1.0 else "ta" if tp == 1.0 else "advisor_grant" if (fp, tp) == (0.0, 0.0) else "mix")
+                key = {"fellowship": "stipend_fellowship_usd", "ta": "stipend_ta_usd"}.get(funding, "stipend_advisor_grant_usd")
+                money = own.get(f"phd.{key}")
+            else:
+                money = own.get(_MONEY_KEY[spec.kind])
+            rows.append({"name": spec.name, "kind": spec.kind, "money": int(round(money)), "place": own.finances.place,
+                         "funding": funding, "show": True, "extra": spec.overrides})
+        if len(rows) > MAX_ADDED_PATHS:
+            raise ScenarioError(f"paths: {len(rows)} paths besides the four careers; the explorer shows at most {MAX_ADDED_PATHS} (use careersim run for more)")
+        return base, rows, careers
 
     # -- sharing -------------------------------------------------------------------------
     def query(self) -> str:
         """The link's query string: every control that differs from its default."""
-        return encode(self.values(), self.defaults)
+        q = encode(self.values(), self.defaults)
+        if self.paths:
+            q = "&".join(x for x in (q, encode_paths(self.paths)) if x)
+        return q
 
     def _build_share(self) -> None:
         self._sync = W.HTML().add_class("cs-urlsync")
@@ -552,8 +822,12 @@ class Explorer:
         self._rebase(scenario)
 
     def _rebase(self, scenario: Scenario) -> None:
-        keep = {n: self.controls[n].value for n in ("worlds", "seed", *VIEW_CONTROLS)}
+        scenario, rows, careers = self._paths_from_scenario(scenario)
+        keep = {n: self.controls[n].value for n in ("worlds", "seed", "assumptions", *VIEW_CONTROLS)}
         self.base = scenario
+        self.paths = rows
+        if rows or careers != set(CAREERS):
+            keep.update({f"show_{c}": c in careers for c in CAREERS})
         fresh = self._make_controls(int(keep["worlds"]), int(keep["seed"]), None)
         self._holding = True
         try:
@@ -565,9 +839,12 @@ class Explorer:
                             target.max = max(getattr(w, "max"), target.min)
                         setattr(target, attr, getattr(w, attr))
                 target.value = w.value
-            for name in VIEW_CONTROLS:
-                if name != "age":
+            self._paths_changed(False)
+            for name in (*VIEW_CONTROLS, "assumptions"):
+                if name != "age" and name in keep:
                     self.controls[name].value = keep[name]
+            if self._shown_count() > MAX_SHOWN:
+                self._hide_a_career()
         finally:
             self._holding = False
         self._sim_key = None
@@ -598,6 +875,13 @@ class Explorer:
         self.message.value = f'<div class="cs-error" role="alert" style="color:#a00;white-space:normal">{html.escape(text)}</div>'
 
     def _apply(self, values: Mapping[str, Any]) -> None:
+        values = dict(values)
+        if "paths" in values:
+            rows = values.pop("paths")
+            self.paths = []
+            for row in rows:
+                self.add_path(row["name"], row["kind"], money=row["money"], place=row["place"], funding=row["funding"],
+                              show=row["show"], update=False)
         self._holding = True
         try:
             if "horizon_years" in values:
@@ -614,7 +898,16 @@ class Explorer:
     def _on_change(self, change: Mapping[str, Any]) -> None:
         if self._holding:
             return
-        if change.get("owner") is self.controls["place"]:
+        owner = change.get("owner")
+        if change.get("new") is True and any(owner is self.controls[f"show_{c}"] for c in CAREERS) and self._shown_count() > MAX_SHOWN:
+            self._holding = True
+            try:
+                owner.value = False
+            finally:
+                self._holding = False
+            self._show_error(f"At most {MAX_SHOWN} paths are drawn at once: hide one first.")
+            return
+        if owner is self.controls["place"]:
             # a new place: the PhD stipend becomes the local department's (then adjustable)
             self._holding = True
             try:
@@ -637,7 +930,7 @@ class Explorer:
         DataFrame
             :meth:`summary` after the update.
         """
-        unknown = set(values) - set(CONTROL_NAMES)
+        unknown = set(values) - set(CONTROL_NAMES) - {"paths"}
         if unknown:
             raise ScenarioError(f"unknown control(s) {', '.join(sorted(unknown))}; controls: {', '.join(CONTROL_NAMES)}")
         self._apply(values)
@@ -691,17 +984,24 @@ class Explorer:
             self.error = None
             self.message.value = ""
         v = self.values()
-        key = (scenario, int(v["worlds"]), int(v["seed"]))
+        key = (scenario, int(v["worlds"]), int(v["seed"]), str(v["assumptions"]))
         baseline = str(v["baseline"])
+        lens_key = (str(v["lens"]), 0.0 if v["lens"] == "net_worth" else float(v["discount_rate"]))
+        previous = None
         if key != self._sim_key or self.result is None:
             t = time.perf_counter()
             previous = self.result
             # reuse: careers that this change cannot touch are copied, not simulated again
-            self.result = simulate(scenario, worlds=key[1], rng=key[2], reuse=previous)
+            same_kind = previous is not None and getattr(previous, "assumptions", "fixed") == key[3]
+            self.result = simulate(scenario, worlds=key[1], rng=key[2], reuse=previous if same_kind else None, assumptions=key[3])
             self._sim_key = key
             timings["simulate"] = 1e3 * (time.perf_counter() - t)
+            self._stats_key = None
+        if (key, lens_key) != self._stats_key:
             t = time.perf_counter()
-            self._stats = self._year_stats(previous)
+            self._sync_artists()
+            self._stats = self._year_stats(previous, lens_key)
+            self._stats_key = (key, lens_key)
             timings["stats"] = 1e3 * (time.perf_counter() - t)
         t = time.perf_counter()
         self._ahead_stats(baseline)
@@ -762,26 +1062,28 @@ class Explorer:
         return png
 
     # -- numbers ---------------------------------------------------------------------------
-    def _year_stats(self, previous: Any = None) -> dict[str, Any]:
+    def _year_stats(self, previous: Any = None, lens: tuple[str, float] = ("net_worth", 0.0)) -> dict[str, Any]:
         r = self.result
+        values = r.lens_paths(lens[0], discount_rate=lens[1])  # (career, world, year)
         x = np.empty((len(r.careers), r.horizon_years, r.worlds))  # (career, year, world), sorted
-        old = self._stats.get("sorted")
+        old, old_values = self._stats.get("sorted"), self._stats.get("values")
+        same = (old is not None and old_values is not None and self._stats.get("lens") == lens and previous is not None
+                and previous.careers == r.careers and old_values.shape == values.shape)
         for ci in range(len(r.careers)):
-            if (old is not None and previous is not None and previous.careers == r.careers
-                    and previous.net_worth.shape == r.net_worth.shape
-                    and np.array_equal(previous.net_worth[ci], r.net_worth[ci])):
+            if same and np.array_equal(old_values[ci], values[ci]):
                 x[ci] = old[ci]  # this career did not change: its sorted values neither
             else:
-                x[ci] = np.sort(r.net_worth[ci].T, axis=-1)
+                x[ci] = np.sort(values[ci].T, axis=-1)
         qs = list(QUANTILES)
         quant = sorted_quantiles(x, qs)  # (quantile, career, year)
-        return {"sorted": x, "qs": qs, "quant": quant, "median_se": median_se(x, r.worlds), "ahead": {}}
+        return {"sorted": x, "values": values, "lens": lens, "qs": qs, "quant": quant, "median_se": median_se(x, r.worlds), "ahead": {}}
 
     def _ahead_stats(self, baseline: str) -> None:
         s, r = self._stats, self.result
         if baseline not in s["ahead"]:
             b = r.index(baseline)
-            p = (r.net_worth > r.net_worth[b][None]).mean(axis=1)  # (career, year)
+            values = s["values"]
+            p = (values > values[b][None]).mean(axis=1)  # (career, year)
             s["ahead"][baseline] = (p, np.sqrt(p * (1 - p) / r.worlds))
         s["p_ahead"], s["p_ahead_se"] = s["ahead"][baseline]
         s["baseline"] = baseline
@@ -833,9 +1135,14 @@ class Explorer:
         # the control values these numbers were computed from (for scripts and the browser test)
         inputs = html.escape(json.dumps(self.values(), separators=(",", ":")), quote=True)
         rows = []
+        styles = self.path_styles()
+        lens, rate = self._stats.get("lens", ("net_worth", 0.0))
+        what = LENS_NAMES[lens] + ("" if lens == "net_worth" else f" at {rate:.1%}")
         for career, row in t.iterrows():
-            color = CAREER_COLORS.get(career, "#444")
-            label = html.escape(CAREER_LABELS.get(career, career))
+            if not self._is_shown(career) and career != b:
+                continue
+            color = styles.get(career, ("#444",))[0]
+            label = html.escape(self.label(career))
             ahead = "(compared with)" if career == b else f"{row[f'p_ahead_of_{b}']:.1%} ± {row[f'p_ahead_of_{b}_se']:.1%}"
             rows.append(
                 f'<tr data-career="{career}"><td><span style="color:{color};font-weight:700">\u25a0</span>\u00a0{label}</td>'
@@ -844,10 +1151,13 @@ class Explorer:
                 f'<td class="cs-p-ahead">{ahead}</td></tr>'
             )
         basis = "after tax" if self.result.net_worth_basis == "after-tax" else "pre-tax"
+        heading = f"median net worth ({basis}) ± se" if lens == "net_worth" else f"median {html.escape(what)} ± se"
         return (
-            f'<div class="cs-table-wrap"><table class="cs-table" data-age="{age}" data-baseline="{b}" data-inputs="{inputs}">'
-            f"<thead><tr><th>At age {age}</th><th>median net worth ({basis}) ± se</th>"
-            f"<th>90% of worlds</th><th>P(ahead of {html.escape(CAREER_LABELS[b].lower())}) ± se</th></tr></thead>"
+            f'<div class="cs-uncertainty cs-note" data-assumptions="{html.escape(getattr(self.result, "assumptions", "fixed"))}">'
+            f"<b>{html.escape(LENS_NAMES[lens].capitalize())}</b>; intervals: {html.escape(self.result.uncertainty)}.</div>"
+            f'<div class="cs-table-wrap"><table class="cs-table" data-age="{age}" data-baseline="{b}" data-lens="{lens}" data-inputs="{inputs}">'
+            f"<thead><tr><th>At age {age}</th><th>{heading}</th>"
+            f"<th>90% of worlds</th><th>P(ahead of {html.escape(self.label(b))}) ± se</th></tr></thead>"
             f"<tbody>{''.join(rows)}</tbody></table></div>"
             f'<div class="cs-note">± is the Monte Carlo standard error: it shrinks with more worlds; '
             f"the spread (90% of worlds) is the real uncertainty.</div>"
@@ -895,14 +1205,7 @@ class Explorer:
         x0 = np.array([0.0, 1.0])
         self._art: dict[str, Any] = {"bands": {}, "median": {}, "stairs": {}, "med_line": {}, "p": {}, "p_band": {}}
         for c in CAREERS:
-            color, style, label = CAREER_COLORS[c], CAREER_LINESTYLES[c], CAREER_LABELS[c]
-            self._art["bands"][c] = {band: ax_fan.fill_between(x0, x0, x0, color=color, alpha=0.16 if band == (0.25, 0.75) else 0.10, linewidth=0)
-                                     for band in ((0.05, 0.95), (0.25, 0.75))}
-            (self._art["median"][c],) = ax_fan.plot(x0, x0, color=color, linewidth=2.2, linestyle=style, label=label)
-            self._art["stairs"][c] = ax_dist.stairs([0.0], [0.0, 1.0], color=color, linewidth=1.6, linestyle=style, label=label)
-            self._art["med_line"][c] = ax_dist.axvline(0, color=color, linestyle=style, linewidth=1, alpha=0.8)
-            self._art["p_band"][c] = ax_p.fill_between(x0, x0, x0, color=color, alpha=0.2, linewidth=0)
-            (self._art["p"][c],) = ax_p.plot(x0, x0, color=color, linewidth=1.8, linestyle=style, label=label)
+            self._add_artists(c, CAREER_COLORS[c], CAREER_LINESTYLES[c])
         ax_fan.axhline(0, color="0.6", linewidth=0.8)
         self._art["fan_age"] = ax_fan.axvline(0, color="0.3", linestyle=":", linewidth=1)
         self._art["p_age"] = ax_p.axvline(0, color="0.3", linestyle=":", linewidth=1)
@@ -910,9 +1213,7 @@ class Explorer:
         # Blitting: the data are "animated" artists, drawn over a saved image of everything
         # else (axes, ticks, text), which is drawn again only when the limits, the titles,
         # the legend or the size change (_background_key). Most moves then redraw only data.
-        self._animated = [*(b for c in CAREERS for b in self._art["bands"][c].values()),
-                          *(self._art[k][c] for k in ("p_band", "p", "median", "stairs", "med_line") for c in CAREERS),
-                          self._art["fan_age"], self._art["p_age"]]
+        self._collect_animated()
         self._bg = None
         self._bg_key: tuple | None = None
         money = FuncFormatter(plotting._dollar_tick)
@@ -931,7 +1232,7 @@ class Explorer:
         ax_dist.set_yticks([])
         ax_dist.set_ylabel("share of worlds", fontsize=10)
         self._art["dist_title"] = ax_dist.set_title("", fontsize=11, loc="left")
-        self._animated.append(self._art["dist_title"])
+        self._collect_animated()
         ax_p.set_ylim(0, 1)
         ax_p.set_xlabel("age", fontsize=10, labelpad=1)
         ax_p.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: f"{v:.0%}"))
@@ -942,10 +1243,51 @@ class Explorer:
         self._agg_canvas.mpl_connect("draw_event", self._on_draw)
         self._dist_xlim: tuple[float, float] | None = None
 
+    def _add_artists(self, c: str, color: str, style: Any) -> None:
+        ax_fan, ax_dist, ax_p = self.axes["fan"], self.axes["distribution"], self.axes["p_ahead"]
+        x0 = np.array([0.0, 1.0])
+        self._art["bands"][c] = {band: ax_fan.fill_between(x0, x0, x0, color=color, alpha=0.16 if band == (0.25, 0.75) else 0.10, linewidth=0)
+                                 for band in ((0.05, 0.95), (0.25, 0.75))}
+        (self._art["median"][c],) = ax_fan.plot(x0, x0, color=color, linewidth=2.2, linestyle=style)
+        self._art["stairs"][c] = ax_dist.stairs([0.0], [0.0, 1.0], color=color, linewidth=1.6, linestyle=style)
+        self._art["med_line"][c] = ax_dist.axvline(0, color=color, linestyle=style, linewidth=1, alpha=0.8)
+        self._art["p_band"][c] = ax_p.fill_between(x0, x0, x0, color=color, alpha=0.2, linewidth=0)
+        (self._art["p"][c],) = ax_p.plot(x0, x0, color=color, linewidth=1.8, linestyle=style)
+
+    def _collect_animated(self) -> None:
+        names = list(self._art["median"])
+        self._animated = [*(b for c in names for b in self._art["bands"][c].values()),
+                          *(self._art[k][c] for k in ("p_band", "p", "median", "stairs", "med_line") for c in names),
+                          *(self._art[k] for k in ("fan_age", "p_age", "dist_title") if k in self._art)]
+        for a in self._animated:
+            a.set_animated(True)
+
+    def _sync_artists(self) -> None:
+        """Artists for exactly the simulated paths, each in its colour from :func:`path_styles`."""
+        names = list(self.result.careers) if self.result is not None else list(CAREERS)
+        styles = self.path_styles()
+        changed = False
+        for c in list(self._art["median"]):
+            if c not in names or (c not in CAREERS and self._art["median"][c].get_color() != styles.get(c, ("",))[0]):
+                for k in ("median", "stairs", "med_line", "p_band", "p"):
+                    self._art[k].pop(c).remove()
+                for coll in self._art["bands"].pop(c).values():
+                    coll.remove()
+                changed = True
+        for c in names:
+            if c not in self._art["median"]:
+                color, style = styles.get(c, ("0.4", "-"))
+                self._add_artists(c, color, style)
+                changed = True
+        if changed:
+            self._collect_animated()
+            self._layout_key = None  # the legend follows
+            self._bg = None
+
     def _background_key(self) -> tuple:
         fan, dist, p = self.axes["fan"], self.axes["distribution"], self.axes["p_ahead"]
         return (tuple(self.figure.bbox.size), self.figure.dpi, fan.get_xlim(), fan.get_ylim(), fan.get_yscale(), dist.get_xlim(),
-                p.get_xlim(), self._art["fan_title"].get_text(), self._art["p_title"].get_text(), self._layout_key)
+                p.get_xlim(), self._art["fan_title"].get_text(), self._art["p_title"].get_text(), fan.get_ylabel(), self._layout_key)
 
     def _on_draw(self, event: Any) -> None:
         """After a full draw (which leaves out the animated data): keep the image as the
@@ -976,7 +1318,10 @@ class Explorer:
         return width, int(np.clip(0.64 * width, 470, 640))
 
     def _shown(self) -> list[str]:
-        return [c for c in CAREERS if self.controls[f"show_{c}"].value]
+        return [c for c in CAREERS if self.controls[f"show_{c}"].value] + [p["name"] for p in self.paths if p["show"]]
+
+    def _is_shown(self, name: str) -> bool:
+        return bool(self.controls[f"show_{name}"].value) if name in CAREERS else any(p["name"] == name and p["show"] for p in self.paths)
 
     def _relayout(self) -> None:
         """Place the panels for the figure's width (three stacked below NARROW_FIGURE
@@ -994,8 +1339,11 @@ class Explorer:
         else:
             fig.set_size_inches(w / FIGURE_DPI, h / FIGURE_DPI)
         ncols = 4 if w >= 720 else 2
-        legend_h = 26 if ncols == 4 or len(shown) <= 2 else 46
-        left, right, title = (70 if w >= NARROW_FIGURE else 58), 14, 22
+        if ncols == 4 and w < 1000 and any(c not in CAREERS for c in shown):
+            ncols = 3  # a path's label (name and kind) is longer than a career's
+        rows = -(-max(len(shown), 1) // ncols)
+        legend_h = 6 + 20 * rows
+        left, right, title = (86 if w >= NARROW_FIGURE else 74), 14, 22
 
         def rect(x: float, y: float, rw: float, rh: float) -> tuple[float, float, float, float]:
             return (x / w, 1 - (y + rh) / h, rw / w, rh / h)
@@ -1020,8 +1368,9 @@ class Explorer:
             self.axes["p_ahead"].set_position(rect(left + half + 60, y, half, panel_h))
         if self._legend is not None:
             self._legend.remove()
+        shown = tuple(c for c in shown if c in self._art["median"])
         handles = [self._art["median"][c] for c in shown]
-        self._legend = fig.legend(handles=handles, labels=[CAREER_LABELS[c] for c in shown], loc="upper left",
+        self._legend = fig.legend(handles=handles, labels=[self.label(c) for c in shown], loc="upper left",
                                   bbox_to_anchor=((left - 8 if ncols == 4 else 2) / w, 1 - 2 / h), ncols=ncols, frameon=False, fontsize=10,
                                   handlelength=3.2, columnspacing=1.4, borderaxespad=0.2)
         for handle in self._legend.legend_handles:  # copies of the (animated) median lines
@@ -1100,7 +1449,13 @@ class Explorer:
         art["p_age"].set_xdata([age, age])
         narrow = self._figure_width < NARROW_FIGURE
         band_text = " and ".join(f"{round(100 * (hi - lo))}%" for lo, hi in bands)
-        art["fan_title"].set_text("Net worth by age" + (f": median, middle {band_text} of worlds" if bands and not narrow else ""))
+        lens, rate = s.get("lens", ("net_worth", 0.0))
+        short = {"net_worth": "Net worth", "income_pv": "PV of after-tax income", "consumption_pv": "PV of consumption"}[lens]
+        art["fan_title"].set_text(short + " by age" + (f": median, middle {band_text} of worlds" if bands and not narrow else ""))
+        ylabel = {"net_worth": "net worth", "income_pv": "PV of income", "consumption_pv": "PV of consumption"}[lens]
+        ylabel += "" if lens == "net_worth" else f", {rate:.1%}"
+        if self.axes["fan"].get_ylabel() != ylabel:
+            self.axes["fan"].set_ylabel(ylabel, fontsize=10, labelpad=2)
         edges, dens = s["hist"]
         for ci, c in enumerate(r.careers):
             on = c in shown
@@ -1113,8 +1468,8 @@ class Explorer:
         ax = self.axes["distribution"]
         ax.set_xlim(edges[0], edges[-1])
         ax.set_ylim(0, 1.08 * max(float(dens[idx].max()), 1e-300))
-        art["dist_title"].set_text(f"Net worth at age {age}" + ("" if narrow else " (thin: medians)"))
-        art["p_title"].set_text(f"P(ahead of {CAREER_LABELS[baseline].lower()}) \u00b12 se")
+        art["dist_title"].set_text(f"{short} at age {age}" + ("" if narrow or lens != "net_worth" else " (thin: medians)"))
+        art["p_title"].set_text(f"P(ahead of {self.label(baseline) if baseline not in CAREER_LABELS else CAREER_LABELS[baseline].lower()}) \u00b12 se")
 
     # -- layout ----------------------------------------------------------------------------
     def _layout(self) -> W.VBox:
@@ -1122,6 +1477,10 @@ class Explorer:
         for c in CONTROLS:
             groups.setdefault(c.group, []).append(self.controls[c.name])
         roads = [W.HTML(f'<div class="cs-group-title">{html.escape(ROADS)}</div>'), *groups[ROADS]]
+        paths_acc = W.Accordion(children=[self.paths_box], selected_index=None, layout=W.Layout(width="100%"))
+        paths_acc.set_title(0, PATHS)
+        paths_acc.add_class("cs-paths-section")
+        roads.append(paths_acc)
         share = W.VBox([self.link, self.download, self.upload,
                         W.HTML('<div class="cs-note">The address of this page is a link to these inputs. '
                                "The download is a scenario file for <code>careersim run</code>; loading one makes it the starting point.</div>")])
@@ -1139,7 +1498,7 @@ class Explorer:
         show = W.HBox([W.HTML('<span style="margin-right:8px">Show:</span>')] + [self.controls[f"show_{c}"] for c in CAREERS],
                       layout=W.Layout(flex_flow="row wrap", width="100%"))
         show.add_class("cs-show")
-        view_controls = [self.controls[n] for n in ("age", "baseline", "bands", "fan_scale")]
+        view_controls = [self.controls[n] for n in ("age", "baseline", "lens", "discount_rate", "assumptions", "bands", "fan_scale")]
         for w in view_controls:
             w.layout.width = "auto"
             w.style.description_width = "110px"
