@@ -105,3 +105,57 @@ def test_a_bad_link_shows_its_error_and_keeps_the_defaults():
 def test_decode_rejects_non_text(ex):
     with pytest.raises(URLStateError):
         decode(b"offer_usd=1", ex.specs)  # type: ignore[arg-type]
+
+
+# -- named paths in the link -------------------------------------------------------------
+
+def test_paths_round_trip_through_the_link():
+    a = Explorer(worlds=1_000, figure="image")
+    a.add_path("offer-b", "engineer", money=300_000, place="seattle", update=False)
+    a.add_path("phd-boston", "phd", money=48_000, place="boston", funding="fellowship", show=False, update=False)
+    a.recompute(baseline="offer-b", lens="consumption_pv", discount_rate=0.02, assumptions="uncertain")
+    q = a.query()
+    assert "path1=offer-b~engineer~300000~seattle~mix~1" in q and "path2=phd-boston~phd~48000~boston~fellowship~0" in q
+    b = Explorer(worlds=1_000, figure="image", query=q)
+    assert b.error is None
+    assert b.values() == a.values() and b.paths == a.paths
+    assert b.summary().equals(a.summary())
+
+
+def test_path_decode_round_trip_is_identity(ex):
+    from careersim._urlstate import decode_path, encode_path
+
+    for row in ({"name": "a", "kind": "residency", "money": 50_000, "place": "nyc", "funding": "mix", "show": True},
+                {"name": "x_1-2", "kind": "independent", "money": 200_000, "place": "elsewhere", "funding": "ta", "show": False}):
+        assert decode_path("path1", encode_path(row), ex.path_fields) == row
+
+
+@pytest.mark.parametrize("query, words", [
+    ("path1=Bad~engineer~200000~seattle~mix~1", "lower-case"),
+    ("path1=phd~engineer~200000~seattle~mix~1", "taken by a career"),
+    ("path1=a~pilot~200000~seattle~mix~1", "kind"),
+    ("path1=a~engineer~9999999~seattle~mix~1", "from 50000 to 500000"),
+    ("path1=a~engineer~2e5~seattle~mix~1", "whole number"),
+    ("path1=a~engineer~200000~mars~mix~1", "place"),
+    ("path1=a~engineer~200000~seattle~lottery~1", "funding"),
+    ("path1=a~engineer~200000~seattle~mix~yes", "1 or 0"),
+    ("path1=a~engineer~200000", "six fields"),
+    ("path1=a~engineer~200000~seattle~mix~1&path2=a~phd~30000~boston~ta~1", "named alike"),
+    ("path1=a~engineer~200000~seattle~mix~1&path1=b~engineer~200000~seattle~mix~1", "more than once"),
+    ("path9=a~engineer~200000~seattle~mix~1", "unknown setting"),
+    ("path1=" + "a" * 200, "at most"),
+    ("baseline=ghost", "baseline"),
+    ("path1=a~engineer~200000~seattle~mix~1&baseline=b", "baseline"),
+    ("path1=%3Cscript%3E~engineer~1~x~y~1", "lower-case"),
+])
+def test_hostile_path_links_are_refused(ex, query, words):
+    with pytest.raises(URLStateError, match=words):
+        decode(query, ex.specs, ex.path_fields)
+    page = Explorer(worlds=1_000, figure="image", query=query)
+    assert page.paths == [] and page.error and "Traceback" not in page.message.value
+    assert "<script" not in page.message.value
+
+
+def test_a_path_link_names_its_baseline():
+    ok = decode("path1=a~engineer~200000~seattle~mix~1&baseline=a", _EX.specs, _EX.path_fields)
+    assert ok["baseline"] == "a" and ok["paths"][0]["name"] == "a"

@@ -12,6 +12,7 @@ import ipywidgets as W
 import traitlets
 
 import careersim
+from careersim import ScenarioError
 from careersim.widgets import CONTROL_NAMES, WORLD_CHOICES, Explorer
 
 WORLDS = 1_000
@@ -373,3 +374,157 @@ def test_money_ticks_never_show_an_exponent():
         assert _dollar_tick(v) == text
     for v in np.geomspace(1, 1e13, 200):
         assert "e+" not in _dollar_tick(v) and "e-" not in _dollar_tick(v)
+
+
+# -- named paths, the assumptions toggle and the lenses ------------------------------------
+
+def test_without_added_paths_the_scenario_has_none_and_results_match_simulate():
+    import careersim
+    from careersim.widgets import Explorer
+
+    ex = Explorer(worlds=1_000, figure="image")
+    assert ex.scenario_for().paths == ()
+    r = careersim.simulate(ex.scenario_for(), worlds=1_000, rng=2026)
+    assert (r.net_worth == ex.result.net_worth).all()
+    assert list(ex.summary().index) == ["phd", "residency", "engineer", "independent"]
+
+
+def test_add_rename_remove_a_path():
+    import dataclasses
+
+    import careersim
+    from careersim.widgets import Explorer
+
+    ex = Explorer(worlds=1_000, figure="image")
+    before = ex.summary()
+    ex.add_path("startup", "engineer", money=260_000, place="nyc")
+    assert list(ex.summary().index)[-1] == "startup"
+    assert ex.result.kinds[-1] == "engineer"
+    # the four careers are bit-identical to the run without the path (same worlds)
+    assert ex.summary().loc[list(before.index)].equals(before)
+    spec = ex.scenario_for().paths[-1]
+    assert spec.changes == {"engineer.start_pay_usd": 260_000, "finances.place": "nyc"}
+    # the explorer's numbers are the library's for the same scenario
+    r = careersim.simulate(ex.scenario_for(), worlds=1_000, rng=2026)
+    assert (r.net_worth[-1] == ex.result.net_worth[-1]).all()
+    assert "startup (Research engineer)" in ex.table.value
+    ex.recompute(baseline="startup")
+    ex.rename_path("startup", "lab-offer")
+    assert ex.controls["baseline"].value == "lab-offer" and "p_ahead_of_lab-offer" in ex.summary()
+    ex.set_path("lab-offer", money=300_000)
+    assert ex.scenario_for().paths[-1].changes["engineer.start_pay_usd"] == 300_000
+    ex.remove_path("lab-offer")
+    assert ex.controls["baseline"].value == "engineer" and ex.scenario_for().paths == ()
+    assert ex.summary().equals(before)
+    assert dataclasses.replace(ex.scenario_for()) == ex.scenario_for()
+
+
+def test_path_names_are_checked_and_errors_shown_in_the_page():
+    from careersim.widgets import Explorer
+
+    ex = Explorer(worlds=1_000, figure="image")
+    for bad, words in (("Bad Name", "lower-case letters"), ("phd", "taken by one of the four careers"), ("", "lower-case")):
+        ex.new_path_name.value = bad
+        ex.add_button.click()
+        assert words in ex.error and "Traceback" not in ex.message.value
+    assert ex.paths == []
+    ex.new_path_name.value = "offer-a"
+    ex.add_button.click()
+    assert [p["name"] for p in ex.paths] == ["offer-a"] and ex.new_path_name.value == ""
+    with pytest.raises(ScenarioError, match="already a path"):
+        ex.add_path("offer-a", "phd")
+    # renaming in the row's field to a bad name keeps the old name and says why
+    field = ex.path_rows.children[0].children[0].children[1]
+    field.value = "Nope!"
+    assert field.value == "offer-a" and "lower-case" in ex.error
+
+
+def test_phd_path_stipend_follows_its_funding_source():
+    from careersim.widgets import Explorer
+
+    ex = Explorer(worlds=1_000, figure="image")
+    ex.add_path("phd-fellow", "phd", money=50_000, funding="fellowship", place="boston")
+    c = ex.scenario_for().paths[-1].changes
+    assert c["phd.stipend_fellowship_usd"] == 50_000 and c["phd.fellowship_probability"] == 1.0 and c["finances.place"] == "boston"
+    ex.set_path("phd-fellow", place="austin")  # a new place: the local department's stipend
+    from careersim import load_places
+
+    assert ex.paths[0]["money"] == round(load_places()["austin"].phd_stipend_usd)
+
+
+def test_at_most_six_paths_are_drawn():
+    from careersim.widgets import MAX_SHOWN, Explorer
+
+    ex = Explorer(worlds=1_000, figure="image")
+    for i in range(3):
+        ex.add_path(f"p{i}", "engineer", money=100_000 + 50_000 * i, update=False)
+    ex.update()
+    assert len(ex._shown()) == MAX_SHOWN and not ex.controls["show_independent"].value
+    ex.controls["show_independent"].value = True  # a seventh: refused, said in the page
+    assert not ex.controls["show_independent"].value and "At most 6" in ex.error
+    with pytest.raises(ScenarioError, match="at most 6"):
+        ex.add_path("p3", "phd", show=False, update=False) or ex.set_path("p3", show=True)
+    colours = [ex._art["median"][n].get_color() for n in ex._shown()]
+    assert len(set(colours)) == len(colours)
+    assert len(ex._legend.get_texts()) == MAX_SHOWN
+
+
+def test_lens_and_assumptions_change_the_table_and_figure():
+    from careersim.widgets import Explorer
+
+    ex = Explorer(worlds=1_000, figure="image")
+    nw = ex.summary()
+    png = ex.render()
+    assert ex.controls["discount_rate"].disabled and "luck" in ex.table.value and "every assumption fixed" in ex.table.value
+    t = ex.recompute(lens="income_pv", discount_rate=0.0)
+    assert not ex.controls["discount_rate"].disabled
+    assert ex.timings["simulate"] == 0.0  # a lens is a view of the same worlds
+    direct = ex.result.lens_values("income_pv", age=40).mean(axis=1)
+    assert abs(t["median"]["engineer"] - __import__("numpy").median(ex.result.lens_values("income_pv", age=40)[2])) < 1e-6 * direct[2]
+    assert 'data-lens="income_pv"' in ex.table.value and "present value of after-tax income" in ex.table.value
+    assert ex.axes["fan"].get_ylabel() == "PV of income, 0.0%"
+    assert ex.render() != png and not t.equals(nw)
+    ex.recompute(assumptions="uncertain")
+    assert ex.timings["simulate"] > 0 and ex.result.assumptions == "uncertain"
+    assert ex.result.uncertainty in __import__("html").unescape(ex.table.value)
+    assert 'data-assumptions="uncertain"' in ex.table.value
+
+
+def test_paths_download_as_the_scenarios_paths_table_and_load_back():
+    import tomllib
+
+    from careersim.widgets import Explorer
+
+    a = Explorer(worlds=1_000, figure="image")
+    a.add_path("phd-boston", "phd", money=45_000, funding="ta", place="boston")
+    a.add_path("lab", "engineer", money=240_000, place="seattle", show=False)
+    toml = a.inputs_toml()
+    table = tomllib.loads(toml)["paths"]
+    assert table["lab"] == {"kind": "engineer", "engineer": {"start_pay_usd": 240_000}, "finances": {"place": "seattle"}}
+    assert table["engineer"] == {"kind": "engineer"}
+    b = Explorer(worlds=1_000, figure="image")
+    b.load_inputs(toml.encode())
+    assert b.error is None
+    assert [(p["name"], p["kind"], p["money"], p["place"], p["funding"]) for p in b.paths] == \
+        [(p["name"], p["kind"], p["money"], p["place"], p["funding"]) for p in a.paths]
+    assert b.scenario_for() == a.scenario_for()
+    assert (b.result.net_worth == a.result.net_worth).all()
+
+
+def test_a_scenario_with_other_paths_loads_with_careers_hidden():
+    from careersim.widgets import Explorer
+
+    toml = b'''
+[paths.offer-a]
+kind = "engineer"
+engineer = { start_pay_usd = 210_000 }
+[paths.phd]
+kind = "phd"
+'''
+    ex = Explorer(worlds=1_000, figure="image")
+    ex.load_inputs(toml)
+    assert [p["name"] for p in ex.paths] == ["offer-a"]
+    assert ex._shown() == ["phd", "offer-a"]
+    bad = b'[paths.engineer]\nkind = "engineer"\nengineer = { start_pay_usd = 1 }\n'
+    with pytest.raises(ScenarioError, match="rename this path"):
+        ex.load_inputs(bad)
