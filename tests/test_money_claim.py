@@ -549,6 +549,12 @@ def test_notebook_numbers_are_the_librarys():
     r = results["history"]
     for y in params["CLAIM_YEARS"]:
         allowed |= _variants(float((r.status[r.index("phd"), :, y - 1] == 0).mean()))
+    # the claim under each valuation lens: P(industry ahead) at the claim's horizon and at the last age
+    for lens in ("net_worth", "income_pv", "consumption_pv"):
+        for rate in (0.0, 0.03):
+            for age in (base.simulation.start_age + params["CLAIM_YEARS"][-1], params["AGES"][-1]):
+                x = r.lens_values(lens, age=age, discount_rate=rate)
+                allowed |= _variants(float((x[r.index("residency")] > x[r.index("phd")]).mean()))
     shown = NUMBER.findall(text)
     assert len(shown) > 100
     stray = sorted({t for t in shown if t not in allowed})
