@@ -173,11 +173,20 @@ class _Moments:
         return np.sqrt(self.m2 / (self.n - 1) / self.n) if self.n > 1 else np.full_like(self.mean, np.nan)
 
 
+#: up to this many paths every pair is compared; beyond it only each path against the baseline,
+#: so a summary's cost grows linearly with the number of paths, not with its square
+ALL_PAIRS_UP_TO = 4
+
+
 def comparison_pairs(careers: Sequence[str], baseline: str | None = "engineer") -> list[tuple[str, str]]:
-    """The paired comparisons reported for a run: every career against the baseline,
-    then every other pair in career order."""
+    """The paired comparisons reported for a run: every path against the baseline, then (for
+    at most :data:`ALL_PAIRS_UP_TO` paths) every other pair in path order."""
+    if len(careers) > ALL_PAIRS_UP_TO and baseline not in careers:
+        baseline = careers[0]
     others = [c for c in careers if c != baseline]
     pairs = [(a, baseline) for a in others] if baseline in careers else []
+    if len(careers) > ALL_PAIRS_UP_TO:
+        return pairs
     return pairs + [(a, b) for i, a in enumerate(others) for b in others[i + 1 :]]
 
 
