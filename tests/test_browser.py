@@ -542,3 +542,75 @@ def test_explorer_in_jupyterlab(browser, tmp_path):
         page.screenshot(path=ARTIFACTS / "lab_1_after_offer.png")
         assert fig1 != fig0
         page.close()
+
+
+# -- named paths, the lens menu and the assumptions toggle (issue 16 item 9) -----------------------
+
+def open_paths_section(page) -> None:
+    header = page.locator(".cs-paths-section .jupyter-widget-Collapse-header, .cs-paths-section .lm-AccordionPanel-title, "
+                          ".cs-paths-section .p-Collapse-header").first
+    header.click()
+    page.locator(".cs-new-path-name input").wait_for(state="visible", timeout=30_000)
+
+
+def no_sideways_scroll(page) -> int:
+    return page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
+
+
+@pytest.mark.parametrize("width, height", [(1366, 768), (390, 844)])
+def test_add_a_path_then_change_lens_and_assumptions(server, browser, width, height):
+    from playwright.sync_api import expect
+
+    page = app_page(browser, f"{server}/", width, height)
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.wait_for_timeout(1000)  # the figure is redrawn at the results' width
+    fig0 = settled_figure(page, None)
+    name = f"paths_{width}x{height}"
+
+    # a bad name: the library's message in the page, no path added
+    open_paths_section(page)
+    page.fill(".cs-new-path-name input", "Bad Name")
+    page.click(".cs-add-path")
+    expect(page.locator(".cs-message .cs-error")).to_contain_text("lower-case letters", timeout=30_000)
+    assert page.locator(".cs-path").count() == 0
+
+    # add an engineer offer in Seattle
+    page.fill(".cs-new-path-name input", "offer-b")
+    page.locator(".cs-new-path-kind select").select_option(label="Research engineer")
+    page.click(".cs-add-path")
+    expect(page.locator(".cs-summary tr[data-career='offer-b']")).to_be_visible(timeout=60_000)
+    expect(page.locator(".cs-path")).to_have_count(1)
+    fig1 = settled_figure(page, fig0)
+    assert fig1 != fig0
+    page.locator(".cs-path .cs-path-place select").select_option(label="Seattle")
+    page.wait_for_function("() => { const t = document.querySelector('.cs-summary'); return t && /seattle/.test(document.querySelector('.cs-link-text').value); }",
+                           timeout=60_000)
+    fig1 = settled_figure(page, fig1)
+    assert page.locator(".cs-baseline select option", has_text="offer-b").count() == 1  # "compare with" lists the path
+    page.screenshot(path=ARTIFACTS / f"{name}_1_path.png", full_page=False)
+    page.locator(".cs-path").screenshot(path=ARTIFACTS / f"{name}_1_path_row.png")
+
+    # the lens: present value of after-tax income
+    page.locator(".cs-lens select").select_option(label="PV of after-tax income")
+    expect(page.locator(".cs-summary table[data-lens='income_pv']")).to_have_count(1, timeout=60_000)
+    expect(page.locator(".cs-summary th").nth(1)).to_contain_text("present value of after-tax income")
+    fig2 = settled_figure(page, fig1)
+    assert fig2 != fig1
+
+    # the assumptions: uncertain (priors drawn per world); the heading says what the intervals contain
+    page.locator(".cs-assumptions select").select_option(label="uncertain (drawn per world)")
+    expect(page.locator(".cs-uncertainty[data-assumptions='uncertain']")).to_have_count(1, timeout=90_000)
+    expect(page.locator(".cs-uncertainty")).to_contain_text("uncertain assumptions drawn from their priors")
+    fig3 = settled_figure(page, fig2)
+    assert fig3 != fig2
+    page.screenshot(path=ARTIFACTS / f"{name}_2_lens_assumptions.png", full_page=False)
+    page.screenshot(path=ARTIFACTS / f"{name}_2_full.png", full_page=True)
+    assert no_sideways_scroll(page) <= 0
+    box = page.locator(".cs-path").bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= width + 1, box
+    link = page.locator(".cs-link-text").input_value()
+    assert "path1=offer-b~engineer~" in link and "lens=income_pv" in link and "assumptions=uncertain" in link
+    assert page.locator(".cs-error").count() == 0
+    assert not errors, errors
+    page.close(run_before_unload=True)
