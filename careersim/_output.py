@@ -77,7 +77,7 @@ def provenance(result: Result | SummaryResult, *, seed: int | None = None) -> di
         ``careersim_version``, ``scenario`` (its name), ``scenario_sha256`` (of the
         canonical TOML ``scenario.to_toml()``, UTF-8: the bytes of the written
         ``scenario.toml``), ``seed``, ``worlds`` and ``assumptions`` (``"fixed"``: every
-        parameter a fixed value).
+        parameter a fixed value; ``"uncertain"``: the assumptions with a prior drawn per world).
     """
     from . import __version__
 
@@ -89,7 +89,7 @@ def provenance(result: Result | SummaryResult, *, seed: int | None = None) -> di
         "scenario_sha256": hashlib.sha256(result.scenario.to_toml().encode("utf-8")).hexdigest(),
         "seed": None if seed is None else int(seed),
         "worlds": int(result.worlds),
-        "assumptions": "fixed",
+        "assumptions": getattr(result, "assumptions", "fixed"),
     }
 
 

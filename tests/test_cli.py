@@ -409,7 +409,7 @@ def test_provenance_in_every_format(tmp_path, capsys):
     doc = json.loads(capsys.readouterr().out)
     expected = doc["provenance"]
     assert set(expected) == {"careersim_version", "scenario", "scenario_sha256", "seed", "worlds", "assumptions"}
-    assert expected["seed"] == 17 and expected["worlds"] == 500 and expected["scenario"] == "default" and expected["assumptions"] == "fixed"
+    assert expected["seed"] == 17 and expected["worlds"] == 500 and expected["scenario"] == "default" and expected["assumptions"] == "uncertain"  # the command line's default
     assert expected["careersim_version"] == __import__("careersim").__version__
     assert expected["scenario_sha256"] == hashlib.sha256((out / "scenario.toml").read_bytes()).hexdigest()
     result_json = json.loads((out / "result.json").read_text())
