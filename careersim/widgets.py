@@ -1312,9 +1312,9 @@ class Explorer:
         return True
 
     @staticmethod
-    def _figure_size(width: int) -> tuple[int, int]:
+    def _figure_size(width: int, legend_rows: int = 2) -> tuple[int, int]:
         if width < NARROW_FIGURE:
-            return width, 68 + 270 + 2 * (60 + 190) + 52  # legend, three panels, the last axis
+            return width, max(68, 8 + 22 * legend_rows) + 270 + 2 * (60 + 190) + 52  # legend, three panels, the last axis
         return width, int(np.clip(0.64 * width, 470, 640))
 
     def _shown(self) -> list[str]:
@@ -1333,7 +1333,7 @@ class Explorer:
             return
         self._layout_key = key
         fig = self.figure
-        w, h = self._figure_size(width)
+        w, h = self._figure_size(width, -(-max(len(shown), 1) // 2))
         if self._mode == "ipympl":
             self._agg_canvas.handle_resize({"width": w, "height": h})
         else:
@@ -1370,7 +1370,7 @@ class Explorer:
             self._legend.remove()
         shown = tuple(c for c in shown if c in self._art["median"])
         handles = [self._art["median"][c] for c in shown]
-        self._legend = fig.legend(handles=handles, labels=[self.label(c) for c in shown], loc="upper left",
+        self._legend = fig.legend(handles=handles, labels=[self.label(c) if w >= NARROW_FIGURE else CAREER_LABELS.get(c, c) for c in shown], loc="upper left",
                                   bbox_to_anchor=((left - 8 if ncols == 4 else 2) / w, 1 - 2 / h), ncols=ncols, frameon=False, fontsize=10,
                                   handlelength=3.2, columnspacing=1.4, borderaxespad=0.2)
         for handle in self._legend.legend_handles:  # copies of the (animated) median lines

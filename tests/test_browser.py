@@ -606,6 +606,8 @@ def test_add_a_path_then_change_lens_and_assumptions(server, browser, width, hei
     assert fig3 != fig2
     page.screenshot(path=ARTIFACTS / f"{name}_2_lens_assumptions.png", full_page=False)
     page.screenshot(path=ARTIFACTS / f"{name}_2_full.png", full_page=True)
+    page.locator(".cs-figure").first.screenshot(path=ARTIFACTS / f"{name}_3_figure.png")
+    page.locator(".cs-summary").screenshot(path=ARTIFACTS / f"{name}_3_table.png")
     assert no_sideways_scroll(page) <= 0
     box = page.locator(".cs-path").bounding_box()
     assert box["x"] >= 0 and box["x"] + box["width"] <= width + 1, box
