@@ -317,7 +317,31 @@ def bench_dask(scenario, worlds: int, check_worlds: int) -> None:
          projected_hours_10_billion_worlds_per_100_workers=round(1e10 / (rate / 2 * 100) / 3600, 2))
 
 
-TARGETS = ["floors", "summary", "simulate", "fixed", "slider", "dask"]
+TARGETS = ["floors", "summary", "simulate", "fixed", "slider", "paths", "dask"]
+
+
+def bench_paths(scenario, worlds: int, runs: int) -> None:
+    """Cost against the number of named paths (issue 14): simulate_summary of k engineer-kind paths
+    with different offers, k = 1, 2, 4, 8, 12, in the same worlds; seconds per path should level off."""
+    import dataclasses
+
+    from careersim._paths import PathSpec
+
+    def paths(k: int) -> tuple:
+        return tuple(PathSpec(f"offer-{i}", "engineer", (("engineer.start_pay_usd", 150_000.0 + 1_000.0 * i),)) for i in range(k))
+
+    careersim.simulate_summary(dataclasses.replace(scenario, paths=paths(1)), worlds=2_048, rng=0)
+    per = {}
+    for k in (1, 2, 4, 8, 12):
+        s = dataclasses.replace(scenario, paths=paths(k))
+        times = []
+        for r in range(runs):
+            t = time.perf_counter()
+            careersim.simulate_summary(s, worlds=worlds, rng=r)
+            times.append(time.perf_counter() - t)
+        per[str(k)] = {"seconds": spread(times, 2), "seconds_per_path": round(statistics.median(times) / k, 3)}
+    emit(target="paths_scaling", times=f"simulate_summary of k named engineer-kind paths, {worlds:,} worlds, default scenario otherwise", runs=runs, by_paths=per,
+         ratio_12_to_4_per_path=round(per["12"]["seconds_per_path"] / per["4"]["seconds_per_path"], 2))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -342,6 +366,8 @@ def main(argv: list[str] | None = None) -> int:
         bench_fixed_cost(scenario, 5 if q else 20)
     if "slider" in only:
         bench_slider(scenario, 3 if q else 15)
+    if "paths" in only:
+        bench_paths(scenario, 16_384 if q else 131_072, 1 if q else 3)
     if "dask" in only:
         bench_dask(scenario, args.dask_worlds or (65_536 if q else 8_388_608), 20_000 if q else 200_000)
     return 0
