@@ -3,7 +3,8 @@
 Money is written ``$1.23M``, ``$456k``, ``$789`` with a real minus sign; shares as ``77.3%``;
 an estimate as ``77.3% ± 0.3%`` (one Monte Carlo standard error). Text that a notebook shows
 as Markdown goes through :func:`markdown` first: JupyterLab and Voilà read a pair of dollar
-signs as LaTeX, so every ``$`` is escaped (``\\$202k``).
+signs as LaTeX even when written ``\\$`` (jupyterlab#8645), so every ``$`` becomes ``\\\\$``,
+which they show as ``$``.
 """
 
 from __future__ import annotations
@@ -112,23 +113,25 @@ def format_estimate(e: Any, kind: Literal["usd", "share"] = "share") -> str:
     return f"{f(e.value)} ± {f(e.se)}"
 
 
-_UNESCAPED = re.compile(r"(?<!\\)\$")
+_DOLLAR = re.compile(r"\\*\$")  # a dollar sign and any backslashes before it
+_UNSAFE = re.compile(r"(?<!\\\\)\$")  # not preceded by two backslashes
 
 
 def markdown(text: str) -> str:
-    """``text`` with every unescaped ``$`` escaped, for display as Markdown.
+    """``text`` with every ``$`` written ``\\\\$``, for display as Markdown: JupyterLab (and
+    Voilà) still read ``\\$...\\$`` as math, but show ``\\\\$`` as a plain ``$``.
 
     Examples
     --------
-    >>> markdown("from $47k to $60k")
-    'from \\\\$47k to \\\\$60k'
+    >>> print(markdown("from $47k to $60k"))
+    from \\\\$47k to \\\\$60k
     """
-    return _UNESCAPED.sub(r"\\$", text)
+    return _DOLLAR.sub(r"\\\\$", text)
 
 
 def unescaped_dollars(text: str) -> list[str]:
-    """Snippets of ``text`` around each ``$`` a Markdown renderer would read as math
-    (outside code spans and fenced code), for tests."""
+    """Snippets of ``text`` around each ``$`` JupyterLab's Markdown renderer may read as math:
+    outside code spans and fenced code, not written ``\\\\$`` (``\\$`` is not enough there), for tests."""
     out = []
     fenced = False
     for line in text.splitlines():
@@ -138,6 +141,6 @@ def unescaped_dollars(text: str) -> list[str]:
         if fenced:
             continue
         plain = re.sub(r"`[^`]*`", "", line)
-        for m in _UNESCAPED.finditer(plain):
+        for m in _UNSAFE.finditer(plain):
             out.append(plain[max(0, m.start() - 20): m.end() + 20])
     return out

@@ -474,7 +474,7 @@ def _run_notebook(overrides: str):
     nbformat.validate(nb)
     # the notebook escapes every dollar for Markdown (tests/test_notebook_markdown.py checks that);
     # the statements below are compared with the dollars as the reader sees them
-    return params, "\n".join(texts).replace("\\$", "$")
+    return params, "\n".join(texts).replace("\\\\$", "$")  # markdown() writes each $ as \\$
 
 
 def _variants(v) -> set[str]:

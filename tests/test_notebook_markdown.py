@@ -17,7 +17,8 @@ NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 def test_the_checker_finds_what_a_renderer_would_read_as_math():
     assert unescaped_dollars("from $47k to $60k")
     assert not unescaped_dollars(markdown("from $47k to $60k"))
-    assert not unescaped_dollars("code `x = $1` and \\$5")
+    assert not unescaped_dollars("code `x = $1` and \\\\$5")
+    assert unescaped_dollars("from \\$47k to \\$60k"), "JupyterLab reads \\$...\\$ as math (jupyterlab#8645)"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
