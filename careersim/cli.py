@@ -9,6 +9,7 @@ matplotlib are loaded inside :func:`main`, where an interrupt is handled.
 from __future__ import annotations
 
 # Ctrl-C is handled from the first line: nothing heavy is imported before the handler.
+import contextlib
 import os
 import signal
 import sys
@@ -489,6 +490,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         raise
     finally:
         _sigint["phase"] = "done"
+        if _AS_COMMAND:
+            # the command is over and its exit code chosen: a Ctrl-C arriving while the interpreter
+            # shuts down (its exit handlers join worker threads) must not turn exit 130 into death
+            # by signal (seen once on a loaded machine: return code -2 after the one-line message)
+            with contextlib.suppress(ValueError):
+                signal.signal(signal.SIGINT, signal.SIG_IGN)
         if previous_handler is not _NOT_INSTALLED:
             signal.signal(signal.SIGINT, previous_handler if previous_handler is not None else signal.default_int_handler)
 

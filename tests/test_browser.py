@@ -389,7 +389,7 @@ def test_controls_of_the_four_roads(server, browser):
     # the career P(ahead) is measured against
     page.select_option(".cs-baseline select", label="ML PhD")
     page.wait_for_function("() => document.querySelector('.cs-summary table').dataset.baseline === 'phd'", timeout=30_000)
-    assert "P(ahead of ml phd)" in page.inner_text(".cs-summary th:last-child")
+    assert "P(ahead of ML PhD)" in page.inner_text(".cs-summary th:last-child")
     # careers shown in the figure
     fig = settled_figure(page, None)
     page.locator(".cs-show-independent input").uncheck()
