@@ -49,7 +49,13 @@ def test_summary_on_cluster_is_bit_identical(client, assumptions):
 
 def test_summary_on_cluster_frees_its_tasks(client):
     careersim.simulate_summary(worlds=3 * 2048, rng=2, chunk_blocks=1, client=client)
-    assert client.run_on_scheduler(lambda dask_scheduler: len(dask_scheduler.tasks)) == 0
+    # releasing a future is a message to the scheduler, handled asynchronously: wait for it
+    import time
+
+    deadline = time.monotonic() + 30.0
+    while (left := client.run_on_scheduler(lambda dask_scheduler: len(dask_scheduler.tasks))) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert left == 0
 
 
 def test_not_a_client_is_refused():
