@@ -13,12 +13,12 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from ._palette import CAREER_COLORS, CAREER_LABELS, CAREER_LINESTYLES, EXTRA_COLORS, NEUTRAL_COLORS, NEUTRAL_MARKERS, path_styles
+from ._palette import CAREER_COLORS, CAREER_LABELS, CAREER_LINESTYLES, NEUTRAL_COLORS, path_styles
 from ._params import ScenarioError
 from ._results import Result, proportion_with_se, quantiles_with_se
 from ._streaming import SummaryResult
 from ._claim_stats import _check_pair, _check_years
-from ._format import format_change, format_share, format_usd, format_value
+from ._format import format_share, format_usd, format_value
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes

@@ -37,7 +37,6 @@ import pandas as pd
 from ._draws import root_seed_sequence
 from ._engine import check_careers, simulate
 from ._params import ArgumentError, ScenarioError, short_repr
-from ._results import Result
 from ._scenario import Scenario
 
 if TYPE_CHECKING:
@@ -378,7 +377,6 @@ def value_of_information(
 
     per_world = simulate(scenario, worlds=worlds, rng=_child(root, 12), careers=careers_t, assumptions="uncertain", workers=workers)
     uw = util(per_world.net_worth[:, :, year - 1])
-    base_w = float(uw.mean(axis=1).max())
     best_w = careers_t[int(uw.mean(axis=1).argmax())]
     for key in priors:
         theta = per_world.assumption_values[key]

@@ -206,7 +206,7 @@ def run_career(start: StartState, s: Scenario, ev: WorldEvents, d: Draws, *, out
     from ._kernel import career_kernel
 
     T, n = ev.bust.shape
-    emp, sw, res, ind, lay, reg = s.employment, s.switching, s.residency, s.independent, s.layoffs, s.regime
+    emp, sw, res, ind, lay = s.employment, s.switching, s.residency, s.independent, s.layoffs
     income = np.empty((T, n)) if out is None else out.income
     status = np.empty((T, n), dtype=np.int8) if out is None else out.status
     ui_income = np.empty((T, n)) if out is None or out.ui_income is None else out.ui_income
