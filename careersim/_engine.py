@@ -14,7 +14,7 @@ import dataclasses
 import os
 import sys
 from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from typing import Any
 
 import numpy as np
@@ -30,6 +30,8 @@ from .careers import CAREERS, START_STATES, CareerPath, run_career
 from .careers._machine import world_events
 from .careers.phd import phd_plan
 
+#: per-path arrays of a full result, in Result's order
+PATH_ARRAYS = ("net_worth", "income", "status", "after_tax_income", "consumption")
 #: per-world facts kept in Result.facts
 FACTS = ("ability", "advisor_quality", "phd_funding", "phd_years", "phd_attrited", "phd_breakthrough")
 
@@ -67,7 +69,7 @@ def chunk_draws(root: np.random.SeedSequence, blocks: tuple[tuple[int, int], ...
 
 
 def simulate_chunk(scenario: Scenario, careers: Sequence[str], root: np.random.SeedSequence, blocks: Sequence[tuple[int, int]],
-                   assumptions: str = "fixed", group_worlds: int = 1, lens_paths: bool = False) -> dict[str, np.ndarray]:
+                   assumptions: str = "fixed", group_worlds: int = 1, lens_paths: bool = False, threads: int = 1) -> dict[str, np.ndarray]:
     """Simulate a chunk: consecutive blocks, given as ``(block index, worlds used)``.
 
     Each block's draws come from its own streams; the kernels then run once over the
@@ -102,7 +104,8 @@ def simulate_chunk(scenario: Scenario, careers: Sequence[str], root: np.random.S
     events = world_events(scenario, world, d)
     debt_rate = debt_real_rates(world.inflation, scenario.finances)
     after_tax = base.finances.net_worth == "after-tax"
-    for i, name in enumerate(careers):
+
+    def live(i: int, name: str) -> None:
         spec = base.path(name)
         s, ev, rate = scenario, events, debt_rate
         if spec.overrides:
@@ -119,6 +122,14 @@ def simulate_chunk(scenario: Scenario, careers: Sequence[str], root: np.random.S
             target.update(out_after_tax_income=out["after_tax_income"][i], out_consumption=out["consumption"][i])
         money_paths(path, world, s.finances, start_age=sim.start_age, initial_net_worth_usd=sim.initial_net_worth_usd,
                     debt_real_rate=rate, **target)
+
+    # paths are independent given the world: with threads they run side by side (the compiled
+    # kernels release the GIL), each writing only its own rows, so results do not depend on it
+    if threads > 1 and len(careers) > 1:
+        list(_thread_pool(threads).map(live, range(len(careers)), careers))
+    else:
+        for i, name in enumerate(careers):
+            live(i, name)
     out["real_return"] = world.real_return
     out["bond_real_return"] = world.bond_real_return
     out["inflation"] = world.inflation
@@ -140,9 +151,32 @@ def block_sizes(worlds: int) -> list[int]:
     return [BLOCK_WORLDS] * full + ([rest] if rest else [])
 
 
-def _run_chunk(args: tuple[Scenario, tuple[str, ...], np.random.SeedSequence, list[tuple[int, int]], str, int]) -> dict[str, np.ndarray]:
-    scenario, careers, root, blocks, assumptions, group_worlds = args
-    return simulate_chunk(scenario, careers, root, blocks, assumptions, group_worlds, lens_paths=True)
+_THREAD_POOL: tuple[int, int, ThreadPoolExecutor] | None = None
+
+
+def _thread_pool(threads: int) -> ThreadPoolExecutor:
+    """This process's pool of ``threads`` threads (made anew after a fork or a size change)."""
+    global _THREAD_POOL
+    if _THREAD_POOL is None or _THREAD_POOL[:2] != (os.getpid(), threads):
+        _THREAD_POOL = (os.getpid(), threads, ThreadPoolExecutor(max_workers=threads, thread_name_prefix="careersim"))
+    return _THREAD_POOL[2]
+
+
+def resolve_threads(threads: int | None, workers: int, paths: int) -> int:
+    """Threads per process: None -> one per CPU (at most one per path) when the run stays in
+    this process, else 1 (worker processes already use the CPUs)."""
+    if threads is None:
+        return min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1), paths) if workers <= 1 else 1
+    cpus = os.cpu_count() or 1
+    n = _whole_number("threads", threads, 1, f" and at most {cpus}, the CPUs of this machine")
+    if n > cpus:
+        raise ArgumentError(f"threads = {n}: must be at most {cpus}, the CPUs of this machine")
+    return n
+
+
+def _run_chunk(args: tuple[Scenario, tuple[str, ...], np.random.SeedSequence, list[tuple[int, int]], str, int, int]) -> dict[str, np.ndarray]:
+    scenario, careers, root, blocks, assumptions, group_worlds, threads = args
+    return simulate_chunk(scenario, careers, root, blocks, assumptions, group_worlds, lens_paths=True, threads=threads)
 
 
 #: default chunk: blocks simulated together (bounded memory, amortised numpy overhead)
@@ -159,10 +193,11 @@ def iter_chunks(
     chunk_blocks: int = DEFAULT_CHUNK_BLOCKS,
     assumptions: str = "fixed",
     group_worlds: int = 1,
+    threads: int = 1,
 ) -> Iterator[dict[str, np.ndarray]]:
     """Yield each chunk's arrays in world order, computed locally or in worker processes."""
     blocks = list(enumerate(block_sizes(worlds)))
-    tasks = [(scenario, careers, root, blocks[i : i + chunk_blocks], assumptions, group_worlds) for i in range(0, len(blocks), chunk_blocks)]
+    tasks = [(scenario, careers, root, blocks[i : i + chunk_blocks], assumptions, group_worlds, threads) for i in range(0, len(blocks), chunk_blocks)]
     if workers <= 1 or len(tasks) <= 1:
         for task in tasks:
             yield _run_chunk(task)
@@ -317,6 +352,7 @@ def simulate(
     reuse: Result | None = None,
     assumptions: str = "fixed",
     group_worlds: int = 1,
+    threads: int | None = None,
 ) -> Result:
     """Live every career in the same simulated worlds.
 
@@ -355,11 +391,17 @@ def simulate(
         power of two up to 2048). 1, the default, draws them per world; larger groups make a
         nested design, which separates the assumptions' share of the spread from luck's
         (:func:`careersim.uncertainty.variance_breakdown`).
+    threads
+        Threads that live the paths side by side in each process (the compiled kernels run
+        without the GIL). None: one per CPU, at most one per path, when ``workers`` is 1; 1
+        otherwise. Results do not depend on it.
 
     Returns
     -------
     Result
-        Arrays ``(career, world, year)`` of net worth, gross income and status.
+        Arrays ``(career, world, year)`` of net worth, gross income and status (views of
+        year-major memory, the layout the engine computes in: a year's values across worlds
+        are contiguous).
 
     Raises
     ------
@@ -384,20 +426,21 @@ def simulate(
     T = scenario.simulation.horizon_years
     C = len(careers_t)
     check_path_memory(worlds, C, T)
+    n_workers = resolve_workers(workers)
+    n_threads = resolve_threads(threads, n_workers, C)
     root = root_seed_sequence(rng)
     reusable = _reusable_careers(reuse, scenario, careers_t, root, worlds, assumptions) if group_worlds == 1 else set()
     if reusable:
-        return _simulate_reusing(reuse, reusable, scenario, careers_t, root, worlds, workers=workers, chunk_blocks=chunk_blocks, assumptions=assumptions)
-    net_worth = np.empty((C, worlds, T))
-    income = np.empty((C, worlds, T))
-    status = np.empty((C, worlds, T), dtype=np.int8)
-    after_tax_income = np.empty((C, worlds, T))
-    consumption = np.empty((C, worlds, T))
-    world_arrays = {k: np.empty((worlds, T), dtype=dt) for k, dt in (("real_return", float), ("bond_real_return", float), ("inflation", float), ("bust", bool))}
+        return _simulate_reusing(reuse, reusable, scenario, careers_t, root, worlds, workers=workers, chunk_blocks=chunk_blocks, assumptions=assumptions,
+                                 threads=threads)
+    # the engine computes year-major (career, year, world); the result's (career, world, year)
+    # arrays are transposed views of these buffers, so each chunk is a plain row copy
+    paths = {k: np.empty((C, T, worlds), dtype=np.int8 if k == "status" else float) for k in PATH_ARRAYS}
+    world_arrays = {k: np.empty((T, worlds), dtype=dt) for k, dt in (("real_return", float), ("bond_real_return", float), ("inflation", float), ("bust", bool))}
     facts: dict[str, np.ndarray] = {}
     start = 0
-    chunks = iter_chunks(scenario, careers_t, root, worlds, workers=resolve_workers(workers), chunk_blocks=chunk_blocks, assumptions=assumptions,
-                         group_worlds=group_worlds)
+    chunks = iter_chunks(scenario, careers_t, root, worlds, workers=n_workers, chunk_blocks=chunk_blocks, assumptions=assumptions,
+                         group_worlds=group_worlds, threads=n_threads)
     values: dict[str, np.ndarray] = {}
     if progress:
         from tqdm.auto import tqdm
@@ -407,18 +450,17 @@ def simulate(
     for out in chunks:
         n = out["net_worth"].shape[-1]
         sl = slice(start, start + n)
-        net_worth[:, sl] = out["net_worth"].transpose(0, 2, 1)
-        income[:, sl] = out["income"].transpose(0, 2, 1)
-        status[:, sl] = out["status"].transpose(0, 2, 1)
-        after_tax_income[:, sl] = out["after_tax_income"].transpose(0, 2, 1)
-        consumption[:, sl] = out["consumption"].transpose(0, 2, 1)
-        for k in world_arrays:
-            world_arrays[k][sl] = out[k].T
+        for k, buf in paths.items():
+            buf[:, :, sl] = out[k]
+        for k, buf in world_arrays.items():
+            buf[:, sl] = out[k]
         for k in FACTS:
             facts.setdefault(k, np.empty(worlds, dtype=out[k].dtype))[sl] = out[k]
         for k, v in out["assumption_values"].items():
             values.setdefault(k, np.empty(worlds))[sl] = v
         start += n
+    net_worth, income, status, after_tax_income, consumption = (paths[k].transpose(0, 2, 1) for k in PATH_ARRAYS)
+    world_arrays = {k: v.T for k, v in world_arrays.items()}
     return Result(
         scenario=scenario,
         careers=careers_t,
@@ -452,11 +494,26 @@ def _reusable_careers(previous: Result | None, scenario: Scenario, careers: tupl
     old = previous.scenario
     if assumptions == "uncertain" and old.active_priors() != scenario.active_priors():
         return set()
-    # a path is lived by its own values (the scenario with its offer's overrides): if they are
-    # unchanged, so is every number it produces in the same worlds
+    # a path is lived by its own values (the scenario with its offer's overrides): if the ones
+    # its kind reads are unchanged, so is every number it produces in the same worlds
     old_names = set(old.path_names())
     return {c for c in careers if c in previous.careers and c in old_names and old.path(c).kind == scenario.path(c).kind
-            and old.for_path(c) == scenario.for_path(c)}
+            and _values_read(old, c) == _values_read(scenario, c)}
+
+
+#: sections only one kind of path reads: its start (the PhD plan, the engineer's offer). Every
+#: path reads the others (the residency's conversion and the independent researcher's renewal
+#: are world events of the state machine; uncertain assumptions are drawn per key)
+_OWN_SECTIONS = {"phd": "phd", "engineer": "engineer"}
+
+
+def _values_read(scenario: Scenario, name: str) -> tuple:
+    """Every value the path ``name`` is lived by: the scenario with its offer's overrides, less
+    the sections only other kinds read (a change there cannot move this path)."""
+    lived = scenario.for_path(name)
+    kind = scenario.path(name).kind
+    skip = {"name", "description", "paths"} | {sec for k, sec in _OWN_SECTIONS.items() if k != kind}
+    return tuple((f.name, getattr(lived, f.name)) for f in dataclasses.fields(lived) if f.name not in skip)
 
 
 def _simulate_reusing(previous: Result, reusable: set[str], scenario: Scenario, careers: tuple[str, ...], root: np.random.SeedSequence, worlds: int, **kw) -> Result:
@@ -464,13 +521,15 @@ def _simulate_reusing(previous: Result, reusable: set[str], scenario: Scenario, 
     fresh = simulate(scenario, worlds=worlds, rng=root, careers=todo, **kw) if todo else None
 
     def take(name: str) -> np.ndarray | None:
-        parts = []
-        for c in careers:
-            src = fresh if c not in reusable else previous
-            if getattr(src, name) is None:  # a previous result without these paths
-                return None
-            parts.append(getattr(src, name)[src.index(c)])
-        return np.stack(parts)
+        sources = [fresh if c not in reusable else previous for c in careers]
+        if any(getattr(src, name) is None for src in sources):  # a previous result without these paths
+            return None
+        # year-major memory, as simulate() lays it out (each path a contiguous copy)
+        first = getattr(sources[0], name)
+        out = np.empty((len(careers), first.shape[2], first.shape[1]), dtype=first.dtype)
+        for j, (c, src) in enumerate(zip(careers, sources)):
+            out[j] = getattr(src, name)[src.index(c)].T
+        return out.transpose(0, 2, 1)
 
     # world arrays depend only on shared sections, the PhD plan (facts) on the phd section:
     # either source is exact for them

@@ -65,7 +65,7 @@ def _at(xs: np.ndarray, ys: np.ndarray, slopes: np.ndarray, i: int, c: int, x: f
     return ys[i, c] + (x - xs[i]) * slopes[i, c]
 
 
-@njit(cache=True, error_model="numpy", boundscheck=False)
+@njit(cache=True, nogil=True, error_model="numpy", boundscheck=False)
 def money_kernel(
     income, ui, status, grant, stock, bond, inflation, debt_rate, shares, debt_payment, debt_balance, has_debt,
     wx, wy, wd, ws, wn, sx, sy, sd, ss, sn, gx, gy, gd, gs, gn, px, py, pd, ps, pn, inv_width,

@@ -78,14 +78,15 @@ BAD_ARGUMENTS = [
     ("chunk_blocks", 0), ("chunk_blocks", 1.5), ("chunk_blocks", np.bool_(True)),
     ("scenario", "default"), ("scenario", {"phd": {}}),
     ("reuse", 5),
+    ("threads", 0), ("threads", 1.5), ("threads", "2"), ("threads", (os.cpu_count() or 1) + 1),
 ]
 
 
 @pytest.mark.parametrize("name, value", BAD_ARGUMENTS, ids=[f"{n}={v!r}"[:40] for n, v in BAD_ARGUMENTS])
 @pytest.mark.parametrize("entry", ["simulate", "simulate_summary"])
 def test_bad_arguments_raise_argument_error_naming_the_argument(entry, name, value):
-    if entry == "simulate_summary" and name == "reuse":
-        pytest.skip("simulate_summary has no reuse")
+    if entry == "simulate_summary" and name in ("reuse", "threads"):
+        pytest.skip(f"simulate_summary has no {name}")
     kwargs = {"worlds": 10, name: value}
     with pytest.raises(ArgumentError) as info:
         getattr(careersim, entry)(**kwargs)

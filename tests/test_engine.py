@@ -274,3 +274,33 @@ def test_reuse_recomputes_only_changed_careers(default_scenario):
         assert reused.scenario == s
     other_seed = careersim.simulate(default_scenario, worlds=1_500, rng=14, reuse=base)
     assert not np.array_equal(other_seed.net_worth, base.net_worth)
+
+
+@pytest.mark.parametrize("changes, recomputed", [
+    ({"phd.stipend_ta_usd": 50_000.0}, {"phd"}),
+    ({"engineer.start_pay_usd": 150_000.0}, {"engineer"}),
+    # the state machine reads the residency's and the grant's terms for every path
+    ({"residency.pay_usd": 90_000.0}, set(careersim.CAREERS)),
+    ({"finances.consumption_income_elasticity": 0.5}, set(careersim.CAREERS)),
+    ({}, set()),
+])
+def test_reuse_copies_every_path_a_change_cannot_touch(default_scenario, changes, recomputed):
+    from careersim._draws import root_seed_sequence
+    from careersim._engine import _reusable_careers
+
+    base = careersim.simulate(default_scenario, worlds=700, rng=5)
+    s = default_scenario.replace(changes)
+    reusable = _reusable_careers(base, s, base.careers, root_seed_sequence(5), 700)
+    assert set(base.careers) - reusable == recomputed
+    reused = careersim.simulate(s, worlds=700, rng=5, reuse=base)
+    fresh = careersim.simulate(s, worlds=700, rng=5)
+    for name in ("net_worth", "income", "status", "after_tax_income", "consumption"):
+        np.testing.assert_array_equal(getattr(reused, name), getattr(fresh, name), err_msg=name)
+
+
+def test_threads_and_workers_do_not_change_a_result(default_scenario):
+    one = careersim.simulate(default_scenario, worlds=5_000, rng=21, threads=1, chunk_blocks=1)
+    for kw in ({"threads": 2}, {"threads": 2, "chunk_blocks": 3}, {"workers": 2}):
+        other = careersim.simulate(default_scenario, worlds=5_000, rng=21, **kw)
+        for name in ("net_worth", "income", "status", "after_tax_income", "consumption", "real_return", "inflation", "bust"):
+            np.testing.assert_array_equal(getattr(other, name), getattr(one, name), err_msg=f"{kw} {name}")

@@ -23,7 +23,7 @@ ENGINEER, RESEARCH_SCIENTIST, FACULTY, OTHER = 0, 1, 2, 3
 WEEKS_PER_YEAR = 52.0
 
 
-@njit(cache=True, error_model="numpy")
+@njit(cache=True, nogil=True, error_model="numpy")
 def career_kernel(
     # start state, (world,): copied, never written
     status0, pay0, track0, years_left0, exit_track0, exit_pay0, exit_has_phd0, has_phd0, gap0,
