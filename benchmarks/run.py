@@ -215,19 +215,24 @@ def bench_simulate(scenario, worlds: int, runs: int, floor: dict) -> None:
     fit = int(0.4 * available_memory_bytes() // path_memory_bytes(1, CAREER_COUNT, T))
     n = min(worlds, fit)
     careersim.simulate(scenario, worlds=2048, rng=7)
-    secs, mems = [], []
+    secs, mems, threaded = [], [], []
     for _ in range(runs):
-        with TreeMemory() as m:
-            t = time.perf_counter()
-            r = careersim.simulate(scenario, worlds=n, rng=7)
-            secs.append(time.perf_counter() - t)
-        del r
-        mems.append(m.mib)
+        # one thread: the cost per core, comparable with the draws; then the default (the
+        # paths side by side on one thread per CPU), the wall time a user waits
+        for threads, times in ((1, secs), (None, threaded)):
+            with TreeMemory() as m:
+                t = time.perf_counter()
+                r = careersim.simulate(scenario, worlds=n, rng=7, threads=threads)
+                times.append(time.perf_counter() - t)
+            del r
+            mems.append(m.mib)
         retime(floor)
     ns = [1e9 * t / (n * CAREER_COUNT * T) for t in secs]
     f64, f32, mini = (statistics.median(floor[k]) for k in ("f64", "f32", "minimal"))
     r64 = [x / f64 for x in ns]
-    emit(target="simulate_per_career_year", times=f"careersim.simulate(default, worlds={n:,}, rng=7, workers=1), whole call, every path kept",
+    emit(target="simulate_threads_speedup", times=f"careersim.simulate(default, worlds={n:,}, rng=7): threads=1 against the default (one thread per CPU, paths side by side), alternating",
+         worlds=n, runs=runs, value=spread([a / b for a, b in zip(secs, threaded)]), seconds_default_threads=spread(threaded, 1), cpus=os.cpu_count())
+    emit(target="simulate_per_career_year", times=f"careersim.simulate(default, worlds={n:,}, rng=7, workers=1, threads=1), whole call, every path kept",
          worlds=n, worlds_asked=worlds, worlds_limit=f"{fit:,} fit in 40% of available memory", runs=runs, ns_per_career_year=spread(ns, 1),
          seconds=spread(secs, 1), float64_draw_equivalents=spread(r64), float32_draw_equivalents=spread([x / f32 for x in ns]),
          ratio_to_minimal_model=spread([x / mini for x in ns]),
@@ -268,16 +273,19 @@ def bench_slider(scenario, repeats: int, worlds: int = 5_000) -> None:
         "seed": lambda i: (scenario, 3000 + i),
     }
     for name, move in moves.items():
-        prev = careersim.simulate(scenario, worlds=worlds, rng=2026)
-        ms = []
+        # the explorer's call (default threads: one per CPU) and, alternating, one thread
+        prev = {th: careersim.simulate(scenario, worlds=worlds, rng=2026, threads=th) for th in (None, 1)}
+        ms: dict = {None: [], 1: []}
         for i in range(repeats):
             s, seed = move(i)
-            t = time.perf_counter()
-            prev = careersim.simulate(s, worlds=worlds, rng=seed, reuse=prev)
-            ms.append(1e3 * (time.perf_counter() - t))
+            for th in (None, 1):
+                t = time.perf_counter()
+                prev[th] = careersim.simulate(s, worlds=worlds, rng=seed, reuse=prev[th], threads=th)
+                ms[th].append(1e3 * (time.perf_counter() - t))
         goal = 25 if name.startswith("shared") else None
-        emit(target="slider_update_ms", control=name, times=f"careersim.simulate(changed scenario, worlds={worlds:,}, rng=seed, reuse=previous), whole call, Python side (no drawing)",
-             worlds=worlds, runs=repeats, ms=spread(ms, 1), **({"goal": f"<= {goal} ms", "met": statistics.median(ms) <= goal} if goal else {}))
+        emit(target="slider_update_ms", control=name, times=f"careersim.simulate(changed scenario, worlds={worlds:,}, rng=seed, reuse=previous), whole call, Python side (no drawing); threads: the default (one per CPU) and 1",
+             worlds=worlds, runs=repeats, ms=spread(ms[None], 1), ms_one_thread=spread(ms[1], 1),
+             **({"goal": f"<= {goal} ms", "met": statistics.median(ms[None]) <= goal} if goal else {}))
 
 
 def bench_dask(scenario, worlds: int, check_worlds: int) -> None:
