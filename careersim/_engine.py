@@ -10,11 +10,12 @@ with identical results.
 
 from __future__ import annotations
 
+import collections
 import dataclasses
 import os
 import sys
-from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from typing import Any
 
 import numpy as np
@@ -36,40 +37,45 @@ PATH_ARRAYS = ("net_worth", "income", "status", "after_tax_income", "consumption
 FACTS = ("ability", "advisor_quality", "phd_funding", "phd_years", "phd_attrited", "phd_breakthrough")
 
 
-#: chunks of at most this many worlds keep their draws in a small cache (see chunk_draws)
-CACHED_CHUNK_WORLDS = 4 * BLOCK_WORLDS
+#: runs of at most this many worlds keep their draws in memory (see chunk_draws): about
+#: 2 KB per world at 40 years, so at most ~130 MB
+CACHED_RUN_WORLDS = 65_536
 _DRAW_CACHE: dict[tuple, Draws] = {}
-_DRAW_CACHE_ENTRIES = 4
+#: worlds the cache holds at most (least recently used chunks are dropped first)
+_DRAW_CACHE_WORLDS = CACHED_RUN_WORLDS
 
 
-def chunk_draws(root: np.random.SeedSequence, blocks: tuple[tuple[int, int], ...], horizon_years: int, market_model: str, student_t_df: float) -> Draws:
+def chunk_draws(root: np.random.SeedSequence, blocks: tuple[tuple[int, int], ...], horizon_years: int, market_model: str, student_t_df: float,
+                cache: bool = False) -> Draws:
     """The raw draws of a chunk, side by side.
 
     Draws do not depend on any parameter but the horizon and the market model, so an
-    interactive session that moves a slider re-draws nothing: small chunks (the
-    explorer's) are kept in a cache of a few entries, with read-only arrays.
+    interactive session that moves a slider re-draws nothing: with ``cache`` (simulate()
+    runs of at most :data:`CACHED_RUN_WORLDS` worlds, the explorer's), chunks are kept in a
+    least-recently-used cache of that many worlds, as read-only arrays.
     """
-    small = sum(n for _, n in blocks) <= CACHED_CHUNK_WORLDS and root.entropy is not None
+    cache = cache and root.entropy is not None
     entropy = tuple(root.entropy) if isinstance(root.entropy, (list, tuple, np.ndarray)) else root.entropy
     key = (entropy, tuple(root.spawn_key), root.pool_size, blocks, horizon_years, market_model, student_t_df if market_model == "student_t" else None)
-    if small and key in _DRAW_CACHE:
+    if cache and key in _DRAW_CACHE:
         _DRAW_CACHE[key] = _DRAW_CACHE.pop(key)  # most recently used last
         return _DRAW_CACHE[key]
     d = Draws.concat([
         draw_block(root, block, horizon_years=horizon_years, market_model=market_model, student_t_df=student_t_df).take(n)
         for block, n in blocks
     ])
-    if small:
+    if cache:
         for f in dataclasses.fields(d):
             getattr(d, f.name).flags.writeable = False
         _DRAW_CACHE[key] = d
-        while len(_DRAW_CACHE) > _DRAW_CACHE_ENTRIES:
+        while _DRAW_CACHE and sum(k[3][-1][0] + 1 - k[3][0][0] for k in _DRAW_CACHE) * BLOCK_WORLDS > _DRAW_CACHE_WORLDS:
             _DRAW_CACHE.pop(next(iter(_DRAW_CACHE)))
     return d
 
 
 def simulate_chunk(scenario: Scenario, careers: Sequence[str], root: np.random.SeedSequence, blocks: Sequence[tuple[int, int]],
-                   assumptions: str = "fixed", group_worlds: int = 1, lens_paths: bool = False, threads: int = 1) -> dict[str, np.ndarray]:
+                   assumptions: str = "fixed", group_worlds: int = 1, lens_paths: bool = False, threads: int = 1,
+                   cache_draws: bool = False) -> dict[str, np.ndarray]:
     """Simulate a chunk: consecutive blocks, given as ``(block index, worlds used)``.
 
     Each block's draws come from its own streams; the kernels then run once over the
@@ -87,7 +93,7 @@ def simulate_chunk(scenario: Scenario, careers: Sequence[str], root: np.random.S
     sim = scenario.simulation
     values = draw_assumptions(scenario, root, blocks, group_worlds) if assumptions == "uncertain" else {}
     base, scenario = scenario, scenario_with_values(scenario, values)
-    d = chunk_draws(root, tuple(blocks), sim.horizon_years, scenario.market.model, scenario.market.student_t_df)
+    d = chunk_draws(root, tuple(blocks), sim.horizon_years, scenario.market.model, scenario.market.student_t_df, cache=cache_draws)
     n_worlds = sum(n for _, n in blocks)
     world = make_world(scenario.market, scenario.regime, d)
     T = sim.horizon_years
@@ -162,11 +168,11 @@ def _thread_pool(threads: int) -> ThreadPoolExecutor:
     return _THREAD_POOL[2]
 
 
-def resolve_threads(threads: int | None, workers: int, paths: int) -> int:
-    """Threads per process: None -> one per CPU (at most one per path) when the run stays in
+def resolve_threads(threads: int | None, workers: int) -> int:
+    """Threads per process: None -> one per CPU this process may use when the run stays in
     this process, else 1 (worker processes already use the CPUs)."""
     if threads is None:
-        return min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1), paths) if workers <= 1 else 1
+        return (len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)) if workers <= 1 else 1
     cpus = os.cpu_count() or 1
     n = _whole_number("threads", threads, 1, f" and at most {cpus}, the CPUs of this machine")
     if n > cpus:
@@ -174,9 +180,21 @@ def resolve_threads(threads: int | None, workers: int, paths: int) -> int:
     return n
 
 
-def _run_chunk(args: tuple[Scenario, tuple[str, ...], np.random.SeedSequence, list[tuple[int, int]], str, int, int]) -> dict[str, np.ndarray]:
-    scenario, careers, root, blocks, assumptions, group_worlds, threads = args
-    return simulate_chunk(scenario, careers, root, blocks, assumptions, group_worlds, lens_paths=True, threads=threads)
+def _run_chunk(args: tuple[Scenario, tuple[str, ...], np.random.SeedSequence, list[tuple[int, int]], str, int, int, bool]) -> dict[str, np.ndarray]:
+    scenario, careers, root, blocks, assumptions, group_worlds, threads, cache_draws = args
+    return simulate_chunk(scenario, careers, root, blocks, assumptions, group_worlds, lens_paths=True, threads=threads, cache_draws=cache_draws)
+
+
+def in_order(pool: Executor, fn: Callable[[Any], Any], tasks: Iterable, ahead: int) -> Iterator:
+    """``map(fn, tasks)`` in ``pool``, with at most ``ahead`` tasks submitted and not yet
+    consumed (``Executor.map`` would list every task up front)."""
+    pending: collections.deque = collections.deque()
+    for task in tasks:
+        pending.append(pool.submit(fn, task))
+        if len(pending) >= ahead:
+            yield pending.popleft().result()
+    while pending:
+        yield pending.popleft().result()
 
 
 #: default chunk: blocks simulated together (bounded memory, amortised numpy overhead)
@@ -194,16 +212,23 @@ def iter_chunks(
     assumptions: str = "fixed",
     group_worlds: int = 1,
     threads: int = 1,
+    cache_draws: bool = False,
 ) -> Iterator[dict[str, np.ndarray]]:
-    """Yield each chunk's arrays in world order, computed locally or in worker processes."""
+    """Yield each chunk's arrays in world order, computed locally (on ``threads`` threads:
+    chunks side by side, or one chunk's paths side by side) or in worker processes."""
     blocks = list(enumerate(block_sizes(worlds)))
-    tasks = [(scenario, careers, root, blocks[i : i + chunk_blocks], assumptions, group_worlds, threads) for i in range(0, len(blocks), chunk_blocks)]
-    if workers <= 1 or len(tasks) <= 1:
-        for task in tasks:
-            yield _run_chunk(task)
+    starts = range(0, len(blocks), chunk_blocks)
+    if workers > 1 and len(starts) > 1:
+        tasks = [(scenario, careers, root, blocks[i : i + chunk_blocks], assumptions, group_worlds, 1, False) for i in starts]
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            yield from pool.map(_run_chunk, tasks)
         return
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        yield from pool.map(_run_chunk, tasks)
+    if threads > 1 and len(starts) > 1:  # whole chunks on threads: the draws too run side by side
+        tasks = [(scenario, careers, root, blocks[i : i + chunk_blocks], assumptions, group_worlds, 1, cache_draws) for i in starts]
+        yield from in_order(_thread_pool(threads), _run_chunk, tasks, ahead=threads + 1)
+        return
+    for i in starts:
+        yield _run_chunk((scenario, careers, root, blocks[i : i + chunk_blocks], assumptions, group_worlds, threads, cache_draws))
 
 
 def check_careers(careers: Iterable[str] | None, names: Sequence[str] = CAREERS) -> tuple[str, ...]:
@@ -392,9 +417,9 @@ def simulate(
         nested design, which separates the assumptions' share of the spread from luck's
         (:func:`careersim.uncertainty.variance_breakdown`).
     threads
-        Threads that live the paths side by side in each process (the compiled kernels run
-        without the GIL). None: one per CPU, at most one per path, when ``workers`` is 1; 1
-        otherwise. Results do not depend on it.
+        Threads in this process: chunks of worlds side by side, or for a single chunk (up to
+        8,192 worlds) its paths side by side (draws and the compiled kernels run without the
+        GIL). None: one per CPU when ``workers`` is 1, else 1. Results do not depend on it.
 
     Returns
     -------
@@ -427,7 +452,7 @@ def simulate(
     C = len(careers_t)
     check_path_memory(worlds, C, T)
     n_workers = resolve_workers(workers)
-    n_threads = resolve_threads(threads, n_workers, C)
+    n_threads = resolve_threads(threads, n_workers)
     root = root_seed_sequence(rng)
     reusable = _reusable_careers(reuse, scenario, careers_t, root, worlds, assumptions) if group_worlds == 1 else set()
     if reusable:
@@ -440,7 +465,7 @@ def simulate(
     facts: dict[str, np.ndarray] = {}
     start = 0
     chunks = iter_chunks(scenario, careers_t, root, worlds, workers=n_workers, chunk_blocks=chunk_blocks, assumptions=assumptions,
-                         group_worlds=group_worlds, threads=n_threads)
+                         group_worlds=group_worlds, threads=n_threads, cache_draws=worlds <= CACHED_RUN_WORLDS)
     values: dict[str, np.ndarray] = {}
     if progress:
         from tqdm.auto import tqdm

@@ -339,9 +339,9 @@ def test_hundred_million_worlds_refused_at_once_for_paths_and_chunked_for_summar
         careersim.simulate(worlds=100_000_000)
     # the summary path's peak memory stays flat in the number of worlds: 4x the worlds
     # would add ~60 MiB of paths (x1.7) to a summary that kept them; a flat one grows <10%.
-    # The draw cache (a few entries, filled by the first kernel calls) is turned off so
-    # that its warm-up does not count as growth.
-    monkeypatch.setattr(_engine, "_DRAW_CACHE_ENTRIES", 0)
+    # The draw cache (simulate()'s, for interactive runs) is turned off so that no warm-up
+    # counts as growth.
+    monkeypatch.setattr(_engine, "_DRAW_CACHE_WORLDS", 0)
     careersim.simulate_summary(worlds=2_048, rng=1)  # imports and first-call set-up
 
     def peak_bytes(worlds):
