@@ -5,7 +5,11 @@ chunk and keeps only small aggregates per block of worlds: mean and variance (me
 with Chan's parallel algorithm), exact counts in fine bins for quantiles, and paired
 counts and moments for every comparison of two careers. Partial aggregates are computed
 per fixed block and merged in block order (moments) or added as integers (counts), so the
-summary is bit-identical whatever the chunk size or worker count.
+summary is bit-identical whatever the chunk size or worker count. One compiled pass over a
+kernel call's output bins the values and takes each block's moments in the summation order
+of the numpy calls an earlier version of this module made (``np.mean``: pairwise;
+``np.einsum``: two-lane sums of squares, as numpy's x86-64 builds do them), so its numbers
+are those, bit for bit.
 
 Quantiles come from the bin counts. Bins cover every float64 with no range to fall out
 of: :data:`SUB_BINS` = 512 per factor of two of ``1 + |x| / $1`` (the top 9 mantissa
@@ -39,6 +43,7 @@ from concurrent.futures import Executor, ProcessPoolExecutor
 
 import numpy as np
 import pandas as pd
+from numba import njit, uint64
 
 from ._draws import BLOCK_WORLDS, root_seed_sequence
 from ._assumptions import check_assumptions
@@ -94,36 +99,278 @@ def _value_in_bin(key: np.ndarray, fraction: np.ndarray) -> np.ndarray:
         return np.where(lo == hi, lo, lo + fraction * (hi - lo))
 
 
-def _page_counts(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Exact bin counts of ``x`` ``(cell, world)`` on the pages its values reach.
+# The compiled pass below replaces numpy calls one for one: the keys are bin_key's, and the
+# sums follow numpy's own summation order (see _pairwise_sum, _sum_squared_deviations), so
+# every number is what np.mean / np.einsum gave, bit for bit (einsum: as on x86-64, whose
+# numpy builds take it two SSE lanes at a time without fused multiply-add). No recursion:
+# numba's cache cannot hold recursive functions (numba#6061).
+_JIT = dict(cache=True, nogil=True, error_model="numpy", boundscheck=False)
+#: a cell's values spanning at most this many pages in one kernel call are counted in a
+#: dense scratch array (no page lookup per value); wider ones page by page
+_LOCAL_PAGES = 64
 
-    Returns
-    -------
-    ids, counts
-        Sorted page ids ``cell * N_PAGES + page + PAGE_OFFSET`` and their ``(page, SUB_BINS)``
-        counts (bin ``j`` of page ``p`` is key ``p * SUB_BINS + j``).
+
+@njit(inline="always", **_JIT)
+def _key(x: float) -> int:
+    """:func:`bin_key` of one value, with the same operations."""
+    k = (np.float64(abs(x) + 1.0).view(np.int64) >> _SHIFT) - _KEY_ONE
+    return ~k if x < 0.0 else k
+
+
+@njit(**_JIT)
+def _new_page(pid: int, slot: np.ndarray, pages: np.ndarray, used: int) -> tuple[np.ndarray, int]:
+    """Give page id ``pid`` the next row of ``pages`` (grown, copied, when full)."""
+    if used == pages.shape[0]:
+        grown = np.zeros((max(2 * used, 64), SUB_BINS), dtype=pages.dtype)
+        for row in range(used):  # a loop: numba compiles a slice assignment several times slower
+            for b in range(SUB_BINS):
+                grown[row, b] = pages[row, b]
+        pages = grown
+    slot[pid] = used
+    return pages, used + 1
+
+
+@njit(**_JIT)
+def _count_into(x: np.ndarray, page0: int, slot: np.ndarray, pages: np.ndarray, used: int,
+                keys: np.ndarray, local: np.ndarray) -> tuple[np.ndarray, int]:
+    """Add the bin counts of one cell's values ``x`` to ``pages``, a row per page.
+
+    ``slot[page0 + page]`` is the row of page ``page`` of this cell (-1: none yet; a page
+    first reached takes row ``used``, so only reached pages get one). ``keys`` (as long as
+    ``x``) and ``local`` (``_LOCAL_PAGES * SUB_BINS`` zeros, left zero) are scratch. Returns
+    ``pages`` (a larger copy when it ran out of rows) and the rows now used.
     """
-    cells = x.shape[0]
-    key = bin_key(x)
-    page = np.right_shift(key, _PAGE_BITS)
-    page += (np.arange(cells, dtype=np.int64) * N_PAGES + PAGE_OFFSET)[:, None]
-    occupied = np.bincount(page.ravel(), minlength=cells * N_PAGES) > 0
-    slot = np.cumsum(occupied) - 1  # slot of each occupied page, in id order
-    key &= SUB_BINS - 1
-    fine = np.take(slot, page)
-    fine *= SUB_BINS
-    fine += key
-    ids = np.flatnonzero(occupied)
-    return ids, np.bincount(fine.ravel(), minlength=len(ids) * SUB_BINS).reshape(len(ids), SUB_BINS)
+    n = x.shape[0]
+    if n == 0:
+        return pages, used
+    lo = hi = _key(x[0])
+    for i in range(n):
+        k = _key(x[i])
+        keys[i] = k
+        lo = min(lo, k)
+        hi = max(hi, k)
+    first = lo >> _PAGE_BITS
+    span = (hi >> _PAGE_BITS) - first + 1
+    if span * SUB_BINS > local.shape[0]:  # values over very many factors of two: page by page
+        for i in range(n):
+            k = keys[i]
+            pid = page0 + (k >> _PAGE_BITS)
+            if slot[pid] < 0:
+                pages, used = _new_page(pid, slot, pages, used)
+            pages[slot[pid], k & (SUB_BINS - 1)] += 1
+        return pages, used
+    # counted densely over the pages the cell spans, then added page by page: one page
+    # lookup per page, not per value
+    base = first << _PAGE_BITS
+    for i in range(n):
+        local[uint64(keys[i] - base)] += 1  # unsigned: no negative-index wraparound
+    for j in range(span):
+        bins = local[j * SUB_BINS : (j + 1) * SUB_BINS]
+        pid = page0 + first + j
+        if slot[pid] < 0:
+            reached = 0
+            for b in range(SUB_BINS):
+                reached += bins[b]
+            if reached == 0:  # a page between those the values reach: not kept
+                continue
+            pages, used = _new_page(pid, slot, pages, used)
+        row = pages[slot[pid]]
+        for b in range(SUB_BINS):
+            row[b] += bins[b]
+            bins[b] = 0
+    return pages, used
+
+
+# The loops below index slices from 0 in range() loops: numba then emits no negative-index
+# wraparound per access, which otherwise costs more than the arithmetic.
+
+
+@njit(**_JIT)
+def _sum_of_8s(x: np.ndarray) -> float:
+    """numpy's sum of at most 128 values: eight running sums, combined pairwise, then the
+    remainder one by one (fewer than 8 values: one by one)."""
+    n = x.shape[0]
+    if n < 8:
+        res = 0.0
+        for i in range(n):
+            res += x[i]
+        return res
+    r0, r1, r2, r3, r4, r5, r6, r7 = x[0], x[1], x[2], x[3], x[4], x[5], x[6], x[7]
+    whole = n - n % 8
+    for i in range(8, whole, 8):
+        r0 += x[i]
+        r1 += x[i + 1]
+        r2 += x[i + 2]
+        r3 += x[i + 3]
+        r4 += x[i + 4]
+        r5 += x[i + 5]
+        r6 += x[i + 6]
+        r7 += x[i + 7]
+    res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
+    for i in range(whole, n):
+        res += x[i]
+    return res
+
+
+@njit(**_JIT)
+def _pairwise_sum(x: np.ndarray, stack: np.ndarray, sums: np.ndarray) -> float:
+    """``x.sum()`` in numpy's order, so that means are bit-identical to ``np.mean``: above 128
+    values, the sum of the first ``n // 2`` (rounded down to a multiple of 8) plus the sum of
+    the rest, each the same way.
+
+    The recursion runs on ``stack`` (``(128, 3)`` int scratch: start, length, halves done)
+    and ``sums`` (128 float scratch), deep enough for any length.
+    """
+    if x.shape[0] <= 128:
+        return _sum_of_8s(x)
+    top, done = 0, 0  # frames on the stack; partial sums on ``sums``
+    stack[0, 0], stack[0, 1], stack[0, 2] = 0, x.shape[0], 0
+    while top >= 0:
+        lo, n, halves = stack[top, 0], stack[top, 1], stack[top, 2]
+        if halves == 2:  # both halves summed: their sum replaces them
+            sums[done - 2] = sums[done - 2] + sums[done - 1]
+            done -= 1
+            top -= 1
+            continue
+        half = n // 2
+        half -= half % 8
+        part_lo, part_n = (lo, half) if halves == 0 else (lo + half, n - half)
+        stack[top, 2] = halves + 1
+        if part_n <= 128:
+            sums[done] = _sum_of_8s(x[part_lo : part_lo + part_n])
+            done += 1
+        else:
+            top += 1
+            stack[top, 0], stack[top, 1], stack[top, 2] = part_lo, part_n, 0
+    return sums[0]
+
+
+@njit(**_JIT)
+def _sum_squared_deviations(x: np.ndarray, mean: float) -> float:
+    """``sum((x - mean)**2)`` in the order of numpy's float64 ``einsum`` dot product on x86-64
+    (two SSE lanes, four products folded into each lane per step, no fused multiply-add,
+    the lanes added last), so that m2 is bit-identical to that of ``np.einsum``."""
+    n = x.shape[0]
+    v0 = 0.0
+    v1 = 0.0
+    whole = n - n % 8
+    for i in range(0, whole, 8):
+        d0, d2, d4, d6 = x[i] - mean, x[i + 2] - mean, x[i + 4] - mean, x[i + 6] - mean
+        d1, d3, d5, d7 = x[i + 1] - mean, x[i + 3] - mean, x[i + 5] - mean, x[i + 7] - mean
+        v0 = d0 * d0 + (d2 * d2 + (d4 * d4 + (d6 * d6 + v0)))
+        v1 = d1 * d1 + (d3 * d3 + (d5 * d5 + (d7 * d7 + v1)))
+    for i in range(whole, n, 2):  # a lane past the end adds 0 * 0, which changes no sum of squares
+        d0 = x[i] - mean
+        v0 = d0 * d0 + v0
+        if i + 1 < n:
+            d1 = x[i + 1] - mean
+            v1 = d1 * d1 + v1
+    return v0 + v1
+
+
+@njit(**_JIT)
+def _sum_squared_deviations_2(x: np.ndarray, y: np.ndarray, mean_x: float, mean_y: float) -> tuple[float, float]:
+    """:func:`_sum_squared_deviations` of two blocks of as many values side by side: the
+    same operations per block, but four independent chains of additions instead of two, so
+    the processor overlaps their latencies."""
+    n = x.shape[0]
+    a0 = a1 = b0 = b1 = 0.0
+    whole = n - n % 8
+    for i in range(0, whole, 8):
+        d0, d2, d4, d6 = x[i] - mean_x, x[i + 2] - mean_x, x[i + 4] - mean_x, x[i + 6] - mean_x
+        d1, d3, d5, d7 = x[i + 1] - mean_x, x[i + 3] - mean_x, x[i + 5] - mean_x, x[i + 7] - mean_x
+        e0, e2, e4, e6 = y[i] - mean_y, y[i + 2] - mean_y, y[i + 4] - mean_y, y[i + 6] - mean_y
+        e1, e3, e5, e7 = y[i + 1] - mean_y, y[i + 3] - mean_y, y[i + 5] - mean_y, y[i + 7] - mean_y
+        a0 = d0 * d0 + (d2 * d2 + (d4 * d4 + (d6 * d6 + a0)))
+        a1 = d1 * d1 + (d3 * d3 + (d5 * d5 + (d7 * d7 + a1)))
+        b0 = e0 * e0 + (e2 * e2 + (e4 * e4 + (e6 * e6 + b0)))
+        b1 = e1 * e1 + (e3 * e3 + (e5 * e5 + (e7 * e7 + b1)))
+    for i in range(whole, n, 2):
+        d0, e0 = x[i] - mean_x, y[i] - mean_y
+        a0 = d0 * d0 + a0
+        b0 = e0 * e0 + b0
+        if i + 1 < n:
+            d1, e1 = x[i + 1] - mean_x, y[i + 1] - mean_y
+            a1 = d1 * d1 + a1
+            b1 = e1 * e1 + b1
+    return a0 + a1, b0 + b1
+
+
+@njit(**_JIT)
+def _block_moments(x: np.ndarray, sizes: np.ndarray, mean: np.ndarray, m2: np.ndarray,
+                   stack: np.ndarray, sums: np.ndarray) -> None:
+    """Mean and m2 of each block (``sizes`` consecutive values) of one cell's ``x``."""
+    lo = 0
+    for b in range(sizes.shape[0]):
+        n = sizes[b]
+        mean[b] = (0.0 + _pairwise_sum(x[lo : lo + n], stack, sums)) / n  # numpy's sum starts from 0.0 (-0.0 becomes 0.0)
+        lo += n
+    lo = 0
+    b = 0
+    while b < sizes.shape[0]:
+        n = sizes[b]
+        if b + 1 < sizes.shape[0] and sizes[b + 1] == n:  # two blocks of the same size: side by side
+            m2[b], m2[b + 1] = _sum_squared_deviations_2(x[lo : lo + n], x[lo + n : lo + 2 * n], mean[b], mean[b + 1])
+            lo += 2 * n
+            b += 2
+        else:
+            m2[b] = _sum_squared_deviations(x[lo : lo + n], mean[b])
+            lo += n
+            b += 1
+
+
+@njit(**_JIT)
+def _reduce_chunk(nw, sizes, pair_a, pair_b, slot, pages, used, diff_slot, diff_pages, diff_used,
+                  mean, m2, diff_mean, diff_m2, ahead, tie):
+    """Every aggregate of one kernel call's ``(career, year, world)`` net worth, in one pass.
+
+    Year by year, so the careers' rows of a year stay in cache while the pairs are
+    differenced; bin counts and ``ahead`` / ``tie`` are added in place, moments written into
+    ``(cell, year, block)`` arrays. Returns the (possibly grown) page arrays and their rows
+    used.
+    """
+    C, T, W = nw.shape
+    P = pair_a.shape[0]
+    diff = np.empty(W)
+    keys = np.empty(W, dtype=np.int64)
+    local = np.zeros(_LOCAL_PAGES * SUB_BINS, dtype=np.int32)
+    stack = np.empty((128, 3), dtype=np.int64)
+    sums = np.empty(128)
+    for t in range(T):
+        for c in range(C):
+            row = nw[c, t]
+            pages, used = _count_into(row, (c * T + t) * N_PAGES + PAGE_OFFSET, slot, pages, used, keys, local)
+            _block_moments(row, sizes, mean[c, t], m2[c, t], stack, sums)
+        for p in range(P):
+            a, b = nw[pair_a[p], t], nw[pair_b[p], t]
+            up = 0
+            level = 0
+            for i in range(W):
+                d = a[i] - b[i]
+                diff[i] = d
+                up += d > 0.0
+                level += d == 0.0
+            ahead[p, t] += up
+            tie[p, t] += level
+            _block_moments(diff, sizes, diff_mean[p, t], diff_m2[p, t], stack, sums)
+            if t == T - 1:  # the difference's histogram is kept at the horizon only
+                diff_pages, diff_used = _count_into(diff, p * N_PAGES + PAGE_OFFSET, diff_slot, diff_pages, diff_used, keys, local)
+    return pages, used, diff_pages, diff_used
 
 
 class _PageCounts:
     """Bin counts of many cells, added page by page (integers: exact in any order)."""
 
-    def __init__(self, cells: int) -> None:
+    def __init__(self, cells: int, dtype: type = np.int64) -> None:
         self.slot = np.full(cells * N_PAGES, -1, dtype=np.int64)
-        self.pages = np.zeros((0, SUB_BINS), dtype=np.int64)
+        self.pages = np.zeros((0, SUB_BINS), dtype=dtype)
         self.used = 0
+
+    def count(self, cell: int, x: np.ndarray) -> None:
+        """Count the values ``x`` of cell ``cell``."""
+        x = np.ascontiguousarray(x, dtype=np.float64)
+        scratch = np.empty(len(x), dtype=np.int64), np.zeros(_LOCAL_PAGES * SUB_BINS, dtype=np.int32)
+        self.pages, self.used = _count_into(x, cell * N_PAGES + PAGE_OFFSET, self.slot, self.pages, self.used, *scratch)
 
     def add(self, ids: np.ndarray, counts: np.ndarray) -> None:
         slots = self.slot[ids]
@@ -134,15 +381,33 @@ class _PageCounts:
             self.slot[ids[new]] = slots[new]
             self.used += k
             if self.used > len(self.pages):
-                grown = np.zeros((max(self.used, 2 * len(self.pages)), SUB_BINS), dtype=np.int64)
+                grown = np.zeros((max(self.used, 2 * len(self.pages)), SUB_BINS), dtype=self.pages.dtype)
                 grown[: len(self.pages)] = self.pages
                 self.pages = grown
-        self.pages[slots] += counts
+        if len(slots) and slots[-1] - slots[0] == len(slots) - 1 and (np.diff(slots) == 1).all():
+            self.pages[slots[0] : slots[-1] + 1] += counts  # consecutive rows (the usual case): no gather and scatter
+        else:
+            self.pages[slots] += counts
 
     def sorted(self) -> tuple[np.ndarray, np.ndarray]:
         """Page ids in order and their counts: the same whatever order they were added in."""
         ids = np.flatnonzero(self.slot >= 0)
         return ids, self.pages[self.slot[ids]]
+
+
+def _page_counts(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Exact bin counts of ``x`` ``(cell, world)`` on the pages its values reach.
+
+    Returns
+    -------
+    ids, counts
+        Sorted page ids ``cell * N_PAGES + page + PAGE_OFFSET`` and their ``(page, SUB_BINS)``
+        counts (bin ``j`` of page ``p`` is key ``p * SUB_BINS + j``).
+    """
+    counts = _PageCounts(x.shape[0])
+    for cell in range(x.shape[0]):
+        counts.count(cell, x[cell])
+    return counts.sorted()
 
 
 @dataclasses.dataclass
@@ -155,6 +420,7 @@ class _Moments:
 
     @classmethod
     def of(cls, x: np.ndarray, axis: int) -> _Moments:
+        """Moments along ``axis``: the definition :func:`_block_moments` computes, bit for bit."""
         mean = x.mean(axis=axis)
         dev = x - np.expand_dims(mean, axis)
         return cls(n=x.shape[axis], mean=mean, m2=np.einsum("...i,...i->...", np.moveaxis(dev, axis, -1), np.moveaxis(dev, axis, -1)))
@@ -190,28 +456,33 @@ def comparison_pairs(careers: Sequence[str], baseline: str | None = "engineer") 
     return pairs + [(a, b) for i, a in enumerate(others) for b in others[i + 1 :]]
 
 
-def _chunk_aggregates(out: dict[str, np.ndarray], sizes: Sequence[int], pairs: Sequence[tuple[int, int]]) -> dict:
-    """Aggregates of one chunk's output (``(career, year, world)`` arrays).
+def _chunk_aggregates(nw: np.ndarray, sizes: Sequence[int], pairs: Sequence[tuple[int, int]], hist: _PageCounts,
+                      diff_hist: _PageCounts, ahead: np.ndarray, tie: np.ndarray) -> tuple[list[_Moments], list[_Moments]]:
+    """Aggregates of one kernel call's ``(career, year, world)`` net worth.
 
-    Float moments are kept per block (merged later in block order, so rounding does not
-    depend on chunking); integer counts are summed over the chunk (exact in any order).
+    Integer counts (bins of net worth and of the pairs' differences at the horizon, pairs
+    ahead and tied) are added in place to ``hist``, ``diff_hist``, ``ahead`` and ``tie``
+    (exact in any order). Float moments are returned per block, of net worth and of the
+    pairs' differences (merged later in block order, so rounding does not depend on
+    chunking); each is bit-identical to ``_Moments.of`` on that block.
     """
-    nw = out["net_worth"]
-    C, T, W = nw.shape
-    agg: dict = {"hist": _page_counts(nw.reshape(C * T, W)), "moments": [], "diff": []}
-    P = len(pairs)
-    if P:
-        diff = np.stack([nw[a] - nw[b] for a, b in pairs])  # (pair, year, world)
-        agg["ahead"] = (diff > 0).sum(axis=2)
-        agg["tie"] = (diff == 0).sum(axis=2)
-        agg["diff_hist"] = _page_counts(diff[:, -1])
-    start = 0
-    for n in sizes:
-        agg["moments"].append(_Moments.of(nw[:, :, start : start + n], axis=2))
-        if P:
-            agg["diff"].append(_Moments.of(diff[:, :, start : start + n], axis=2))
-        start += n
-    return agg
+    nw = np.ascontiguousarray(nw, dtype=np.float64)
+    C, T, _ = nw.shape
+    P, B = len(pairs), len(sizes)
+    pair_a = np.array([a for a, _ in pairs], dtype=np.int64)
+    pair_b = np.array([b for _, b in pairs], dtype=np.int64)
+    # (cell, year, block): each cell's blocks written side by side by the compiled pass
+    mean, m2 = np.empty((C, T, B)), np.empty((C, T, B))
+    diff_mean, diff_m2 = np.empty((P, T, B)), np.empty((P, T, B))
+    hist.pages, hist.used, diff_hist.pages, diff_hist.used = _reduce_chunk(
+        nw, np.asarray(sizes, dtype=np.int64), pair_a, pair_b, hist.slot, hist.pages, hist.used,
+        diff_hist.slot, diff_hist.pages, diff_hist.used, mean, m2, diff_mean, diff_m2, ahead, tie)
+
+    def blocks(mean: np.ndarray, m2: np.ndarray) -> list[_Moments]:
+        mean, m2 = np.moveaxis(mean, 2, 0).copy(), np.moveaxis(m2, 2, 0).copy()  # (block, cell, year)
+        return [_Moments(n=int(n), mean=mean[i], m2=m2[i]) for i, n in enumerate(sizes)]
+
+    return blocks(mean, m2), (blocks(diff_mean, diff_m2) if P else [])
 
 
 def _block_list(first: int, stop: int, worlds: int) -> list[tuple[int, int]]:
@@ -225,23 +496,17 @@ def _summarize_chunk(args: tuple) -> dict:
     into one set of aggregates, so that a task ships one set of counts for many worlds."""
     scenario, careers, root, first, stop, worlds, pairs, assumptions = args
     C, T, P = len(careers), scenario.simulation.horizon_years, len(pairs)
-    hist, diff_hist = _PageCounts(C * T), _PageCounts(P)
-    total: dict = {"moments": [], "diff": []}
+    # int32 counts: a task holds far fewer than 2**31 worlds; half the bytes to add into and to ship
+    small = (stop - first) * BLOCK_WORLDS < 2**31
+    hist, diff_hist = (_PageCounts(cells, np.int32 if small else np.int64) for cells in (C * T, P))
+    total: dict = {"moments": [], "diff": [], "ahead": np.zeros((P, T), dtype=np.int64), "tie": np.zeros((P, T), dtype=np.int64)}
     for b in range(first, stop, DEFAULT_CHUNK_BLOCKS):
         part = _block_list(b, min(b + DEFAULT_CHUNK_BLOCKS, stop), worlds)
-        agg = _chunk_aggregates(simulate_chunk(scenario, careers, root, part, assumptions, 1), [n for _, n in part], pairs)
-        hist.add(*agg["hist"])
-        total["moments"] += agg["moments"]
-        total["diff"] += agg["diff"]
-        if P:
-            diff_hist.add(*agg["diff_hist"])
-            total["ahead"] = total.get("ahead", 0) + agg["ahead"]
-            total["tie"] = total.get("tie", 0) + agg["tie"]
-    # int32 counts: a task holds far fewer than 2**31 worlds; half the bytes to ship
-    small = (stop - first) * BLOCK_WORLDS < 2**31
-    for name, counts in (("hist", hist), ("diff_hist", diff_hist)):
-        ids, pages = counts.sorted()
-        total[name] = (ids, pages.astype(np.int32) if small else pages)
+        out = simulate_chunk(scenario, careers, root, part, assumptions, 1)
+        moments, diff = _chunk_aggregates(out["net_worth"], [n for _, n in part], pairs, hist, diff_hist, total["ahead"], total["tie"])
+        total["moments"] += moments
+        total["diff"] += diff
+    total["hist"], total["diff_hist"] = hist.sorted(), diff_hist.sorted()
     return total
 
 
