@@ -189,12 +189,16 @@ def in_order(pool: Executor, fn: Callable[[Any], Any], tasks: Iterable, ahead: i
     """``map(fn, tasks)`` in ``pool``, with at most ``ahead`` tasks submitted and not yet
     consumed (``Executor.map`` would list every task up front)."""
     pending: collections.deque = collections.deque()
-    for task in tasks:
-        pending.append(pool.submit(fn, task))
-        if len(pending) >= ahead:
+    try:
+        for task in tasks:
+            pending.append(pool.submit(fn, task))
+            if len(pending) >= ahead:
+                yield pending.popleft().result()
+        while pending:
             yield pending.popleft().result()
-    while pending:
-        yield pending.popleft().result()
+    finally:  # closed early (an error, Ctrl-C): tasks not yet started are dropped
+        for future in pending:
+            future.cancel()
 
 
 #: default chunk: blocks simulated together (bounded memory, amortised numpy overhead)

@@ -34,12 +34,11 @@ gives; infinities are counted in their own bins and read back as +-inf.
 
 from __future__ import annotations
 
-import collections
 import dataclasses
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 
 import numpy as np
 import pandas as pd
@@ -47,7 +46,7 @@ from numba import njit, uint64
 
 from ._draws import BLOCK_WORLDS, root_seed_sequence
 from ._assumptions import check_assumptions
-from ._engine import DEFAULT_CHUNK_BLOCKS, check_request, resolve_workers, simulate_chunk
+from ._engine import DEFAULT_CHUNK_BLOCKS, _thread_pool, check_request, in_order, resolve_threads, resolve_workers, simulate_chunk
 from ._results import _Z95, DEFAULT_QUANTILES, YearAxis, horizon_frame, resolve_baseline, summary_frame
 from ._scenario import Scenario
 
@@ -494,7 +493,7 @@ def _block_list(first: int, stop: int, worlds: int) -> list[tuple[int, int]]:
 def _summarize_chunk(args: tuple) -> dict:
     """One task: its blocks simulated a few at a time (cache-sized kernel calls), reduced
     into one set of aggregates, so that a task ships one set of counts for many worlds."""
-    scenario, careers, root, first, stop, worlds, pairs, assumptions = args
+    scenario, careers, root, first, stop, worlds, pairs, assumptions, threads = args
     C, T, P = len(careers), scenario.simulation.horizon_years, len(pairs)
     # int32 counts: a task holds far fewer than 2**31 worlds; half the bytes to add into and to ship
     small = (stop - first) * BLOCK_WORLDS < 2**31
@@ -502,7 +501,7 @@ def _summarize_chunk(args: tuple) -> dict:
     total: dict = {"moments": [], "diff": [], "ahead": np.zeros((P, T), dtype=np.int64), "tie": np.zeros((P, T), dtype=np.int64)}
     for b in range(first, stop, DEFAULT_CHUNK_BLOCKS):
         part = _block_list(b, min(b + DEFAULT_CHUNK_BLOCKS, stop), worlds)
-        out = simulate_chunk(scenario, careers, root, part, assumptions, 1)
+        out = simulate_chunk(scenario, careers, root, part, assumptions, 1, threads=threads)
         moments, diff = _chunk_aggregates(out["net_worth"], [n for _, n in part], pairs, hist, diff_hist, total["ahead"], total["tie"])
         total["moments"] += moments
         total["diff"] += diff
@@ -654,18 +653,6 @@ class SummaryResult(YearAxis):
         return horizon_frame(self.careers, q[:, :, -1], self.mean[:, -1], self.mean_se[:, -1], baseline=baseline, p_ahead=p, worlds=self.worlds)
 
 
-def _in_order(pool: Executor, fn, tasks: Iterable, ahead: int) -> Iterator:
-    """``map(fn, tasks)`` in ``pool``, with at most ``ahead`` tasks submitted and not yet
-    consumed (``Executor.map`` would list every task up front)."""
-    pending: collections.deque = collections.deque()
-    for task in tasks:
-        pending.append(pool.submit(fn, task))
-        if len(pending) >= ahead:
-            yield pending.popleft().result()
-    while pending:
-        yield pending.popleft().result()
-
-
 def simulate_summary(
     scenario: Scenario | None = None,
     *,
@@ -678,6 +665,7 @@ def simulate_summary(
     assumptions: str = "fixed",
     client: Any = None,
     baseline: str | None = None,
+    threads: int | None = None,
 ) -> SummaryResult:
     """Simulate many worlds and keep only summaries, in memory that does not grow with ``worlds``.
 
@@ -690,6 +678,10 @@ def simulate_summary(
     scenario, worlds, rng, careers, workers, chunk_blocks, progress, assumptions
         As for :func:`careersim.simulate`; results do not depend on ``workers`` or
         ``chunk_blocks``.
+    threads
+        Threads in this process: tasks side by side (the draws, the compiled kernels and the
+        reduction run without the GIL), or for a single task its paths side by side. None: one
+        per CPU when ``workers`` is 1 and there is no ``client``, else 1. Results do not depend on it.
     baseline
         The path every other is paired with (default: the first engineer-kind path, else the
         first path).
@@ -721,9 +713,13 @@ def simulate_summary(
     pair_index = [(careers_t.index(a), careers_t.index(b)) for a, b in pairs]
     n_blocks = -(-worlds // BLOCK_WORLDS)
     n_tasks = -(-n_blocks // chunk_blocks)
-    # generated lazily: nothing grows with the number of worlds
-    tasks = ((scenario, careers_t, root, b, min(b + chunk_blocks, n_blocks), worlds, pair_index, assumptions) for b in range(0, n_blocks, chunk_blocks))
     n_workers = resolve_workers(workers)  # checked even when a client runs the tasks
+    n_threads = resolve_threads(threads, n_workers if client is None else 2)
+    # a single task lives its paths on the threads; several tasks run side by side instead
+    per_task = n_threads if n_tasks == 1 else 1
+    # generated lazily: nothing grows with the number of worlds
+    tasks = ((scenario, careers_t, root, b, min(b + chunk_blocks, n_blocks), worlds, pair_index, assumptions, per_task)
+             for b in range(0, n_blocks, chunk_blocks))
     if client is not None:
         from ._distributed import check_client, ordered_on_client
 
@@ -731,7 +727,10 @@ def simulate_summary(
         results = remote = ordered_on_client(check_client(client), _summarize_chunk, tasks)
     elif n_workers > 1 and n_tasks > 1:
         pool = ProcessPoolExecutor(max_workers=n_workers)
-        results = _in_order(pool, _summarize_chunk, tasks, ahead=2 * n_workers)
+        results = in_order(pool, _summarize_chunk, tasks, ahead=2 * n_workers)
+    elif n_threads > 1 and n_tasks > 1:
+        pool = None  # this process's pool, kept for the next call
+        results = in_order(_thread_pool(n_threads), _summarize_chunk, tasks, ahead=2 * n_threads)
     else:
         pool = None
         results = map(_summarize_chunk, tasks)

@@ -232,14 +232,16 @@ def test_identical_across_chunk_sizes_and_workers():
     for x in (b, c):
         np.testing.assert_array_equal(a.net_worth, x.net_worth)
         np.testing.assert_array_equal(a.status, x.status)
-    sa = careersim.simulate_summary(s, worlds=9_000, rng=31, chunk_blocks=1)
-    sb = careersim.simulate_summary(s, worlds=9_000, rng=31, chunk_blocks=4, workers=2)
-    for f in dataclasses.fields(sa):  # every field, whatever the summary keeps
-        x, y = getattr(sa, f.name), getattr(sb, f.name)
-        if isinstance(x, np.ndarray):
-            np.testing.assert_array_equal(x, y, err_msg=f.name)
-        else:
-            assert x == y, f.name
+    sa = careersim.simulate_summary(s, worlds=9_000, rng=31, chunk_blocks=1, threads=1)
+    # workers; threads over tasks; one task's paths on threads
+    for kw in ({"chunk_blocks": 4, "workers": 2}, {"chunk_blocks": 2, "threads": 2}, {"chunk_blocks": 32, "threads": 2}):
+        sb = careersim.simulate_summary(s, worlds=9_000, rng=31, **kw)
+        for f in dataclasses.fields(sa):  # every field, whatever the summary keeps
+            x, y = getattr(sa, f.name), getattr(sb, f.name)
+            if isinstance(x, np.ndarray):
+                np.testing.assert_array_equal(x, y, err_msg=f"{kw} {f.name}")
+            else:
+                assert x == y, f"{kw} {f.name}"
 
 
 @SETTINGS
