@@ -179,15 +179,17 @@ def bench_summary_and_parallel(scenario, worlds: int, runs: int, floor: dict) ->
     """simulate_summary with 1 and 2 workers, alternating, same worlds; the floors re-timed beside each run."""
     careersim.simulate_summary(scenario, worlds=2048, rng=7, workers=1)  # compile/load the kernels
     years = worlds * CAREER_COUNT * scenario.simulation.horizon_years
-    t1, t2, mem1, mem2, same = [], [], [], [], True
+    t1, t2, tt, mem1, mem2, memt, same = [], [], [], [], [], [], True
     for _ in range(runs):
-        for workers, times, mems in ((1, t1, mem1), (2, t2, mem2)):
+        # one process on one thread (the cost per core), two worker processes, and the
+        # default (one process, a thread per CPU)
+        for kw, times, mems in (({"workers": 1, "threads": 1}, t1, mem1), ({"workers": 2}, t2, mem2), ({}, tt, memt)):
             with TreeMemory() as m:
                 t = time.perf_counter()
-                r = careersim.simulate_summary(scenario, worlds=worlds, rng=7, workers=workers)
+                r = careersim.simulate_summary(scenario, worlds=worlds, rng=7, **kw)
                 times.append(time.perf_counter() - t)
             mems.append(m.mib)
-            if workers == 1:
+            if kw.get("threads") == 1:
                 one = r
             else:
                 same = same and _identical(one, r)
@@ -195,16 +197,19 @@ def bench_summary_and_parallel(scenario, worlds: int, runs: int, floor: dict) ->
     ns = [1e9 * t / years for t in t1]
     f64, f32, mini = (statistics.median(floor[k]) for k in ("f64", "f32", "minimal"))
     r64 = [x / f64 for x in ns]
-    emit(target="simulate_summary_per_career_year", times=f"careersim.simulate_summary(default, worlds={worlds:,}, rng=7, workers=1), whole call",
+    emit(target="simulate_summary_per_career_year", times=f"careersim.simulate_summary(default, worlds={worlds:,}, rng=7, workers=1, threads=1), whole call",
          worlds=worlds, runs=runs, ns_per_career_year=spread(ns, 1), seconds=spread(t1, 1),
          float64_draw_equivalents=spread(r64), float32_draw_equivalents=spread([x / f32 for x in ns]),
          ratio_to_minimal_model=spread([x / mini for x in ns]),
          goal="<= 5 float64 draws and <= 1.6x the minimal model", met=statistics.median(r64) <= 5 and statistics.median(ns) / mini <= 1.6,
          peak_tree_mib=max(mem1))
     speed = [a / b for a, b in zip(t1, t2)]
-    emit(target="parallel_speedup", times=f"simulate_summary(worlds={worlds:,}) with workers=1 vs workers=2 (process pool started in each call), alternating",
+    emit(target="parallel_speedup", times=f"simulate_summary(worlds={worlds:,}) with workers=1, threads=1 vs workers=2 (process pool started in each call), alternating",
          worlds=worlds, runs=runs, value=spread(speed), seconds_1_worker=spread(t1, 1), seconds_2_workers=spread(t2, 1), identical=same,
          goal=">= 1.8 with identical results", met=statistics.median(speed) >= 1.8 and same, peak_tree_mib_2_workers=max(mem2), cpus=os.cpu_count())
+    emit(target="summary_threads_speedup", times=f"simulate_summary(worlds={worlds:,}) with threads=1 vs the default (one process, one thread per CPU, tasks side by side), alternating",
+         worlds=worlds, runs=runs, value=spread([a / b for a, b in zip(t1, tt)]), seconds_default_threads=spread(tt, 1), identical=same,
+         peak_tree_mib_default_threads=max(memt), cpus=os.cpu_count())
 
 
 def bench_simulate(scenario, worlds: int, runs: int, floor: dict) -> None:
