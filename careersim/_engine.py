@@ -14,6 +14,7 @@ import collections
 import dataclasses
 import os
 import sys
+import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from typing import Any
@@ -170,9 +171,12 @@ def _thread_pool(threads: int) -> ThreadPoolExecutor:
 
 def resolve_threads(threads: int | None, workers: int) -> int:
     """Threads per process: None -> one per CPU this process may use when the run stays in
-    this process, else 1 (worker processes already use the CPUs)."""
+    this process and is called from its main thread, else 1 (worker processes, or the
+    threads of a pool such as a Dask worker's, already use the CPUs)."""
     if threads is None:
-        return (len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)) if workers <= 1 else 1
+        if workers > 1 or threading.current_thread() is not threading.main_thread():
+            return 1
+        return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
     cpus = os.cpu_count() or 1
     n = _whole_number("threads", threads, 1, f" and at most {cpus}, the CPUs of this machine")
     if n > cpus:
@@ -423,7 +427,8 @@ def simulate(
     threads
         Threads in this process: chunks of worlds side by side, or for a single chunk (up to
         8,192 worlds) its paths side by side (draws and the compiled kernels run without the
-        GIL). None: one per CPU when ``workers`` is 1, else 1. Results do not depend on it.
+        GIL). None: one per CPU when ``workers`` is 1 and the call comes from the main thread (not
+        from a pool's thread, such as a Dask worker's), else 1. Results do not depend on it.
 
     Returns
     -------

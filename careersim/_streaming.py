@@ -681,7 +681,8 @@ def simulate_summary(
     threads
         Threads in this process: tasks side by side (the draws, the compiled kernels and the
         reduction run without the GIL), or for a single task its paths side by side. None: one
-        per CPU when ``workers`` is 1 and there is no ``client``, else 1. Results do not depend on it.
+        per CPU when ``workers`` is 1, there is no ``client`` and the call comes from the main
+        thread, else 1. Results do not depend on it.
     baseline
         The path every other is paired with (default: the first engineer-kind path, else the
         first path).
