@@ -13,6 +13,17 @@ here:
   network) leaves its kernel behind: kernels with no page connected and idle for
   ``cull_idle`` seconds are shut down (checked every ``cull_interval`` seconds). A kernel
   whose page is still open is never culled.
+- **Preheated kernels.** A page's first render used to wait for a kernel to start, import
+  careersim (numpy, pandas, matplotlib, ipywidgets), load the engine's compiled kernels and
+  simulate before Voila sent the page: 4-7 s of the 6-10 s it took (benchmarks/browser.py,
+  load 1-4 on 2 cores). Voila keeps ``pool_size`` kernels (default 1) that
+  have run the notebook up to the point where it needs the page's request (the explorer is
+  built and simulated with the default inputs, then :func:`careersim.widgets.page_query`
+  waits for the request and applies its link); a page takes one and the pool is refilled.
+  Pooled kernels are never culled (Voila's pool protects them); a page that finds the pool
+  empty gets a kernel started for it, as before. Voila refuses a ``prelaunch_hook`` with
+  preheated kernels, so the ``_xsrf`` cookie is set by the page's handler instead
+  (:func:`voila_class`).
 """
 
 from __future__ import annotations
@@ -27,6 +38,11 @@ from ._params import ScenarioError
 DEFAULT_CULL_IDLE_SECONDS = 600
 #: seconds between two checks for idle kernels
 DEFAULT_CULL_INTERVAL_SECONDS = 60
+#: kernels kept ready with the notebook already run up to its page's request (0: none)
+DEFAULT_POOL_SIZE = 1
+#: seconds after a page takes a preheated kernel before a new one is started (the new one's
+#: imports and first simulation would otherwise compete with that page's first render)
+POOL_FILL_DELAY_SECONDS = 3.0
 DEFAULT_PORT = 8866
 DEFAULT_HOST = "127.0.0.1"
 NOTEBOOK_EXTRAS = ("voila", "ipywidgets", "ipympl")
@@ -62,19 +78,61 @@ def missing_extras() -> list[str]:
 
 
 def set_xsrf_cookie(handler: Any, notebook: Any = None, cwd: Any = None) -> None:
-    """Voila pre-launch hook: make the page's response set the ``_xsrf`` cookie, which the
-    page's kernel-shutdown request on ``beforeunload`` sends back (voila#1458)."""
+    """Make the page's response set the ``_xsrf`` cookie, which the page's kernel-shutdown
+    request on ``beforeunload`` sends back (voila#1458). Called by the page's handler
+    (:func:`voila_class`); its signature is also that of a Voila ``prelaunch_hook``."""
     handler.xsrf_token  # noqa: B018 - reading the property sets the cookie
     return None
 
 
-def voila_config(*, cull_idle: int = DEFAULT_CULL_IDLE_SECONDS, cull_interval: int = DEFAULT_CULL_INTERVAL_SECONDS) -> Any:
+def voila_class() -> type:
+    """Voila's application with the page handler replaced by one that sets the ``_xsrf``
+    cookie (:func:`set_xsrf_cookie`) before Voila renders the page, whether the page gets a
+    preheated kernel or a new one (a ``prelaunch_hook`` would only run for a new one, and
+    Voila refuses one together with ``preheat_kernel``)."""
+    import tornado.web
+    from voila.app import Voila
+    from voila.tornado.handler import TornadoVoilaHandler
+
+    class XsrfCookieVoilaHandler(TornadoVoilaHandler):
+        @tornado.web.authenticated
+        async def get(self, path: Any = None) -> None:
+            set_xsrf_cookie(self)
+            await super().get(path)
+
+    class CareersimVoila(Voila):
+        def init_handlers(self) -> list:
+            return [(h[0], XsrfCookieVoilaHandler, *h[2:]) if len(h) > 1 and h[1] is TornadoVoilaHandler else h
+                    for h in super().init_handlers()]
+
+    return CareersimVoila
+
+
+def kernel_server_address(host: str) -> str:
+    """The address a kernel on this machine reaches the server at, for the request of a
+    preheated kernel (``voila.utils.wait_for_request`` connects to ``ws://ADDRESS:PORT``)."""
+    host = str(host).strip()
+    if host in ("", "0.0.0.0", "*"):
+        return "127.0.0.1"
+    if host == "::":
+        return "[::1]"
+    if ":" in host and not host.startswith("["):
+        return f"[{host}]"  # an IPv6 address in a URL
+    return host
+
+
+def voila_config(*, cull_idle: int = DEFAULT_CULL_IDLE_SECONDS, cull_interval: int = DEFAULT_CULL_INTERVAL_SECONDS,
+                 pool_size: int = DEFAULT_POOL_SIZE, host: str = DEFAULT_HOST) -> Any:
     """The traitlets configuration ``careersim app`` starts Voila with."""
     from traitlets.config import Config
 
     c = Config()
-    c.VoilaConfiguration.prelaunch_hook = set_xsrf_cookie
     c.VoilaConfiguration.show_tracebacks = False
+    if pool_size > 0:
+        c.VoilaConfiguration.preheat_kernel = True
+        c.VoilaConfiguration.default_pool_size = int(pool_size)
+        c.VoilaKernelManager.default_env_variables = {"VOILA_APP_IP": kernel_server_address(host)}
+        c.VoilaKernelManager.fill_delay = float(POOL_FILL_DELAY_SECONDS)
     if cull_idle > 0:
         c.MappingKernelManager.cull_idle_timeout = int(cull_idle)
         c.MappingKernelManager.cull_interval = max(1, int(cull_interval))
@@ -84,9 +142,11 @@ def voila_config(*, cull_idle: int = DEFAULT_CULL_IDLE_SECONDS, cull_interval: i
 
 
 def serve(notebook: str = "explorer", *, port: int = DEFAULT_PORT, host: str = DEFAULT_HOST, open_browser: bool = True,
-          cull_idle: int = DEFAULT_CULL_IDLE_SECONDS, cull_interval: int = DEFAULT_CULL_INTERVAL_SECONDS) -> int:
+          cull_idle: int = DEFAULT_CULL_IDLE_SECONDS, cull_interval: int = DEFAULT_CULL_INTERVAL_SECONDS,
+          pool_size: int = DEFAULT_POOL_SIZE) -> int:
     """Serve a bundled notebook with Voila until Ctrl-C or SIGTERM (then its kernels are
-    shut down). Raises :class:`ScenarioError` for an unknown notebook or missing extras."""
+    shut down), with ``pool_size`` preheated kernels (0: a kernel is started per page).
+    Raises :class:`ScenarioError` for an unknown notebook or missing extras."""
     missing = missing_extras()
     if missing:
         raise ScenarioError(
@@ -94,12 +154,11 @@ def serve(notebook: str = "explorer", *, port: int = DEFAULT_PORT, host: str = D
             "pip install 'careersim[notebooks]'"
         )
     path = find_notebook(notebook)
-    from voila.app import Voila
-
     argv = [str(path), f"--port={int(port)}", f"--Voila.ip={host}", "--Voila.port_retries=0"]
     if not open_browser:
         argv.append("--no-browser")
     # Ctrl-C stops the server's loop; Voila then shuts its kernels down (SIGTERM does too)
     signal.signal(signal.SIGINT, signal.default_int_handler)
-    Voila.launch_instance(argv=argv, config=voila_config(cull_idle=cull_idle, cull_interval=cull_interval))
+    voila_class().launch_instance(argv=argv, config=voila_config(cull_idle=cull_idle, cull_interval=cull_interval,
+                                                                  pool_size=pool_size, host=host))
     return 0

@@ -27,7 +27,9 @@ the split of the last update.
 
 Sharing: :meth:`Explorer.query` is the link's query string of every input that differs from
 its default (:mod:`careersim._urlstate`); in Voila the page's address follows it, and a
-page opened with such a link starts from those inputs (``Explorer(query=...)``). The inputs
+page opened with such a link starts from those inputs (``Explorer(query=...)``, or
+:meth:`Explorer.open_link` on an explorer already built: :func:`page_query` reads the link,
+waiting for the page's request in a preheated kernel of ``careersim app``). The inputs
 download as a scenario TOML and load from one, checked by :func:`careersim.load_scenario`.
 
 Layout: the controls and the results sit side by side and wrap, controls first, when the
@@ -377,6 +379,38 @@ _COPY_JS = ("var t=this.parentNode.querySelector('.cs-link-text'),b=this;t.value
             "else{t.select();document.execCommand('copy');ok();}")
 
 
+def in_voila() -> bool:
+    """Whether this kernel was started by Voila (its page's address can carry a link)."""
+    return "VOILA_KERNEL_ID" in os.environ or "VOILA_BASE_URL" in os.environ
+
+
+_page_request_seen = False
+
+
+def page_query() -> str | None:
+    """The query string of the page's address in Voila (``""`` outside Voila).
+
+    In a preheated kernel (``careersim app``, Voila's ``preheat_kernel``) the notebook runs
+    before any page asks for it: this waits until a page takes the kernel and Voila hands
+    over its request (``voila.utils.wait_for_request``: a websocket to the server, which
+    sets ``QUERY_STRING`` and the other request variables in ``os.environ``), once per
+    kernel. Returns None when that request could not be read (the link is unknown).
+    """
+    global _page_request_seen
+    if not in_voila():
+        return ""
+    if os.environ.get("VOILA_PREHEAT") == "True" and not _page_request_seen:
+        from voila.utils import wait_for_request
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # "Failed to connect": reported as None below
+            wait_for_request()
+        _page_request_seen = True
+        if "QUERY_STRING" not in os.environ:
+            return None
+    return os.environ.get("QUERY_STRING", "")
+
+
 def control_specs(controls: Mapping[str, W.ValueWidget]) -> dict[str, Spec]:
     """What each control accepts, read from its widget: the rules a link is checked by."""
     specs = {}
@@ -412,8 +446,10 @@ class Explorer:
         Image widget) or ``"auto"`` (ipympl if it is installed).
     query
         A link's query string (``"offer_usd=250000&seed=7"``) to start from; ``None`` reads
-        Voila's ``QUERY_STRING`` when served by Voila. A query that cannot be applied is
-        refused as a whole and its error shown in the page (:attr:`error`).
+        the page's link when served by Voila (:func:`page_query`: in a preheated kernel it
+        waits for the page's request, so an explorer meant to be built before the request
+        is made with ``query=""`` and given the link by :meth:`open_link`). A query that
+        cannot be applied is refused as a whole and its error shown in the page (:attr:`error`).
 
     Attributes
     ----------
@@ -444,9 +480,9 @@ class Explorer:
         if figure not in ("auto", "ipympl", "image"):
             raise ScenarioError(f"figure = {figure!r}: must be 'auto', 'ipympl' or 'image'")
         # served by Voila: the page's address carries the inputs (in JupyterLab it does not)
-        self._in_voila = "VOILA_KERNEL_ID" in os.environ or "VOILA_BASE_URL" in os.environ
+        self._in_voila = in_voila()
         if query is None:
-            query = os.environ.get("QUERY_STRING", "") if self._in_voila else ""
+            query = page_query()
         self.result = None
         self.timings: dict[str, float] = {}
         self.error: str | None = None
@@ -478,15 +514,40 @@ class Explorer:
         self.widget.add_class(self._uid)
         for w in self.controls.values():
             w.observe(self._on_change, names="value")
-        link_error = None
-        if query:
-            try:
-                self._apply(decode(query, self.specs, self.path_fields))
-            except (URLStateError, ScenarioError) as e:
-                link_error = f"This link's inputs were not applied (the page shows the defaults): {e}"
+        link_error = self._apply_link(query)
         self.update()
         if link_error:
             self._show_error(link_error)
+
+    def open_link(self, query: str | None) -> None:
+        """Start from a link's inputs (its query string) as if the page had been opened with
+        it: the inputs are applied and the explorer recomputes (reusing what the change
+        cannot touch). A query that cannot be applied is refused as a whole: the inputs stay
+        the defaults and the error is shown in the page; None (a link that could not be
+        read, :func:`page_query`) is said so. ``""`` changes nothing."""
+        if query == "":
+            return
+        error = self._apply_link(query)
+        self.update()
+        if error:
+            self._show_error(error)
+
+    def _apply_link(self, query: str | None) -> str | None:
+        """Apply a link's inputs; the error to show if they are refused (then the inputs are
+        the defaults)."""
+        if query is None:
+            return "This page's link could not be read: the page shows the defaults."
+        if not query:
+            return None
+        try:
+            self._apply(decode(query, self.specs, self.path_fields))
+        except (URLStateError, ScenarioError) as e:
+            if self.paths or self.values() != self.defaults:  # partly applied: back to the defaults
+                self.paths = []
+                self._paths_changed(False)
+                self._apply(self.defaults)
+            return f"This link's inputs were not applied (the page shows the defaults): {e}"
+        return None
 
     # -- controls ------------------------------------------------------------------------
     def _make_controls(self, worlds: int, seed: int, age: int | None) -> dict[str, W.ValueWidget]:

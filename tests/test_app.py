@@ -47,11 +47,38 @@ def test_missing_extras_say_what_to_install(monkeypatch, capsys):
 
 def test_voila_configuration_frees_kernels():
     c = _app.voila_config()
-    assert c.VoilaConfiguration.prelaunch_hook is _app.set_xsrf_cookie
     assert c.MappingKernelManager.cull_idle_timeout == _app.DEFAULT_CULL_IDLE_SECONDS
     assert c.MappingKernelManager.cull_interval == _app.DEFAULT_CULL_INTERVAL_SECONDS
     assert c.MappingKernelManager.cull_connected is False  # an open page keeps its kernel
     assert "cull_idle_timeout" not in _app.voila_config(cull_idle=0).MappingKernelManager
+    # preheated kernels (Voila refuses a prelaunch_hook with them: the handler sets the cookie)
+    assert c.VoilaConfiguration.preheat_kernel is True
+    assert c.VoilaConfiguration.default_pool_size == _app.DEFAULT_POOL_SIZE >= 1
+    assert "prelaunch_hook" not in c.VoilaConfiguration
+    assert c.VoilaKernelManager.default_env_variables == {"VOILA_APP_IP": "127.0.0.1"}
+    assert "preheat_kernel" not in _app.voila_config(pool_size=0).VoilaConfiguration
+
+
+@pytest.mark.parametrize(("host", "address"), [("127.0.0.1", "127.0.0.1"), ("0.0.0.0", "127.0.0.1"), ("", "127.0.0.1"),
+                                                ("::", "[::1]"), ("::1", "[::1]"), ("fe80::2", "[fe80::2]"), ("myhost", "myhost")])
+def test_a_preheated_kernel_reaches_the_server(host, address):
+    assert _app.kernel_server_address(host) == address
+    assert _app.voila_config(host=host).VoilaKernelManager.default_env_variables["VOILA_APP_IP"] == address
+
+
+def test_the_page_handler_is_replaced_by_one_that_sets_the_xsrf_cookie(monkeypatch):
+    from voila.app import Voila
+    from voila.tornado.handler import TornadoVoilaHandler
+
+    other = object()
+    monkeypatch.setattr(Voila, "init_handlers", lambda self: [("/static", other), ("/(.*)", TornadoVoilaHandler, {"notebook_path": "x"})])
+    app = _app.voila_class()
+    assert issubclass(app, Voila)
+    handlers = app.init_handlers(object.__new__(app))
+    assert handlers[0] == ("/static", other)
+    pattern, page, kwargs = handlers[1]
+    assert (pattern, kwargs) == ("/(.*)", {"notebook_path": "x"})
+    assert issubclass(page, TornadoVoilaHandler) and page is not TornadoVoilaHandler
 
 
 def test_prelaunch_hook_sets_the_xsrf_cookie():
@@ -85,3 +112,71 @@ def test_wheel_ships_the_notebooks(tmp_path):
     names = zipfile.ZipFile(wheel).namelist()
     for nb in (ROOT / "notebooks").glob("*.ipynb"):
         assert f"careersim/notebooks/{nb.name}" in names, names
+
+
+# -- preheated kernels: the page's link arrives after the explorer is built -------------------
+
+def test_page_query_outside_voila_is_empty(monkeypatch):
+    from careersim import widgets
+
+    for name in ("VOILA_KERNEL_ID", "VOILA_BASE_URL", "VOILA_PREHEAT"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("QUERY_STRING", "seed=7")  # not Voila's: not a page's link
+    assert widgets.page_query() == ""
+
+
+@pytest.mark.parametrize("received", ["seed=7", "", None])
+def test_page_query_waits_once_for_the_request_in_a_preheated_kernel(monkeypatch, received):
+    import voila.utils
+
+    from careersim import widgets
+
+    calls = []
+
+    def wait_for_request(url=None):
+        calls.append(url)
+        if received is not None:  # Voila sets the request's variables; None: it could not be read
+            monkeypatch.setenv("QUERY_STRING", received)
+
+    monkeypatch.setattr(voila.utils, "wait_for_request", wait_for_request)
+    monkeypatch.setattr(widgets, "_page_request_seen", False)
+    monkeypatch.delenv("QUERY_STRING", raising=False)
+    monkeypatch.setenv("VOILA_BASE_URL", "/")
+    monkeypatch.setenv("VOILA_PREHEAT", "True")
+    assert widgets.page_query() == received
+    assert widgets.page_query() == (received or "")
+    assert len(calls) == 1
+    # a kernel Voila started for the page (no pool left) has the request in its environment
+    monkeypatch.setenv("VOILA_PREHEAT", "False")
+    monkeypatch.setattr(widgets, "_page_request_seen", False)
+    monkeypatch.setenv("QUERY_STRING", "offer_usd=250000")
+    assert widgets.page_query() == "offer_usd=250000" and len(calls) == 1
+
+
+def test_open_link_on_a_built_explorer_gives_the_link_numbers():
+    from careersim.widgets import Explorer
+
+    link = "offer_usd=250000&seed=7&path1=offer-b~engineer~230000~seattle~mix~1"
+    fresh = Explorer(worlds=1_000, figure="image", query=link)
+    built = Explorer(worlds=1_000, figure="image", query="")
+    built.open_link(link)
+    assert built.error is None and built.query() == fresh.query()
+    assert built.summary().equals(fresh.summary())
+    assert built.table.value == fresh.table.value
+
+    before = built.summary()
+    built.open_link("")  # nothing to apply
+    assert built.summary().equals(before) and built.error is None
+
+
+@pytest.mark.parametrize("query", ["offer_usd=abc", "seed=7&nosuch=1", None])
+def test_open_link_refused_keeps_the_defaults(query):
+    from careersim.widgets import Explorer
+
+    ex = Explorer(worlds=1_000, figure="image", query="")
+    table = ex.table.value
+    ex.open_link(query)
+    assert ex.values() == ex.defaults and ex.paths == []
+    assert ex.table.value == table
+    assert ex.error and ("could not be read" if query is None else "were not applied") in ex.error
+    assert "cs-error" in ex.message.value

@@ -302,14 +302,60 @@ CONTROL_CSS = [".cs-" + n.replace("_", "-") for n in (
     "layoff_hazard", "bust_probability", "horizon_years", "worlds", "seed", "age", "baseline", "bands", "fan_scale")]
 
 
+def figure_not_clipped(page) -> None:
+    """The figure's canvas is shown whole and unscaled: no element around it (up to the
+    results column) cuts it off."""
+    geo = page.evaluate("""() => {
+      const c = document.querySelector('.cs-figure canvas');
+      if (!c) return null;
+      const b = c.getBoundingClientRect(), cut = [];
+      for (let e = c.parentElement; e && !e.classList.contains('cs-results'); e = e.parentElement) {
+        const s = getComputedStyle(e);
+        if (s.overflowX === 'visible' && s.overflowY === 'visible') continue;
+        const r = e.getBoundingClientRect();
+        if (b.top < r.top - 1 || b.bottom > r.bottom + 1 || b.left < r.left - 1 || b.right > r.right + 1)
+          cut.push([e.className.toString().slice(0, 60), [r.top, r.bottom, r.left, r.right]]);
+      }
+      return {cut, css: [b.width, b.height], pixels: [c.width, c.height]};
+    }""")
+    assert geo is not None, "no figure canvas"
+    assert geo["cut"] == [], f"the figure is cut off by {geo['cut']} ({geo})"
+    (cw, ch), (pw, ph) = geo["css"], geo["pixels"]
+    assert abs(ch / cw - ph / pw) < 0.01 * ph / pw, f"the figure is drawn squashed: {geo}"
+
+
+def figure_screenshot(page, path: Path) -> None:
+    """An element screenshot of the whole figure. Voila's page scrolls inside an element
+    (``#rendered_cells``), and Chromium paints only its visible part: a figure taller than
+    the window would come out with its top and bottom blank. The window is made taller for
+    the screenshot (same width, so the figure keeps its size) and then restored."""
+    fig = page.locator(".cs-figure").first
+    size = page.viewport_size
+    box = fig.bounding_box()
+    tall = box is not None and box["height"] + 40 > size["height"]
+    if tall:
+        page.set_viewport_size({"width": size["width"], "height": int(box["height"]) + 80})
+        page.wait_for_timeout(300)
+    try:
+        fig.screenshot(path=path)
+    finally:
+        if tall:
+            page.set_viewport_size(size)
+            page.wait_for_timeout(300)
+
+
 # -- 2. kernels freed ---------------------------------------------------------------------------
 
 def test_closed_and_reloaded_pages_release_their_kernels(app, browser):
+    from careersim._app import DEFAULT_POOL_SIZE
+
     url, proc = app
-    # earlier tests' pages are closed: their kernels are gone (shut down or culled)
-    baseline = wait_for_kernels(proc, 0, timeout_s=120)
+    # earlier tests' pages are closed: their kernels are gone (shut down or culled); the
+    # preheated kernels stay (the idle cull never takes a kernel waiting in the pool)
+    baseline = wait_for_kernels(proc, DEFAULT_POOL_SIZE, timeout_s=120)
+    assert baseline == DEFAULT_POOL_SIZE
     pages = [open_app(browser, f"{url}/") for _ in range(3)]
-    assert len(kernels_of(proc)) == baseline + 3
+    assert wait_for_kernels(proc, baseline + 3) == baseline + 3  # one per page, and the pool refilled
     # a reload: the old page's kernel goes, the new page gets one
     pages[0].reload(wait_until="commit")
     pages[0].wait_for_selector(".cs-summary table", timeout=90_000)
@@ -323,6 +369,12 @@ def test_closed_and_reloaded_pages_release_their_kernels(app, browser):
     assert wait_for_kernels(proc, baseline, timeout_s=120) == baseline, "an abandoned kernel was never culled"
     log = (ARTIFACTS / "voila.log").read_text()
     assert "_xsrf' argument missing" not in log
+    # the pooled kernel outlived the cull (idle longer than --cull-idle): the next page uses it
+    used = log.count("Using pre-heated kernel")
+    page = open_app(browser, f"{url}/")
+    assert (ARTIFACTS / "voila.log").read_text().count("Using pre-heated kernel") == used + 1
+    assert page.locator(".cs-error").count() == 0
+    page.close(run_before_unload=True)
 
 
 # -- 3. any screen ------------------------------------------------------------------------------
@@ -347,6 +399,8 @@ def test_any_screen(server, browser, width, height):
     }""")
     res_left, res_right, res_top = geo["res"]
     assert geo["fig"][1] <= res_right + 1 and geo["fig"][1] <= width, geo
+    figure_not_clipped(page)
+    figure_screenshot(page, ARTIFACTS / f"{name}_figure.png")
     assert geo["fig"][2] >= 0.9 * (res_right - res_left), f"the figure does not follow its container: {geo}"
     if width < 800:
         assert geo["ctl"][2] <= res_top + 1, f"controls do not stack above the results: {geo}"
@@ -606,7 +660,12 @@ def test_add_a_path_then_change_lens_and_assumptions(server, browser, width, hei
     assert fig3 != fig2
     page.screenshot(path=ARTIFACTS / f"{name}_2_lens_assumptions.png", full_page=False)
     page.screenshot(path=ARTIFACTS / f"{name}_2_full.png", full_page=True)
-    page.locator(".cs-figure").first.screenshot(path=ARTIFACTS / f"{name}_3_figure.png")
+    figure_not_clipped(page)
+    figure_screenshot(page, ARTIFACTS / f"{name}_3_figure.png")
+    for end in ("start", "end"):  # what a person sees scrolling to the figure's top and bottom
+        page.evaluate("end => document.querySelector('.cs-figure').scrollIntoView({block: end})", end)
+        page.wait_for_timeout(200)
+        page.screenshot(path=ARTIFACTS / f"{name}_3_figure_{end}.png")
     page.locator(".cs-summary").screenshot(path=ARTIFACTS / f"{name}_3_table.png")
     assert no_sideways_scroll(page) <= 0
     box = page.locator(".cs-path").bounding_box()
