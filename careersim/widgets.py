@@ -58,6 +58,7 @@ import numpy as np
 import pandas as pd
 
 from . import CAREERS, PLACE_NAMES, Scenario, ScenarioError, load_places, load_scenario, plotting, simulate
+from ._engine import _thread_pool, resolve_threads
 from ._palette import CAREER_COLORS, CAREER_LABELS, CAREER_LINESTYLES, path_styles
 from ._paths import PathSpec
 from ._results import LENS_NAMES
@@ -1130,11 +1131,24 @@ class Explorer:
         old, old_values = self._stats.get("sorted"), self._stats.get("values")
         same = (old is not None and old_values is not None and self._stats.get("lens") == lens and previous is not None
                 and previous.careers == r.careers and old_values.shape == values.shape)
+        rows = []  # (career, years) to sort
+        threads = resolve_threads(None, 1)
         for ci in range(len(r.careers)):
             if same and np.array_equal(old_values[ci], values[ci]):
                 x[ci] = old[ci]  # this career did not change: its sorted values neither
             else:
-                x[ci] = np.sort(values[ci].T, axis=-1)
+                x[ci] = values[ci].T
+                step = -(-r.horizon_years // threads)
+                rows += [(ci, slice(y, y + step)) for y in range(0, r.horizon_years, step)]
+
+        def sort_rows(job: tuple[int, slice]) -> None:  # in place; numpy's sort releases the GIL
+            x[job[0], job[1]].sort(axis=-1)
+
+        if threads > 1 and len(rows) > 1:
+            list(_thread_pool(threads).map(sort_rows, rows))
+        else:
+            for job in rows:
+                sort_rows(job)
         qs = list(QUANTILES)
         quant = sorted_quantiles(x, qs)  # (quantile, career, year)
         return {"sorted": x, "values": values, "lens": lens, "qs": qs, "quant": quant, "median_se": median_se(x, r.worlds), "ahead": {}}
@@ -1263,7 +1277,6 @@ class Explorer:
         self.figure = fig
         ax_fan, ax_dist, ax_p = fig.add_axes((0.1, 0.5, 0.8, 0.4)), fig.add_axes((0.1, 0.1, 0.35, 0.3)), fig.add_axes((0.55, 0.1, 0.35, 0.3))
         self.axes = {"fan": ax_fan, "distribution": ax_dist, "p_ahead": ax_p}
-        x0 = np.array([0.0, 1.0])
         self._art: dict[str, Any] = {"bands": {}, "median": {}, "stairs": {}, "med_line": {}, "p": {}, "p_band": {}}
         for c in CAREERS:
             self._add_artists(c, CAREER_COLORS[c], CAREER_LINESTYLES[c])
