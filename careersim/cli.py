@@ -215,6 +215,9 @@ def build_parser() -> argparse.ArgumentParser:
                      help="shut down a kernel whose page is gone after SECONDS idle (default: %(default)s; 0 = never)")
     app.add_argument("--cull-interval", type=_whole_number(1, 10**7), default=60, metavar="SECONDS",
                      help="check for idle kernels every SECONDS (default: %(default)s)")
+    app.add_argument("--preheat", type=_whole_number(0, 16), default=1, metavar="N",
+                     help="kernels kept started, with the notebook already run, so a new page opens at once "
+                          "(default: %(default)s; 0 = start a kernel per page; each waiting kernel holds ~400 MB)")
     return parser
 
 
@@ -427,7 +430,7 @@ def _cmd_app(args: argparse.Namespace) -> int:
     from ._app import serve
 
     return serve(args.notebook, port=args.port, host=args.host, open_browser=args.open_browser,
-                 cull_idle=args.cull_idle, cull_interval=args.cull_interval)
+                 cull_idle=args.cull_idle, cull_interval=args.cull_interval, pool_size=args.preheat)
 
 
 def _stop_workers() -> None:

@@ -30,7 +30,7 @@ def test_unknown_notebook_is_one_line_exit_2(capsys):
     assert "nosuch" in err and "explorer" in err and "Traceback" not in err and err.count("\n") == 1
 
 
-@pytest.mark.parametrize("args", [["--port", "0"], ["--port", "70000"], ["--port", "x"], ["--cull-idle", "-1"], ["--cull-interval", "0"]])
+@pytest.mark.parametrize("args", [["--port", "0"], ["--port", "70000"], ["--port", "x"], ["--cull-idle", "-1"], ["--cull-interval", "0"], ["--preheat", "-1"], ["--preheat", "17"], ["--preheat", "x"]])
 def test_bad_arguments_exit_2(args, capsys):
     with pytest.raises(SystemExit) as info:
         main(["app", *args])
@@ -102,7 +102,14 @@ def test_help_starts_cheaply():
             "assert not heavy, heavy")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
-    assert "--cull-idle" in out.stdout
+    assert "--cull-idle" in out.stdout and "--preheat" in out.stdout
+
+
+def test_preheat_flag_reaches_the_server(monkeypatch):
+    seen = {}
+    monkeypatch.setattr(_app, "serve", lambda *a, **kw: seen.update(kw) or 0)
+    assert main(["app", "--no-browser", "--preheat", "0"]) == 0 and seen["pool_size"] == 0
+    assert main(["app", "--no-browser"]) == 0 and seen["pool_size"] == _app.DEFAULT_POOL_SIZE
 
 
 @pytest.mark.slow
