@@ -69,7 +69,7 @@ def chunk_draws(root: np.random.SeedSequence, blocks: tuple[tuple[int, int], ...
         for f in dataclasses.fields(d):
             getattr(d, f.name).flags.writeable = False
         _DRAW_CACHE[key] = d
-        while _DRAW_CACHE and sum(k[3][-1][0] + 1 - k[3][0][0] for k in _DRAW_CACHE) * BLOCK_WORLDS > _DRAW_CACHE_WORLDS:
+        while _DRAW_CACHE and sum(v.ability_z.shape[0] for v in _DRAW_CACHE.values()) > _DRAW_CACHE_WORLDS:
             _DRAW_CACHE.pop(next(iter(_DRAW_CACHE)))
     return d
 
@@ -177,11 +177,7 @@ def resolve_threads(threads: int | None, workers: int) -> int:
         if workers > 1 or threading.current_thread() is not threading.main_thread():
             return 1
         return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    cpus = os.cpu_count() or 1
-    n = _whole_number("threads", threads, 1, f" and at most {cpus}, the CPUs of this machine")
-    if n > cpus:
-        raise ArgumentError(f"threads = {n}: must be at most {cpus}, the CPUs of this machine")
-    return n
+    return _at_most_cpus("threads", threads, 1)
 
 
 def _run_chunk(args: tuple[Scenario, tuple[str, ...], np.random.SeedSequence, list[tuple[int, int]], str, int, int, bool]) -> dict[str, np.ndarray]:
@@ -226,17 +222,17 @@ def iter_chunks(
     chunks side by side, or one chunk's paths side by side) or in worker processes."""
     blocks = list(enumerate(block_sizes(worlds)))
     starts = range(0, len(blocks), chunk_blocks)
+
+    def tasks(threads_per_chunk: int, cache: bool) -> list[tuple]:
+        return [(scenario, careers, root, blocks[i : i + chunk_blocks], assumptions, group_worlds, threads_per_chunk, cache) for i in starts]
+
     if workers > 1 and len(starts) > 1:
-        tasks = [(scenario, careers, root, blocks[i : i + chunk_blocks], assumptions, group_worlds, 1, False) for i in starts]
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            yield from pool.map(_run_chunk, tasks)
-        return
-    if threads > 1 and len(starts) > 1:  # whole chunks on threads: the draws too run side by side
-        tasks = [(scenario, careers, root, blocks[i : i + chunk_blocks], assumptions, group_worlds, 1, cache_draws) for i in starts]
-        yield from in_order(_thread_pool(threads), _run_chunk, tasks, ahead=threads + 1)
-        return
-    for i in starts:
-        yield _run_chunk((scenario, careers, root, blocks[i : i + chunk_blocks], assumptions, group_worlds, threads, cache_draws))
+            yield from pool.map(_run_chunk, tasks(1, False))
+    elif threads > 1 and len(starts) > 1:  # whole chunks on threads: the draws too run side by side
+        yield from in_order(_thread_pool(threads), _run_chunk, tasks(1, cache_draws), ahead=threads + 1)
+    else:
+        yield from map(_run_chunk, tasks(threads, cache_draws))
 
 
 def check_careers(careers: Iterable[str] | None, names: Sequence[str] = CAREERS) -> tuple[str, ...]:
@@ -366,11 +362,16 @@ def resolve_workers(workers: int | None) -> int:
     (extra processes only compete for the same cores, and hundreds can hit process limits)."""
     if workers is None:
         return 1
+    return _at_most_cpus("workers", workers, 0, " (0 = one per CPU)") or (os.cpu_count() or 1)
+
+
+def _at_most_cpus(name: str, value: Any, minimum: int, note: str = "") -> int:
+    """A whole-number argument of at least ``minimum`` and at most the CPUs of this machine."""
     cpus = os.cpu_count() or 1
-    n = _whole_number("workers", workers, 0, f" and at most {cpus}, the CPUs of this machine (0 = one per CPU)")
+    n = _whole_number(name, value, minimum, f" and at most {cpus}, the CPUs of this machine{note}")
     if n > cpus:
-        raise ArgumentError(f"workers = {n}: must be at most {cpus}, the CPUs of this machine (0 = one per CPU)")
-    return n or cpus
+        raise ArgumentError(f"{name} = {n}: must be at most {cpus}, the CPUs of this machine{note}")
+    return n
 
 
 def simulate(
