@@ -42,6 +42,7 @@ FACTS = ("ability", "advisor_quality", "phd_funding", "phd_years", "phd_attrited
 #: 2 KB per world at 40 years, so at most ~130 MB
 CACHED_RUN_WORLDS = 65_536
 _DRAW_CACHE: dict[tuple, Draws] = {}
+_DRAW_CACHE_LOCK = threading.Lock()
 #: worlds the cache holds at most (least recently used chunks are dropped first)
 _DRAW_CACHE_WORLDS = CACHED_RUN_WORLDS
 
@@ -58,9 +59,11 @@ def chunk_draws(root: np.random.SeedSequence, blocks: tuple[tuple[int, int], ...
     cache = cache and root.entropy is not None
     entropy = tuple(root.entropy) if isinstance(root.entropy, (list, tuple, np.ndarray)) else root.entropy
     key = (entropy, tuple(root.spawn_key), root.pool_size, blocks, horizon_years, market_model, student_t_df if market_model == "student_t" else None)
-    if cache and key in _DRAW_CACHE:
-        _DRAW_CACHE[key] = _DRAW_CACHE.pop(key)  # most recently used last
-        return _DRAW_CACHE[key]
+    if cache:
+        with _DRAW_CACHE_LOCK:  # chunks on threads read and fill the cache at once
+            if key in _DRAW_CACHE:
+                _DRAW_CACHE[key] = hit = _DRAW_CACHE.pop(key)  # most recently used last
+                return hit
     d = Draws.concat([
         draw_block(root, block, horizon_years=horizon_years, market_model=market_model, student_t_df=student_t_df).take(n)
         for block, n in blocks
@@ -68,9 +71,10 @@ def chunk_draws(root: np.random.SeedSequence, blocks: tuple[tuple[int, int], ...
     if cache:
         for f in dataclasses.fields(d):
             getattr(d, f.name).flags.writeable = False
-        _DRAW_CACHE[key] = d
-        while _DRAW_CACHE and sum(v.ability_z.shape[0] for v in _DRAW_CACHE.values()) > _DRAW_CACHE_WORLDS:
-            _DRAW_CACHE.pop(next(iter(_DRAW_CACHE)))
+        with _DRAW_CACHE_LOCK:
+            _DRAW_CACHE[key] = d
+            while _DRAW_CACHE and sum(v.ability_z.shape[0] for v in _DRAW_CACHE.values()) > _DRAW_CACHE_WORLDS:
+                _DRAW_CACHE.pop(next(iter(_DRAW_CACHE)))
     return d
 
 
