@@ -227,6 +227,32 @@ def test_ipympl_canvas_updates_in_place():
     assert ex.render() != png0
 
 
+def test_ipympl_frames_are_the_figures_pixels():
+    """The canvas sends each frame whole, PNG-encoded by the explorer (RGB when opaque):
+    decoded, it is exactly the figure's pixels; nothing is sent when nothing was drawn."""
+    pytest.importorskip("ipympl")
+    from PIL import Image
+
+    from careersim.widgets import _png_frame
+
+    ex = Explorer(worlds=WORLDS, figure="ipympl")
+    canvas = ex.figure_widget
+    canvas.draw()
+    ex.recompute(offer_usd=250_000)
+    canvas._png_is_old = True
+    png = canvas.get_diff_image()
+    img = Image.open(io.BytesIO(png))
+    assert img.mode == "RGB" and canvas._current_image_mode == "full"
+    pixels = np.asarray(canvas.buffer_rgba())
+    assert np.array_equal(np.asarray(img.convert("RGBA")), pixels)
+    assert canvas.get_diff_image() is None  # no new drawing, no frame
+    # a frame with transparency keeps its alpha channel
+    clear = pixels.copy()
+    clear[:10, :10, 3] = 0
+    img = Image.open(io.BytesIO(_png_frame(clear)))
+    assert img.mode == "RGBA" and np.array_equal(np.asarray(img), clear)
+
+
 def test_renders_as_a_widget(explorer):
     bundle = explorer._repr_mimebundle_()
     assert "application/vnd.jupyter.widget-view+json" in bundle
