@@ -24,7 +24,7 @@ import numpy as np
 from ._assumptions import check_assumptions, check_group_worlds, draw_assumptions, scenario_with_values
 from ._draws import BLOCK_WORLDS, Draws, draw_block, root_seed_sequence
 from ._finances import debt_real_rates, money_paths
-from ._market import make_world
+from ._market import World, make_world
 from ._params import ArgumentError, short_repr, suggest
 from ._results import Result
 from ._scenario import Scenario
@@ -57,8 +57,7 @@ def chunk_draws(root: np.random.SeedSequence, blocks: tuple[tuple[int, int], ...
     least-recently-used cache of that many worlds, as read-only arrays.
     """
     cache = cache and root.entropy is not None
-    entropy = tuple(root.entropy) if isinstance(root.entropy, (list, tuple, np.ndarray)) else root.entropy
-    key = (entropy, tuple(root.spawn_key), root.pool_size, blocks, horizon_years, market_model, student_t_df if market_model == "student_t" else None)
+    key = _draw_key(root, blocks, horizon_years, market_model, student_t_df)
     if cache:
         with _DRAW_CACHE_LOCK:  # chunks on threads read and fill the cache at once
             if key in _DRAW_CACHE:
@@ -74,8 +73,48 @@ def chunk_draws(root: np.random.SeedSequence, blocks: tuple[tuple[int, int], ...
         with _DRAW_CACHE_LOCK:
             _DRAW_CACHE[key] = d
             while _DRAW_CACHE and sum(v.ability_z.shape[0] for v in _DRAW_CACHE.values()) > _DRAW_CACHE_WORLDS:
-                _DRAW_CACHE.pop(next(iter(_DRAW_CACHE)))
+                gone = _DRAW_CACHE.pop(next(iter(_DRAW_CACHE)))
+                for k in [k for k, (src, _w) in _WORLD_CACHE.items() if src is gone]:
+                    del _WORLD_CACHE[k]
     return d
+
+
+def _draw_key(root: np.random.SeedSequence, blocks: tuple[tuple[int, int], ...], horizon_years: int, market_model: str, student_t_df: float) -> tuple:
+    entropy = tuple(root.entropy) if isinstance(root.entropy, (list, tuple, np.ndarray)) else root.entropy
+    return (entropy, tuple(root.spawn_key), root.pool_size, blocks, horizon_years, market_model, student_t_df if market_model == "student_t" else None)
+
+
+#: worlds made from cached draws, by (id of the draws, market, regime): a slider that moves
+#: neither (most of them) makes no world again. Entries leave with their draws.
+_WORLD_CACHE: dict[tuple, tuple[Draws, World]] = {}
+_WORLD_CACHE_ENTRIES = 8
+
+
+def chunk_world(market: Any, regime: Any, d: Draws) -> World:
+    """The world of a chunk's draws (:func:`careersim._market.make_world`); kept while the
+    draws are in the draw cache (read-only draws are the cache's), as read-only arrays."""
+    key = (id(d), market, regime)
+    try:
+        hash(key)
+    except TypeError:  # values drawn per world (uncertain assumptions): arrays, not cached
+        return make_world(market, regime, d)
+    if d.ability_z.flags.writeable:
+        return make_world(market, regime, d)
+    with _DRAW_CACHE_LOCK:
+        hit = _WORLD_CACHE.get(key)
+        if hit is not None and hit[0] is d:
+            _WORLD_CACHE[key] = _WORLD_CACHE.pop(key)  # most recently used last
+            return hit[1]
+    world = make_world(market, regime, d)
+    for f in dataclasses.fields(world):
+        v = getattr(world, f.name)
+        if isinstance(v, np.ndarray) and v.flags.owndata:
+            v.flags.writeable = False
+    with _DRAW_CACHE_LOCK:
+        _WORLD_CACHE[key] = (d, world)
+        while len(_WORLD_CACHE) > _WORLD_CACHE_ENTRIES:
+            _WORLD_CACHE.pop(next(iter(_WORLD_CACHE)))
+    return world
 
 
 def simulate_chunk(scenario: Scenario, careers: Sequence[str], root: np.random.SeedSequence, blocks: Sequence[tuple[int, int]],
@@ -100,7 +139,7 @@ def simulate_chunk(scenario: Scenario, careers: Sequence[str], root: np.random.S
     base, scenario = scenario, scenario_with_values(scenario, values)
     d = chunk_draws(root, tuple(blocks), sim.horizon_years, scenario.market.model, scenario.market.student_t_df, cache=cache_draws)
     n_worlds = sum(n for _, n in blocks)
-    world = make_world(scenario.market, scenario.regime, d)
+    world = chunk_world(scenario.market, scenario.regime, d)
     T = sim.horizon_years
     out = {
         "net_worth": np.empty((len(careers), T, n_worlds)),

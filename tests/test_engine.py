@@ -10,6 +10,7 @@ import pytest
 from conftest import quiet_scenario
 
 import careersim
+from careersim import _market
 from careersim import income_tax
 from careersim._draws import BLOCK_WORLDS
 
@@ -296,6 +297,34 @@ def test_reuse_copies_every_path_a_change_cannot_touch(default_scenario, changes
     fresh = careersim.simulate(s, worlds=700, rng=5)
     for name in ("net_worth", "income", "status", "after_tax_income", "consumption"):
         np.testing.assert_array_equal(getattr(reused, name), getattr(fresh, name), err_msg=name)
+
+
+def test_the_world_of_cached_draws_is_made_once(default_scenario, monkeypatch):
+    """A change that moves neither the market nor the regime makes no world again; one that
+    does makes its own; both are bit-identical to runs with empty caches."""
+    from careersim import _engine
+
+    made = []
+    monkeypatch.setattr(_engine, "make_world", lambda *a: made.append(1) or _market.make_world(*a))
+
+    def empty_caches():
+        _engine._DRAW_CACHE.clear()
+        _engine._WORLD_CACHE.clear()
+
+    empty_caches()
+    careersim.simulate(default_scenario, worlds=1_500, rng=31)
+    assert len(made) == 1
+    runs = {}
+    for changes, worlds_made in (({"engineer.start_pay_usd": 150_000.0}, 1), ({"finances.consumption_income_elasticity": 0.5}, 1),
+                                 ({"market.model": "bootstrap"}, 2), ({"regime.bust_to_boom_probability": 0.3}, 3)):
+        runs[str(changes)] = (default_scenario.replace(changes), careersim.simulate(default_scenario.replace(changes), worlds=1_500, rng=31))
+        assert len(made) == worlds_made, changes
+        assert runs[str(changes)][1].real_return.flags.writeable  # results own their arrays
+    for key, (s, cached) in runs.items():
+        empty_caches()
+        fresh = careersim.simulate(s, worlds=1_500, rng=31)
+        for name in ("net_worth", "income", "status", "real_return", "inflation", "bond_real_return", "bust"):
+            np.testing.assert_array_equal(getattr(cached, name), getattr(fresh, name), err_msg=f"{key} {name}")
 
 
 def test_threads_and_workers_do_not_change_a_result(default_scenario):
