@@ -26,6 +26,11 @@ nothing here is a timed test; the units are ratios to work timed in the same run
     ``simulate(scenario', worlds=5,000, rng=seed, reuse=previous)``, the explorer's
     recompute, for a one-career parameter (PhD stipend), a shared parameter (consumption's
     elasticity to income: every career) and a seed change (nothing reusable).
+``explorer_update_ms``
+    the explorer's whole update in Python at 5,000 worlds (``Explorer.recompute``: the
+    simulation, statistics, artists, the frame drawn and PNG-encoded as it is sent to a
+    page, the table and the link) for the engineer's offer, the stock return (every career)
+    and a new seed. The browser's part is in ``benchmarks/browser.py``.
 ``parallel_speedup``
     ``simulate_summary`` of the same 1,048,576 worlds with 2 worker processes against 1
     (each call starts its pool), alternating, identical results checked.
@@ -332,7 +337,37 @@ def bench_dask(scenario, worlds: int, check_worlds: int) -> None:
          projected_hours_10_billion_worlds_per_100_workers=round(1e10 / (rate / 2 * 100) / 3600, 2))
 
 
-TARGETS = ["floors", "summary", "simulate", "fixed", "slider", "paths", "dask"]
+def bench_explorer(repeats: int, worlds: int = 5_000) -> None:
+    """The explorer's whole update in Python: Explorer.update() after a control moves."""
+    import careersim.widgets as widgets
+
+    ex = widgets.Explorer("default", worlds=worlds, figure="ipympl")
+    canvas = ex.figure_widget
+    canvas.syncing_data_url = False  # as with a page open: frames are sent, not kept as a data URL
+    canvas.draw()
+    offer = ex.controls["offer_usd"].value
+    ret = ex.controls["return_mean"]
+    moves = {
+        "one_career (engineer offer)": lambda i: {"offer_usd": offer + 5_000 * (i % 2 + 1)},
+        "every_career (stock return)": lambda i: {"return_mean": ret.value + ret.step * (1 if i % 2 == 0 else -1)},
+        "seed": lambda i: {"seed": 4000 + i},
+    }
+    for name, move in moves.items():
+        ex.recompute(**move(0))  # warm-up (the first move after a full draw)
+        total, sim, draw = [], [], []
+        for i in range(1, repeats + 1):
+            ex.recompute(**move(i))
+            total.append(ex.timings["total"])
+            sim.append(ex.timings["simulate"])
+            draw.append(ex.timings["draw"])
+        emit(target="explorer_update_ms", control=name,
+             times=f"Explorer(worlds={worlds:,}, figure='ipympl').recompute(one control): simulate (reuse, default threads), statistics, artists, "
+                   "the frame drawn and PNG-encoded as sent to the page, the table and the link; not the browser",
+             worlds=worlds, runs=repeats, ms=spread(total, 1), simulate_ms=spread(sim, 1), draw_and_encode_ms=spread(draw, 1),
+             goal="<= 60 ms", met=statistics.median(total) <= 60)
+
+
+TARGETS = ["floors", "summary", "simulate", "fixed", "slider", "explorer", "paths", "dask"]
 
 
 def bench_paths(scenario, worlds: int, runs: int) -> None:
@@ -381,6 +416,8 @@ def main(argv: list[str] | None = None) -> int:
         bench_fixed_cost(scenario, 5 if q else 20)
     if "slider" in only:
         bench_slider(scenario, 3 if q else 15)
+    if "explorer" in only:
+        bench_explorer(3 if q else 15)
     if "paths" in only:
         bench_paths(scenario, 16_384 if q else 131_072, 1 if q else 3)
     if "dask" in only:
