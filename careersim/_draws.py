@@ -106,62 +106,67 @@ def draw_block(root: np.random.SeedSequence, block: int, *, horizon_years: int, 
     A full block is always drawn (and sliced later) so that world ``i`` of a block sees
     the same numbers whatever the number of worlds requested.
     """
+    return block_from_streams([draw_stream(root, block, name, horizon_years=horizon_years, market_model=market_model, student_t_df=student_t_df)
+                               for name in STREAMS])
+
+
+def block_from_streams(parts: list[dict[str, np.ndarray]]) -> Draws:
+    """A block's :class:`Draws` from its streams' :func:`draw_stream` (any order)."""
+    return Draws(**{k: v for part in parts for k, v in part.items()})
+
+
+def draw_stream(root: np.random.SeedSequence, block: int, name: str, *, horizon_years: int, market_model: str,
+                student_t_df: float = 5.0) -> dict[str, np.ndarray]:
+    """The draws of one source of randomness for one full block: a stream's draws depend on
+    no other stream, so a block's streams can be drawn in any order or side by side."""
     T, B = horizon_years, BLOCK_WORLDS
     # Draws over (year, world) are single precision: half the memory and time, and 2**-24
     # resolution is far finer than any probability or spread they are compared with. The
     # market paths built from them are double (see careersim._market), so compounding
     # over decades adds no single-precision rounding.
     f32 = np.float32
-    g = {name: stream(root, block, name) for name in STREAMS}
-    m = g["market"]
-    z_ret = m.standard_normal((T, B), dtype=f32)
-    z_inf = m.standard_normal((T, B), dtype=f32)
-    if market_model == "student_t":
-        # chi-square(df) / df via a gamma variate, for t = z / sqrt(chi2/df). A single-precision
-        # gamma variate can be exactly 0 (numpy's float32 exponential returns 0 with
-        # probability 2**-23 when df / 2 rounds to 1), and then t = z / 0 is +-inf: the
-        # divisor is kept at least the smallest normal float32. Only exact zeros and
-        # subnormals change, so every other draw is bit-identical.
-        extra = m.standard_gamma(student_t_df / 2.0, size=(T, B), dtype=f32) * np.float32(2.0 / student_t_df)
-        np.maximum(extra, np.finfo(f32).tiny, out=extra)
-    elif market_model in ("bootstrap", "historical"):
-        extra = m.random((T, B), dtype=f32)
-    else:
-        extra = np.empty((T, 0))
-    # the bond shock of the parametric models, drawn after every other market draw so that
-    # adding it left the stock and inflation draws of every world unchanged; history's
-    # models take the bond return of the year they replay
-    z_bond = m.standard_normal((T, B), dtype=f32) if market_model in ("lognormal", "student_t") else np.empty((T, 0), dtype=f32)
-    person = g["person"]
-    lay = g["layoffs"]
-    emp = g["employment"]
-    phd = g["phd"]
-    res = g["residency"]
-    ind = g["independent"]
-    return Draws(
-        market_z_return=z_ret,
-        market_z_inflation=z_inf,
-        market_extra=extra,
-        market_z_bond=z_bond,
-        regime_u=g["regime"].random((T + 1, B), dtype=f32),
-        ability_z=person.standard_normal(B),
-        pay_z=person.standard_normal(B),
-        layoff_u=lay.random((T, B), dtype=f32),
-        lab_closure_u=lay.random((T, B), dtype=f32),
-        spell_z=lay.standard_normal((T, B), dtype=f32),
-        reemployment_z=lay.standard_normal((T, B), dtype=f32),
-        promotion_u=emp.random((T, B), dtype=f32),
-        switch_u=emp.random((T, B), dtype=f32),
-        phd_funding_u=phd.random(B),
-        phd_duration_z=phd.standard_normal(B),
-        phd_advisor_z=phd.standard_normal(B),
-        phd_attrition_u=phd.random(B),
-        phd_attrition_year_u=phd.random(B),
-        phd_tier_u=phd.random(B),
-        phd_pay_z=phd.standard_normal(B),
-        phd_breakthrough_u=phd.random(B),
-        residency_convert_u=res.random(B),
-        residency_phd_u=res.random(B),
-        grant_renew_u=ind.random((T, B), dtype=f32),
-        grant_gap_z=ind.standard_normal((T, B), dtype=f32),
-    )
+    g = stream(root, block, name)
+    if name == "market":
+        z_ret = g.standard_normal((T, B), dtype=f32)
+        z_inf = g.standard_normal((T, B), dtype=f32)
+        if market_model == "student_t":
+            # chi-square(df) / df via a gamma variate, for t = z / sqrt(chi2/df). A single-precision
+            # gamma variate can be exactly 0 (numpy's float32 exponential returns 0 with
+            # probability 2**-23 when df / 2 rounds to 1), and then t = z / 0 is +-inf: the
+            # divisor is kept at least the smallest normal float32. Only exact zeros and
+            # subnormals change, so every other draw is bit-identical.
+            extra = g.standard_gamma(student_t_df / 2.0, size=(T, B), dtype=f32) * np.float32(2.0 / student_t_df)
+            np.maximum(extra, np.finfo(f32).tiny, out=extra)
+        elif market_model in ("bootstrap", "historical"):
+            extra = g.random((T, B), dtype=f32)
+        else:
+            extra = np.empty((T, 0))
+        # the bond shock of the parametric models, drawn after every other market draw so that
+        # adding it left the stock and inflation draws of every world unchanged; history's
+        # models take the bond return of the year they replay
+        z_bond = g.standard_normal((T, B), dtype=f32) if market_model in ("lognormal", "student_t") else np.empty((T, 0), dtype=f32)
+        return {"market_z_return": z_ret, "market_z_inflation": z_inf, "market_extra": extra, "market_z_bond": z_bond}
+    if name == "regime":
+        return {"regime_u": g.random((T + 1, B), dtype=f32)}
+    if name == "person":
+        ability = g.standard_normal(B)
+        return {"ability_z": ability, "pay_z": g.standard_normal(B)}
+    if name == "layoffs":
+        # in the order drawn (a stream's draws follow one another)
+        layoff = g.random((T, B), dtype=f32)
+        closure = g.random((T, B), dtype=f32)
+        spell = g.standard_normal((T, B), dtype=f32)
+        return {"layoff_u": layoff, "lab_closure_u": closure, "spell_z": spell, "reemployment_z": g.standard_normal((T, B), dtype=f32)}
+    if name == "employment":
+        promotion = g.random((T, B), dtype=f32)
+        return {"promotion_u": promotion, "switch_u": g.random((T, B), dtype=f32)}
+    if name == "phd":
+        names = ("phd_funding_u", "phd_duration_z", "phd_advisor_z", "phd_attrition_u", "phd_attrition_year_u", "phd_tier_u", "phd_pay_z", "phd_breakthrough_u")
+        return {k: (g.standard_normal(B) if k.endswith("_z") else g.random(B)) for k in names}
+    if name == "residency":
+        convert = g.random(B)
+        return {"residency_convert_u": convert, "residency_phd_u": g.random(B)}
+    if name == "independent":
+        renew = g.random((T, B), dtype=f32)
+        return {"grant_renew_u": renew, "grant_gap_z": g.standard_normal((T, B), dtype=f32)}
+    raise ValueError(f"unknown stream {name!r}")  # pragma: no cover

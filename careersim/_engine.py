@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 
 from ._assumptions import check_assumptions, check_group_worlds, draw_assumptions, scenario_with_values
-from ._draws import BLOCK_WORLDS, Draws, draw_block, root_seed_sequence
+from ._draws import BLOCK_WORLDS, STREAMS, Draws, block_from_streams, draw_block, draw_stream, root_seed_sequence
 from ._finances import debt_real_rates, money_paths
 from ._market import World, make_world
 from ._params import ArgumentError, short_repr, suggest
@@ -48,13 +48,15 @@ _DRAW_CACHE_WORLDS = CACHED_RUN_WORLDS
 
 
 def chunk_draws(root: np.random.SeedSequence, blocks: tuple[tuple[int, int], ...], horizon_years: int, market_model: str, student_t_df: float,
-                cache: bool = False) -> Draws:
+                cache: bool = False, threads: int = 1) -> Draws:
     """The raw draws of a chunk, side by side.
 
     Draws do not depend on any parameter but the horizon and the market model, so an
     interactive session that moves a slider re-draws nothing: with ``cache`` (simulate()
     runs of at most :data:`CACHED_RUN_WORLDS` worlds, the explorer's), chunks are kept in a
-    least-recently-used cache of that many worlds, as read-only arrays.
+    least-recently-used cache of that many worlds, as read-only arrays. With ``threads``, the
+    blocks' streams are drawn side by side (each stream is its own generator, and numpy's
+    generators release the GIL), with the same numbers.
     """
     cache = cache and root.entropy is not None
     key = _draw_key(root, blocks, horizon_years, market_model, student_t_df)
@@ -63,10 +65,14 @@ def chunk_draws(root: np.random.SeedSequence, blocks: tuple[tuple[int, int], ...
             if key in _DRAW_CACHE:
                 _DRAW_CACHE[key] = hit = _DRAW_CACHE.pop(key)  # most recently used last
                 return hit
-    d = Draws.concat([
-        draw_block(root, block, horizon_years=horizon_years, market_model=market_model, student_t_df=student_t_df).take(n)
-        for block, n in blocks
-    ])
+    kw = dict(horizon_years=horizon_years, market_model=market_model, student_t_df=student_t_df)
+    if threads > 1:
+        jobs = [(block, name) for block, _n in blocks for name in STREAMS]
+        parts = list(_thread_pool(threads).map(lambda job: draw_stream(root, job[0], job[1], **kw), jobs))
+        k = len(STREAMS)
+        d = Draws.concat([block_from_streams(parts[i * k:(i + 1) * k]).take(n) for i, (_block, n) in enumerate(blocks)])
+    else:
+        d = Draws.concat([draw_block(root, block, **kw).take(n) for block, n in blocks])
     if cache:
         for f in dataclasses.fields(d):
             getattr(d, f.name).flags.writeable = False
@@ -137,7 +143,7 @@ def simulate_chunk(scenario: Scenario, careers: Sequence[str], root: np.random.S
     sim = scenario.simulation
     values = draw_assumptions(scenario, root, blocks, group_worlds) if assumptions == "uncertain" else {}
     base, scenario = scenario, scenario_with_values(scenario, values)
-    d = chunk_draws(root, tuple(blocks), sim.horizon_years, scenario.market.model, scenario.market.student_t_df, cache=cache_draws)
+    d = chunk_draws(root, tuple(blocks), sim.horizon_years, scenario.market.model, scenario.market.student_t_df, cache=cache_draws, threads=threads)
     n_worlds = sum(n for _, n in blocks)
     world = chunk_world(scenario.market, scenario.regime, d)
     T = sim.horizon_years

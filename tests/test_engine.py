@@ -327,6 +327,20 @@ def test_the_world_of_cached_draws_is_made_once(default_scenario, monkeypatch):
             np.testing.assert_array_equal(getattr(cached, name), getattr(fresh, name), err_msg=f"{key} {name}")
 
 
+@pytest.mark.parametrize("model", ["lognormal", "student_t", "bootstrap"])
+def test_draws_on_threads_are_the_same_numbers(model):
+    from careersim._engine import chunk_draws
+
+    root = np.random.SeedSequence(77)
+    blocks = ((0, 2048), (1, 2048), (2, 500))
+    one = chunk_draws(root, blocks, 40, model, 5.0, threads=1)
+    two = chunk_draws(root, blocks, 40, model, 5.0, threads=2)
+    for f in dataclasses.fields(one):
+        a, b = getattr(one, f.name), getattr(two, f.name)
+        assert a.dtype == b.dtype and a.shape == b.shape and a.shape[-1] in (0, 4596), f.name
+        np.testing.assert_array_equal(a, b, err_msg=f.name)
+
+
 def test_threads_and_workers_do_not_change_a_result(default_scenario):
     one = careersim.simulate(default_scenario, worlds=5_000, rng=21, threads=1, chunk_blocks=1)
     for kw in ({"threads": 2}, {"threads": 2, "chunk_blocks": 3}, {"workers": 2}):
