@@ -35,8 +35,10 @@ app: $(STAMP)
 
 ## JupyterLab on the notebooks folder, on http://127.0.0.1:8888 (LAB_ARGS to change)
 LAB_ARGS ?= --no-browser --ServerApp.ip=127.0.0.1 --ServerApp.port=8888
+# (kernels keep freed memory for reuse: the malloc settings of careersim app's kernels,
+# KERNEL_MALLOC_ENV in careersim/_app.py)
 lab: $(STAMP)
-	$(VENV)/bin/jupyter lab --ServerApp.root_dir=notebooks $(LAB_ARGS)
+	MALLOC_MMAP_THRESHOLD_=33554432 MALLOC_TRIM_THRESHOLD_=1073741824 $(VENV)/bin/jupyter lab --ServerApp.root_dir=notebooks $(LAB_ARGS)
 
 ## benchmarks: one JSON line per target
 bench: $(STAMP)

@@ -30,7 +30,9 @@ nothing here is a timed test; the units are ratios to work timed in the same run
     the explorer's whole update in Python at 5,000 worlds (``Explorer.recompute``: the
     simulation, statistics, artists, the frame drawn and PNG-encoded as it is sent to a
     page, the table and the link) for the engineer's offer, the stock return (every career)
-    and a new seed. The browser's part is in ``benchmarks/browser.py``.
+    and a new seed; twice: in a child process with the malloc settings of ``careersim
+    app``'s kernels (``careersim._app.KERNEL_MALLOC_ENV``), then in this process with glibc's
+    defaults (a script, or one's own Jupyter). The browser's part is in ``benchmarks/browser.py``.
 ``parallel_speedup``
     ``simulate_summary`` of the same 1,048,576 worlds with 2 worker processes against 1
     (each call starts its pool), alternating, identical results checked.
@@ -337,8 +339,17 @@ def bench_dask(scenario, worlds: int, check_worlds: int) -> None:
          projected_hours_10_billion_worlds_per_100_workers=round(1e10 / (rate / 2 * 100) / 3600, 2))
 
 
-def bench_explorer(repeats: int, worlds: int = 5_000) -> None:
-    """The explorer's whole update in Python: Explorer.update() after a control moves."""
+def bench_explorer(repeats: int, worlds: int = 5_000, malloc: str = "default") -> None:
+    """The explorer's whole update in Python: Explorer.update() after a control moves; in this
+    process (glibc's default malloc, as in a script or one's own Jupyter), then in a child
+    process with the malloc settings of careersim app's kernels."""
+    if malloc == "default":
+        from careersim._app import KERNEL_MALLOC_ENV
+
+        import subprocess
+
+        # the child runs this function with the app's settings (read at its start)
+        subprocess.run([sys.executable, __file__, "--explorer-child", str(repeats)], check=True, env={**os.environ, **KERNEL_MALLOC_ENV})
     import careersim.widgets as widgets
 
     ex = widgets.Explorer("default", worlds=worlds, figure="ipympl")
@@ -360,7 +371,7 @@ def bench_explorer(repeats: int, worlds: int = 5_000) -> None:
             total.append(ex.timings["total"])
             sim.append(ex.timings["simulate"])
             draw.append(ex.timings["draw"])
-        emit(target="explorer_update_ms", control=name,
+        emit(target="explorer_update_ms", control=name, malloc=malloc,
              times=f"Explorer(worlds={worlds:,}, figure='ipympl').recompute(one control): simulate (reuse, default threads), statistics, artists, "
                    "the frame drawn and PNG-encoded as sent to the page, the table and the link; not the browser",
              worlds=worlds, runs=repeats, ms=spread(total, 1), simulate_ms=spread(sim, 1), draw_and_encode_ms=spread(draw, 1),
@@ -400,7 +411,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", choices=TARGETS, action="append", help="run only these (repeatable); 'summary' includes the 2-worker speed-up")
     parser.add_argument("--runs", type=int, default=None, help="repeats of the big measurements (default 3; --quick 1)")
     parser.add_argument("--dask-worlds", type=int, default=None, help="worlds of the LocalCluster run (default 8,388,608; --quick 65,536)")
+    parser.add_argument("--explorer-child", type=int, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.explorer_child is not None:
+        bench_explorer(args.explorer_child, malloc="careersim app's kernels (MALLOC_MMAP_THRESHOLD_, MALLOC_TRIM_THRESHOLD_)")
+        return 0
     only = set(args.only or TARGETS)
     q = args.quick
     runs = args.runs or (1 if q else 3)

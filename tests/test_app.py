@@ -112,6 +112,28 @@ def test_preheat_flag_reaches_the_server(monkeypatch):
     assert main(["app", "--no-browser"]) == 0 and seen["pool_size"] == _app.DEFAULT_POOL_SIZE
 
 
+def test_kernels_start_with_the_malloc_settings(monkeypatch):
+    """serve() puts KERNEL_MALLOC_ENV in the environment its kernels inherit, keeping a
+    value the user set."""
+    import os
+
+    seen = {}
+
+    class Stub:
+        @staticmethod
+        def launch_instance(**kw):
+            seen.update({k: os.environ.get(k) for k in _app.KERNEL_MALLOC_ENV})
+
+    monkeypatch.setattr(_app, "voila_class", lambda: Stub)
+    monkeypatch.setattr(_app, "missing_extras", lambda: [])
+    monkeypatch.setattr(_app.signal, "signal", lambda *a: None)
+    for k in _app.KERNEL_MALLOC_ENV:
+        monkeypatch.delenv(k, raising=False)
+    monkeypatch.setenv("MALLOC_TRIM_THRESHOLD_", "12345")
+    assert _app.serve("explorer", open_browser=False) == 0
+    assert seen == {"MALLOC_MMAP_THRESHOLD_": str(32 * 2**20), "MALLOC_TRIM_THRESHOLD_": "12345"}
+
+
 @pytest.mark.slow
 def test_wheel_ships_the_notebooks(tmp_path):
     subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(tmp_path), str(ROOT)], check=True, timeout=600)

@@ -377,6 +377,19 @@ def test_closed_and_reloaded_pages_release_their_kernels(app, browser):
     page.close(run_before_unload=True)
 
 
+def test_kernels_run_with_the_malloc_settings(app):
+    from careersim._app import KERNEL_MALLOC_ENV
+
+    url, proc = app
+    deadline = time.monotonic() + 120
+    while not kernels_of(proc) and time.monotonic() < deadline:  # the pool's kernel, at least
+        time.sleep(0.5)
+    pid = kernels_of(proc)[0]
+    env = dict(x.split(b"=", 1) for x in Path(f"/proc/{pid}/environ").read_bytes().split(b"\0") if b"=" in x)
+    for key, value in KERNEL_MALLOC_ENV.items():
+        assert env.get(key.encode()) == value.encode(), key
+
+
 # -- 3. any screen ------------------------------------------------------------------------------
 
 @pytest.mark.parametrize(("width", "height"), SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
