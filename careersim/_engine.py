@@ -518,8 +518,9 @@ def simulate(
         return _simulate_reusing(reuse, reusable, scenario, careers_t, root, worlds, workers=workers, chunk_blocks=chunk_blocks, assumptions=assumptions,
                                  threads=threads)
     # the engine computes year-major (career, year, world); the result's (career, world, year)
-    # arrays are transposed views of these buffers, so each chunk is a plain row copy
-    paths = {k: np.empty((C, T, worlds), dtype=np.int8 if k == "status" else float) for k in PATH_ARRAYS}
+    # arrays are transposed views of these buffers, so each chunk is a plain row copy (a run of
+    # one chunk, the explorer's, keeps that chunk's own buffers: no copy, no new pages)
+    paths: dict[str, np.ndarray] = {}
     world_arrays = {k: np.empty((T, worlds), dtype=dt) for k, dt in (("real_return", float), ("bond_real_return", float), ("inflation", float), ("bust", bool))}
     facts: dict[str, np.ndarray] = {}
     start = 0
@@ -534,6 +535,17 @@ def simulate(
     for out in chunks:
         n = out["net_worth"].shape[-1]
         sl = slice(start, start + n)
+        if not paths:
+            whole = n == worlds  # a chunk's path arrays are its own (world arrays may be cached)
+            paths = {k: out[k] if whole else np.empty((C, T, worlds), dtype=out[k].dtype) for k in PATH_ARRAYS}
+            if whole:
+                start += n
+                for k, buf in world_arrays.items():
+                    buf[:] = out[k]
+                for k in FACTS:  # copies: ability is the draws' own (cached, read-only) array
+                    facts[k] = np.array(out[k])
+                values.update({k: np.array(v, dtype=float) for k, v in out["assumption_values"].items()})
+                continue
         for k, buf in paths.items():
             buf[:, :, sl] = out[k]
         for k, buf in world_arrays.items():

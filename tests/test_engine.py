@@ -327,6 +327,23 @@ def test_the_world_of_cached_draws_is_made_once(default_scenario, monkeypatch):
             np.testing.assert_array_equal(getattr(cached, name), getattr(fresh, name), err_msg=f"{key} {name}")
 
 
+def test_a_result_owns_its_arrays(default_scenario):
+    """A run of one chunk hands over that chunk's buffers; nothing it returns is a cached
+    array: writing into a result changes no later run."""
+    first = careersim.simulate(default_scenario, worlds=1_500, rng=41)
+    again = careersim.simulate(default_scenario, worlds=1_500, rng=41)
+    arrays = {name: getattr(first, name) for name in ("net_worth", "income", "status", "after_tax_income", "consumption", "real_return",
+                                                      "bond_real_return", "inflation", "bust")} | {f"facts.{k}": v for k, v in first.facts.items()}
+    for name, a in arrays.items():
+        assert a.flags.writeable, name
+        a[...] = 0
+    later = careersim.simulate(default_scenario, worlds=1_500, rng=41)
+    for name in ("net_worth", "real_return", "bust"):
+        np.testing.assert_array_equal(getattr(later, name), getattr(again, name), err_msg=name)
+    np.testing.assert_array_equal(later.facts["ability"], again.facts["ability"])
+    assert later.facts["ability"].std() > 0.5
+
+
 @pytest.mark.parametrize("model", ["lognormal", "student_t", "bootstrap"])
 def test_draws_on_threads_are_the_same_numbers(model):
     from careersim._engine import chunk_draws
