@@ -91,7 +91,9 @@ def _draw_key(root: np.random.SeedSequence, blocks: tuple[tuple[int, int], ...],
 
 
 #: worlds made from cached draws, by (id of the draws, market, regime): a slider that moves
-#: neither (most of them) makes no world again. Entries leave with their draws.
+#: neither (most of them) makes no world again. Entries leave with their draws, and the cache
+#: holds at most 8 of them and as many worlds as the draw cache (25 bytes per world-year: at
+#: most ~65 MB at 40 years)
 _WORLD_CACHE: dict[tuple, tuple[Draws, World]] = {}
 _WORLD_CACHE_ENTRIES = 8
 
@@ -118,7 +120,7 @@ def chunk_world(market: Any, regime: Any, d: Draws) -> World:
             v.flags.writeable = False
     with _DRAW_CACHE_LOCK:
         _WORLD_CACHE[key] = (d, world)
-        while len(_WORLD_CACHE) > _WORLD_CACHE_ENTRIES:
+        while len(_WORLD_CACHE) > _WORLD_CACHE_ENTRIES or sum(w.ability.shape[0] for _d, w in _WORLD_CACHE.values()) > _DRAW_CACHE_WORLDS:
             _WORLD_CACHE.pop(next(iter(_WORLD_CACHE)))
     return world
 

@@ -320,6 +320,11 @@ def test_the_world_of_cached_draws_is_made_once(default_scenario, monkeypatch):
         runs[str(changes)] = (default_scenario.replace(changes), careersim.simulate(default_scenario.replace(changes), worlds=1_500, rng=31))
         assert len(made) == worlds_made, changes
         assert runs[str(changes)][1].real_return.flags.writeable  # results own their arrays
+    assert len(_engine._WORLD_CACHE) == 3
+    # it holds no more worlds than the draw cache may
+    monkeypatch.setattr(_engine, "_DRAW_CACHE_WORLDS", 3_000)
+    careersim.simulate(default_scenario.replace({"market.model": "student_t"}), worlds=1_500, rng=31)
+    assert sum(w.ability.shape[0] for _d, w in _engine._WORLD_CACHE.values()) <= 3_000
     for key, (s, cached) in runs.items():
         empty_caches()
         fresh = careersim.simulate(s, worlds=1_500, rng=31)
