@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 
 from ._assumptions import check_assumptions, check_group_worlds, draw_assumptions, scenario_with_values
-from ._draws import BLOCK_WORLDS, STREAMS, Draws, block_from_streams, draw_block, draw_stream, root_seed_sequence
+from ._draws import BLOCK_WORLDS, STREAMS, Draws, block_from_streams, draw_stream, root_seed_sequence
 from ._finances import debt_real_rates, money_paths
 from ._market import World, make_world
 from ._params import ArgumentError, short_repr, suggest
@@ -66,13 +66,10 @@ def chunk_draws(root: np.random.SeedSequence, blocks: tuple[tuple[int, int], ...
                 _DRAW_CACHE[key] = hit = _DRAW_CACHE.pop(key)  # most recently used last
                 return hit
     kw = dict(horizon_years=horizon_years, market_model=market_model, student_t_df=student_t_df)
-    if threads > 1:
-        jobs = [(block, name) for block, _n in blocks for name in STREAMS]
-        parts = list(_thread_pool(threads).map(lambda job: draw_stream(root, job[0], job[1], **kw), jobs))
-        k = len(STREAMS)
-        d = Draws.concat([block_from_streams(parts[i * k:(i + 1) * k]).take(n) for i, (_block, n) in enumerate(blocks)])
-    else:
-        d = Draws.concat([draw_block(root, block, **kw).take(n) for block, n in blocks])
+    jobs = [(block, name) for block, _n in blocks for name in STREAMS]
+    parts = map_on_threads(lambda job: draw_stream(root, job[0], job[1], **kw), jobs, threads)
+    per_block = len(STREAMS)
+    d = Draws.concat([block_from_streams(parts[i * per_block:(i + 1) * per_block]).take(n) for i, (_block, n) in enumerate(blocks)])
     if cache:
         for f in dataclasses.fields(d):
             getattr(d, f.name).flags.writeable = False
@@ -102,11 +99,11 @@ def chunk_world(market: Any, regime: Any, d: Draws) -> World:
     """The world of a chunk's draws (:func:`careersim._market.make_world`); kept while the
     draws are in the draw cache (read-only draws are the cache's), as read-only arrays."""
     key = (id(d), market, regime)
+    if d.ability_z.flags.writeable:  # not the draw cache's
+        return make_world(market, regime, d)
     try:
         hash(key)
     except TypeError:  # values drawn per world (uncertain assumptions): arrays, not cached
-        return make_world(market, regime, d)
-    if d.ability_z.flags.writeable:
         return make_world(market, regime, d)
     with _DRAW_CACHE_LOCK:
         hit = _WORLD_CACHE.get(key)
@@ -183,11 +180,7 @@ def simulate_chunk(scenario: Scenario, careers: Sequence[str], root: np.random.S
 
     # paths are independent given the world: with threads they run side by side (the compiled
     # kernels release the GIL), each writing only its own rows, so results do not depend on it
-    if threads > 1 and len(careers) > 1:
-        list(_thread_pool(threads).map(live, range(len(careers)), careers))
-    else:
-        for i, name in enumerate(careers):
-            live(i, name)
+    map_on_threads(lambda job: live(*job), list(enumerate(careers)), threads)
     out["real_return"] = world.real_return
     out["bond_real_return"] = world.bond_real_return
     out["inflation"] = world.inflation
@@ -210,6 +203,14 @@ def block_sizes(worlds: int) -> list[int]:
 
 
 _THREAD_POOL: tuple[int, int, ThreadPoolExecutor] | None = None
+
+
+def map_on_threads(fn: Callable[[Any], Any], items: Sequence[Any], threads: int) -> list[Any]:
+    """``[fn(x) for x in items]``, on this process's pool of ``threads`` threads when there are
+    several of each (for work that releases the GIL; never from a thread of that pool)."""
+    if threads > 1 and len(items) > 1:
+        return list(_thread_pool(threads).map(fn, items))
+    return [fn(x) for x in items]
 
 
 def _thread_pool(threads: int) -> ThreadPoolExecutor:
@@ -537,19 +538,11 @@ def simulate(
     for out in chunks:
         n = out["net_worth"].shape[-1]
         sl = slice(start, start + n)
-        if not paths:
-            whole = n == worlds  # a chunk's path arrays are its own (world arrays may be cached)
-            paths = {k: out[k] if whole else np.empty((C, T, worlds), dtype=out[k].dtype) for k in PATH_ARRAYS}
-            if whole:
-                start += n
-                for k, buf in world_arrays.items():
-                    buf[:] = out[k]
-                for k in FACTS:  # copies: ability is the draws' own (cached, read-only) array
-                    facts[k] = np.array(out[k])
-                values.update({k: np.array(v, dtype=float) for k, v in out["assumption_values"].items()})
-                continue
+        if not paths:  # a chunk's path arrays are its own (world arrays and facts may be cached)
+            paths = {k: out[k] if n == worlds else np.empty((C, T, worlds), dtype=out[k].dtype) for k in PATH_ARRAYS}
         for k, buf in paths.items():
-            buf[:, :, sl] = out[k]
+            if buf is not out[k]:
+                buf[:, :, sl] = out[k]
         for k, buf in world_arrays.items():
             buf[:, sl] = out[k]
         for k in FACTS:

@@ -59,7 +59,7 @@ import numpy as np
 import pandas as pd
 
 from . import CAREERS, PLACE_NAMES, Scenario, ScenarioError, load_places, load_scenario, plotting, simulate
-from ._engine import _thread_pool, resolve_threads
+from ._engine import map_on_threads, resolve_threads
 from ._palette import CAREER_COLORS, CAREER_LABELS, CAREER_LINESTYLES, path_styles
 from ._paths import PathSpec
 from ._results import LENS_NAMES
@@ -1184,11 +1184,7 @@ class Explorer:
         def sort_rows(job: tuple[int, slice]) -> None:  # in place; numpy's sort releases the GIL
             x[job[0], job[1]].sort(axis=-1)
 
-        if threads > 1 and len(rows) > 1:
-            list(_thread_pool(threads).map(sort_rows, rows))
-        else:
-            for job in rows:
-                sort_rows(job)
+        map_on_threads(sort_rows, rows, threads)
         qs = list(QUANTILES)
         quant = sorted_quantiles(x, qs)  # (quantile, career, year)
         return {"sorted": x, "values": values, "lens": lens, "qs": qs, "quant": quant, "median_se": median_se(x, r.worlds), "ahead": {}}
