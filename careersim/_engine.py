@@ -45,6 +45,11 @@ _DRAW_CACHE: dict[tuple, Draws] = {}
 _DRAW_CACHE_LOCK = threading.Lock()
 #: worlds the cache holds at most (least recently used chunks are dropped first)
 _DRAW_CACHE_WORLDS = CACHED_RUN_WORLDS
+#: seeds (root sequences) whose draws the cache holds at most: the current and the one before.
+#: A session changes the seed far less often than a slider, and every seed kept is memory
+#: that the next new seed cannot reuse: each one newly held cost the explorer's seed change
+#: ~1,000-2,800 page faults (6-17 ms here) until the cache was full, ten seeds in
+_DRAW_CACHE_SEEDS = 2
 
 
 def chunk_draws(root: np.random.SeedSequence, blocks: tuple[tuple[int, int], ...], horizon_years: int, market_model: str, student_t_df: float,
@@ -54,7 +59,7 @@ def chunk_draws(root: np.random.SeedSequence, blocks: tuple[tuple[int, int], ...
     Draws do not depend on any parameter but the horizon and the market model, so an
     interactive session that moves a slider re-draws nothing: with ``cache`` (simulate()
     runs of at most :data:`CACHED_RUN_WORLDS` worlds, the explorer's), chunks are kept in a
-    least-recently-used cache of that many worlds, as read-only arrays. With ``threads``, the
+    least-recently-used cache of that many worlds and at most two seeds, as read-only arrays. With ``threads``, the
     blocks' streams are drawn side by side (each stream is its own generator, and numpy's
     generators release the GIL), with the same numbers.
     """
@@ -75,7 +80,8 @@ def chunk_draws(root: np.random.SeedSequence, blocks: tuple[tuple[int, int], ...
             getattr(d, f.name).flags.writeable = False
         with _DRAW_CACHE_LOCK:
             _DRAW_CACHE[key] = d
-            while _DRAW_CACHE and sum(v.ability_z.shape[0] for v in _DRAW_CACHE.values()) > _DRAW_CACHE_WORLDS:
+            while _DRAW_CACHE and (sum(v.ability_z.shape[0] for v in _DRAW_CACHE.values()) > _DRAW_CACHE_WORLDS
+                                   or len({k[:3] for k in _DRAW_CACHE}) > _DRAW_CACHE_SEEDS):
                 gone = _DRAW_CACHE.pop(next(iter(_DRAW_CACHE)))
                 for k in [k for k, (src, _w) in _WORLD_CACHE.items() if src is gone]:
                     del _WORLD_CACHE[k]

@@ -332,6 +332,24 @@ def test_the_world_of_cached_draws_is_made_once(default_scenario, monkeypatch):
             np.testing.assert_array_equal(getattr(cached, name), getattr(fresh, name), err_msg=f"{key} {name}")
 
 
+def test_the_draw_cache_keeps_two_seeds(default_scenario):
+    """Draws of the current seed and the one before are kept (moving back to it draws
+    nothing), not of every seed a session has seen; results are the same either way."""
+    from careersim import _engine
+
+    _engine._DRAW_CACHE.clear()
+    _engine._WORLD_CACHE.clear()
+    first = careersim.simulate(default_scenario, worlds=2_500, rng=51)  # two blocks, one chunk
+    for seed in (52, 53, 51):
+        careersim.simulate(default_scenario, worlds=2_500, rng=seed)
+    seeds = {key[0] for key in _engine._DRAW_CACHE}
+    assert seeds == {53, 51}
+    again = careersim.simulate(default_scenario, worlds=2_500, rng=51)
+    assert {key[0] for key in _engine._DRAW_CACHE} == {53, 51}  # a hit: nothing drawn, nothing dropped
+    np.testing.assert_array_equal(first.net_worth, again.net_worth)
+    assert len({id(d) for d, _w in _engine._WORLD_CACHE.values()}) <= 2  # worlds leave with their draws
+
+
 def test_a_result_owns_its_arrays(default_scenario):
     """A run of one chunk hands over that chunk's buffers; nothing it returns is a cached
     array: writing into a result changes no later run."""

@@ -253,6 +253,30 @@ def test_ipympl_frames_are_the_figures_pixels():
     assert img.mode == "RGBA" and np.array_equal(np.asarray(img), clear)
 
 
+def test_a_blitted_frame_is_the_pixels_of_a_full_draw(fresh):
+    """Moves that redraw only the data over the kept background (and put back the kept
+    pixels of a title whose wording did not change, or draw it anew when it did) give
+    exactly the pixels of a full draw."""
+    from PIL import Image
+
+    def pixels(png: bytes) -> np.ndarray:
+        return np.asarray(Image.open(io.BytesIO(png)).convert("RGBA"))
+
+    full_draws = []
+    fresh._agg_canvas.mpl_connect("draw_event", lambda _e: full_draws.append(1))
+    fresh.render()
+    blitted_new_title = 0
+    for move in ({"age": 41}, {"seed": 7}, {"offer_usd": 250_000}, {"age": 42}, {"age": 41}, {"seed": 8}, {"age": 40}):
+        title = fresh._art["dist_title"].get_text()
+        n = len(full_draws)
+        fresh.recompute(**move)
+        frame = pixels(fresh.render())
+        blitted_new_title += len(full_draws) == n and fresh._art["dist_title"].get_text() != title
+        fresh._bg = None  # a full draw
+        assert np.array_equal(frame, pixels(fresh.render())), move
+    assert blitted_new_title  # a title's new wording was drawn over the kept background
+
+
 def test_renders_as_a_widget(explorer):
     bundle = explorer._repr_mimebundle_()
     assert "application/vnd.jupyter.widget-view+json" in bundle
