@@ -46,10 +46,12 @@ import html
 import io
 import json
 import os
+import struct
 import tempfile
 import time
 import uuid
 import warnings
+import zlib
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -300,17 +302,25 @@ def _money(v: float, digits: int = 2) -> str:
 
 def _png_frame(rgba: np.ndarray) -> bytes:
     """One frame of the figure as PNG: RGB when every pixel is opaque (a quarter fewer bytes
-    to compress), at zlib level 1, which encodes the explorer's frame in about half the time
-    of PIL's default level 6 for 5% more bytes (about 80 kB)."""
-    from PIL import Image
+    to compress), rows unfiltered, deflated by zlib at level 1.
 
+    Pillow filters every row of an RGB image adaptively (trying four filters per row, with
+    no option to turn it off), which was two thirds of its 10-11 ms for the explorer's
+    760x486 frame; this chart's flat colours deflate smaller unfiltered (74 against 82 kB),
+    in 5-6 ms. The container is the PNG specification's three chunks.
+    """
     h, w = rgba.shape[:2]
-    img = Image.frombuffer("RGBA", (w, h), np.ascontiguousarray(rgba), "raw", "RGBA", 0, 1)
-    if bool((rgba[..., 3] == 255).all()):
-        img = img.convert("RGB")
-    with io.BytesIO() as buf:
-        img.save(buf, format="png", compress_level=1)
-        return buf.getvalue()
+    opaque = bool((rgba[..., 3] == 255).all())
+    channels = 3 if opaque else 4
+    rows = np.empty((h, 1 + w * channels), dtype=np.uint8)
+    rows[:, 0] = 0  # each row's filter type: none
+    rows[:, 1:].reshape(h, w, channels)[...] = rgba[..., :channels]
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", w, h, 8, 2 if opaque else 6, 0, 0, 0)  # 8 bits, RGB or RGBA, no interlace
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows, 1)) + chunk(b"IEND", b"")
 
 
 @functools.cache
