@@ -615,18 +615,38 @@ def _values_read(scenario: Scenario, name: str) -> tuple:
 
 def _simulate_reusing(previous: Result, reusable: set[str], scenario: Scenario, careers: tuple[str, ...], root: np.random.SeedSequence, worlds: int, **kw) -> Result:
     todo = [c for c in careers if c not in reusable]
+    # year-major buffers, as simulate() lays them out (each path a contiguous copy); an array
+    # the previous result lacks (made by an older careersim) is left out
+    T = previous.horizon_years
+    out = {name: np.empty((len(careers), T, worlds), dtype=getattr(previous, name).dtype)
+           for name in PATH_ARRAYS if getattr(previous, name) is not None}
+
+    def copy_reused() -> None:
+        for j, c in enumerate(careers):
+            if c in reusable:
+                for name, buf in out.items():
+                    buf[j] = getattr(previous, name)[previous.index(c)].T
+
+    # the reused paths are copied while the others are simulated: a change that moves one
+    # career simulates one path, which leaves the pool's threads free
+    threads = resolve_threads(kw.get("threads"), resolve_workers(kw.get("workers")))
+    copying = _thread_pool(threads).submit(copy_reused) if threads > 1 and todo else None
     fresh = simulate(scenario, worlds=worlds, rng=root, careers=todo, **kw) if todo else None
+    if copying is None:
+        copy_reused()
+    else:
+        copying.result()
+    if fresh is not None:
+        for name in list(out):
+            if getattr(fresh, name) is None:
+                del out[name]
+                continue
+            for j, c in enumerate(careers):
+                if c not in reusable:
+                    out[name][j] = getattr(fresh, name)[fresh.index(c)].T
 
     def take(name: str) -> np.ndarray | None:
-        sources = [fresh if c not in reusable else previous for c in careers]
-        if any(getattr(src, name) is None for src in sources):  # a previous result without these paths
-            return None
-        # year-major memory, as simulate() lays it out (each path a contiguous copy)
-        first = getattr(sources[0], name)
-        out = np.empty((len(careers), first.shape[2], first.shape[1]), dtype=first.dtype)
-        for j, (c, src) in enumerate(zip(careers, sources)):
-            out[j] = getattr(src, name)[src.index(c)].T
-        return out.transpose(0, 2, 1)
+        return out[name].transpose(0, 2, 1) if name in out else None
 
     # world arrays depend only on shared sections, the PhD plan (facts) on the phd section:
     # either source is exact for them
