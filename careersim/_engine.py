@@ -15,6 +15,7 @@ import dataclasses
 import os
 import sys
 import threading
+import types
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from typing import Any
@@ -22,7 +23,7 @@ from typing import Any
 import numpy as np
 
 from ._assumptions import check_assumptions, check_group_worlds, draw_assumptions, scenario_with_values
-from ._draws import BLOCK_WORLDS, STREAMS, Draws, block_from_streams, draw_stream, root_seed_sequence
+from ._draws import BLOCK_WORLDS, STREAMS, Draws, draw_stream, root_seed_sequence
 from ._finances import debt_real_rates, money_paths
 from ._market import World, make_world
 from ._params import ArgumentError, short_repr, suggest
@@ -59,22 +60,58 @@ def chunk_draws(root: np.random.SeedSequence, blocks: tuple[tuple[int, int], ...
     Draws do not depend on any parameter but the horizon and the market model, so an
     interactive session that moves a slider re-draws nothing: with ``cache`` (simulate()
     runs of at most :data:`CACHED_RUN_WORLDS` worlds, the explorer's), chunks are kept in a
-    least-recently-used cache of that many worlds and at most two seeds, as read-only arrays. With ``threads``, the
-    blocks' streams are drawn side by side (each stream is its own generator, and numpy's
-    generators release the GIL), with the same numbers.
+    least-recently-used cache of that many worlds and at most two seeds, as read-only
+    arrays. With ``threads``, the blocks' streams are drawn side by side (each stream is its
+    own generator, and numpy's generators release the GIL), with the same numbers.
     """
+    return chunk_draws_and_world(None, None, root, blocks, horizon_years, market_model, student_t_df, cache=cache, threads=threads)[0]
+
+
+#: the streams a world is made of (careersim._market.make_world): drawn first, so that the
+#: world is made while the other streams are drawn
+WORLD_STREAMS = ("market", "regime", "person")
+
+
+def chunk_draws_and_world(market: Any, regime: Any, root: np.random.SeedSequence, blocks: tuple[tuple[int, int], ...], horizon_years: int,
+                          market_model: str, student_t_df: float, cache: bool = False, threads: int = 1) -> tuple[Draws, World | None]:
+    """A chunk's draws (:func:`chunk_draws`) and, unless ``market`` is None, their world
+    (:func:`chunk_world`). Drawn anew on threads, the world is made as soon as its own
+    streams are drawn, while the pool draws the others (same numbers, same world)."""
     cache = cache and root.entropy is not None
     key = _draw_key(root, blocks, horizon_years, market_model, student_t_df)
     if cache:
         with _DRAW_CACHE_LOCK:  # chunks on threads read and fill the cache at once
-            if key in _DRAW_CACHE:
-                _DRAW_CACHE[key] = hit = _DRAW_CACHE.pop(key)  # most recently used last
-                return hit
+            hit = _DRAW_CACHE.pop(key, None)
+            if hit is not None:
+                _DRAW_CACHE[key] = hit  # most recently used last
+        if hit is not None:
+            return hit, None if market is None else chunk_world(market, regime, hit, threads)
     kw = dict(horizon_years=horizon_years, market_model=market_model, student_t_df=student_t_df)
-    jobs = [(block, name) for block, _n in blocks for name in STREAMS]
-    parts = map_on_threads(lambda job: draw_stream(root, job[0], job[1], **kw), jobs, threads)
-    per_block = len(STREAMS)
-    d = Draws.concat([block_from_streams(parts[i * per_block:(i + 1) * per_block]).take(n) for i, (_block, n) in enumerate(blocks)])
+    order = [*WORLD_STREAMS, *(name for name in STREAMS if name not in WORLD_STREAMS)]
+    jobs = [(block, name) for name in order for block, _n in blocks]
+    fields: dict[str, np.ndarray] = {}
+
+    def draw(job: tuple[int, str]) -> dict[str, np.ndarray]:
+        return draw_stream(root, job[0], job[1], **kw)
+
+    def gather(parts: list[dict[str, np.ndarray]]) -> None:  # each stream's blocks side by side, first n worlds of each
+        for i in range(0, len(parts), len(blocks)):
+            for k in parts[i]:
+                arrays = [part[k][..., :n] for part, (_b, n) in zip(parts[i:i + len(blocks)], blocks)]
+                fields[k] = arrays[0] if len(arrays) == 1 else np.concatenate(arrays, axis=-1)
+
+    world = None
+    n_first = len(WORLD_STREAMS) * len(blocks)
+    if threads > 1 and market is not None:
+        futures = [_thread_pool(threads).submit(draw, job) for job in jobs]
+        gather([f.result() for f in futures[:n_first]])
+        world = make_world(market, regime, types.SimpleNamespace(**fields))  # while the pool draws the rest
+        gather([f.result() for f in futures[n_first:]])
+    else:
+        gather(map_on_threads(draw, jobs, threads))
+    d = Draws(**fields)
+    if market is not None and world is None:
+        world = make_world(market, regime, d, _parts_on(threads))
     if cache:
         for f in dataclasses.fields(d):
             getattr(d, f.name).flags.writeable = False
@@ -85,7 +122,9 @@ def chunk_draws(root: np.random.SeedSequence, blocks: tuple[tuple[int, int], ...
                 gone = _DRAW_CACHE.pop(next(iter(_DRAW_CACHE)))
                 for k in [k for k, (src, _w) in _WORLD_CACHE.items() if src is gone]:
                     del _WORLD_CACHE[k]
-    return d
+        if world is not None:
+            _keep_world(market, regime, d, world)
+    return d, world
 
 
 def _draw_key(root: np.random.SeedSequence, blocks: tuple[tuple[int, int], ...], horizon_years: int, market_model: str, student_t_df: float) -> tuple:
@@ -101,22 +140,34 @@ _WORLD_CACHE: dict[tuple, tuple[Draws, World]] = {}
 _WORLD_CACHE_ENTRIES = 8
 
 
-def chunk_world(market: Any, regime: Any, d: Draws) -> World:
-    """The world of a chunk's draws (:func:`careersim._market.make_world`); kept while the
-    draws are in the draw cache (read-only draws are the cache's), as read-only arrays."""
+def chunk_world(market: Any, regime: Any, d: Draws, threads: int = 1) -> World:
+    """The world of a chunk's draws (:func:`careersim._market.make_world`, its parts on
+    ``threads``); kept while the draws are in the draw cache (read-only draws are the
+    cache's), as read-only arrays."""
     key = (id(d), market, regime)
     if d.ability_z.flags.writeable:  # not the draw cache's
-        return make_world(market, regime, d)
+        return make_world(market, regime, d, _parts_on(threads))
     try:
         hash(key)
     except TypeError:  # values drawn per world (uncertain assumptions): arrays, not cached
-        return make_world(market, regime, d)
+        return make_world(market, regime, d, _parts_on(threads))
     with _DRAW_CACHE_LOCK:
         hit = _WORLD_CACHE.get(key)
         if hit is not None and hit[0] is d:
             _WORLD_CACHE[key] = _WORLD_CACHE.pop(key)  # most recently used last
             return hit[1]
-    world = make_world(market, regime, d)
+    world = make_world(market, regime, d, _parts_on(threads))
+    _keep_world(market, regime, d, world)
+    return world
+
+
+def _keep_world(market: Any, regime: Any, d: Draws, world: World) -> None:
+    """Keep the world of cached draws (read-only) in the world cache, when its key hashes."""
+    key = (id(d), market, regime)
+    try:
+        hash(key)
+    except TypeError:
+        return
     for f in dataclasses.fields(world):
         v = getattr(world, f.name)
         if isinstance(v, np.ndarray) and v.flags.owndata:
@@ -125,7 +176,11 @@ def chunk_world(market: Any, regime: Any, d: Draws) -> World:
         _WORLD_CACHE[key] = (d, world)
         while len(_WORLD_CACHE) > _WORLD_CACHE_ENTRIES or sum(w.ability.shape[0] for _d, w in _WORLD_CACHE.values()) > _DRAW_CACHE_WORLDS:
             _WORLD_CACHE.pop(next(iter(_WORLD_CACHE)))
-    return world
+
+
+def _parts_on(threads: int) -> Callable[[list[Callable[[], Any]]], list[Any]] | None:
+    """How make_world computes its parts: on the pool's ``threads`` (numpy releases the GIL)."""
+    return (lambda parts: map_on_threads(lambda f: f(), parts, threads)) if threads > 1 else None
 
 
 def simulate_chunk(scenario: Scenario, careers: Sequence[str], root: np.random.SeedSequence, blocks: Sequence[tuple[int, int]],
@@ -148,9 +203,9 @@ def simulate_chunk(scenario: Scenario, careers: Sequence[str], root: np.random.S
     sim = scenario.simulation
     values = draw_assumptions(scenario, root, blocks, group_worlds) if assumptions == "uncertain" else {}
     base, scenario = scenario, scenario_with_values(scenario, values)
-    d = chunk_draws(root, tuple(blocks), sim.horizon_years, scenario.market.model, scenario.market.student_t_df, cache=cache_draws, threads=threads)
+    d, world = chunk_draws_and_world(scenario.market, scenario.regime, root, tuple(blocks), sim.horizon_years, scenario.market.model,
+                                     scenario.market.student_t_df, cache=cache_draws, threads=threads)
     n_worlds = sum(n for _, n in blocks)
-    world = chunk_world(scenario.market, scenario.regime, d)
     T = sim.horizon_years
     out = {
         "net_worth": np.empty((len(careers), T, n_worlds)),

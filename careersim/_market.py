@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+from collections.abc import Callable
 from importlib import resources
+from typing import Any
 
 import numpy as np
 
@@ -186,10 +188,14 @@ def regime_path(p: RegimeParams, u: np.ndarray) -> np.ndarray:
     return bust
 
 
-def make_world(market: MarketParams, regime: RegimeParams, d: Draws) -> World:
-    """Assemble the :class:`World` of a block from its raw draws."""
+def make_world(market: MarketParams, regime: RegimeParams, d: Draws, run: Callable[[list[Callable[[], Any]]], list[Any]] | None = None) -> World:
+    """Assemble the :class:`World` of a block from its raw draws (the market's, the regime's
+    and the person's). ``run`` computes a list of independent parts (the stocks and inflation;
+    the bonds and the regime) and returns their results, for example on threads; by default
+    one after the other."""
     # history's models replay the same rows for stocks, inflation and bonds: find them once
     rows = history_indices(market, d) if market.model in ("bootstrap", "historical") else None
-    real, inflation = market_paths(market, d, history_rows=rows)
-    bonds = bond_paths(market, d, history_rows=rows)
-    return World(real_return=real, inflation=inflation, bond_real_return=bonds, bust=regime_path(regime, d.regime_u), ability=d.ability_z)
+    parts: list[Callable[[], Any]] = [lambda: market_paths(market, d, history_rows=rows),
+                                      lambda: (bond_paths(market, d, history_rows=rows), regime_path(regime, d.regime_u))]
+    (real, inflation), (bonds, bust) = run(parts) if run is not None else [f() for f in parts]
+    return World(real_return=real, inflation=inflation, bond_real_return=bonds, bust=bust, ability=d.ability_z)

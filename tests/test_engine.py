@@ -367,18 +367,31 @@ def test_a_result_owns_its_arrays(default_scenario):
     assert later.facts["ability"].std() > 0.5
 
 
-@pytest.mark.parametrize("model", ["lognormal", "student_t", "bootstrap"])
-def test_draws_on_threads_are_the_same_numbers(model):
-    from careersim._engine import chunk_draws
+@pytest.mark.parametrize("model", ["lognormal", "student_t", "bootstrap", "historical"])
+@pytest.mark.parametrize("blocks", [((0, 2048), (1, 2048), (2, 500)), ((3, 700),)])
+def test_draws_on_threads_are_the_same_numbers(model, blocks, default_scenario):
+    """Draws on threads, and the world made while the pool draws the other streams (or, for
+    cached draws, with its parts on threads), are those of one thread."""
+    from careersim._engine import chunk_draws, chunk_draws_and_world, chunk_world
 
     root = np.random.SeedSequence(77)
-    blocks = ((0, 2048), (1, 2048), (2, 500))
+    n = sum(k for _b, k in blocks)
+    market = default_scenario.replace({"market.model": model}).market
     one = chunk_draws(root, blocks, 40, model, 5.0, threads=1)
     two = chunk_draws(root, blocks, 40, model, 5.0, threads=2)
+    early, world = chunk_draws_and_world(market, default_scenario.regime, root, blocks, 40, model, 5.0, threads=2)
     for f in dataclasses.fields(one):
-        a, b = getattr(one, f.name), getattr(two, f.name)
-        assert a.dtype == b.dtype and a.shape == b.shape and a.shape[-1] in (0, 4596), f.name
-        np.testing.assert_array_equal(a, b, err_msg=f.name)
+        a = getattr(one, f.name)
+        assert a.shape[-1] in (0, n), f.name
+        for other in (two, early):
+            b = getattr(other, f.name)
+            assert a.dtype == b.dtype and a.shape == b.shape, f.name
+            np.testing.assert_array_equal(a, b, err_msg=f.name)
+    expected = _market.make_world(market, default_scenario.regime, one)
+    assert world.ability is early.ability_z
+    for w in (world, chunk_world(market, default_scenario.regime, one, threads=2)):
+        for f in dataclasses.fields(expected):
+            np.testing.assert_array_equal(getattr(w, f.name), getattr(expected, f.name), err_msg=f.name)
 
 
 def test_threads_and_workers_do_not_change_a_result(default_scenario):
