@@ -416,10 +416,18 @@ _CSS = """<style>
 # HTML widget can run a few lines): reports the results column's width through a hidden
 # text field, so the kernel redraws the figure at that width; in Voila it also writes the
 # inputs into the page's address (history.replaceState), so the address is a link to them.
+# The page's script, run at each update: the page's address and the link follow the inputs;
+# once, the figure's width is reported to the kernel as it changes; and, in Voila only, ipympl's
+# copy of each frame as a PNG data URL is skipped. ipympl's page code encodes its (hidden,
+# off-screen) canvas with toDataURL whenever a frame arrives, before it can draw the new one,
+# for the image a saved notebook keeps: 20-40 ms of the page's main thread per frame here, and
+# a Voila page saves no notebook (JupyterLab keeps ipympl's behaviour).
 _SCRIPT = """(function(){var root=document.querySelector('.%(uid)s');if(!root){var n=(window.__csTries=(window.__csTries||0)+1);if(n<100)setTimeout(arguments.callee,100);return;}
 var q=%(query)s, setUrl=%(set_url)s;
 if(setUrl){var u=location.pathname+(q?'?'+q:'');if(location.pathname+location.search!==u){history.replaceState(history.state,'',u);}}
 var t=root.querySelector('.cs-link-text');if(t){var a=document.createElement('a');a.href=setUrl?(location.pathname+(q?'?'+q:'')):('?'+q);t.value=a.href;}
+if(setUrl&&!window.__csLazyDataUrl){window.__csLazyDataUrl=true;var toUrl=HTMLCanvasElement.prototype.toDataURL;
+HTMLCanvasElement.prototype.toDataURL=function(){if(!this.isConnected&&/handle_binary/.test((new Error()).stack||''))return 'data:,';return toUrl.apply(this,arguments);};}
 if(root.__csObserved)return;root.__csObserved=true;
 var res=root.querySelector('.cs-results'),inp=root.querySelector('.cs-viewport input'),last=0,timer=null;
 if(!res||!inp)return;

@@ -258,6 +258,10 @@ def test_slider_moves_change_numbers_and_figure(server, browser):
     assert eng2 < eng1, (eng1, eng2)  # higher living costs: less saved
     assert page.locator(".cs-error").count() == 0
     assert not errors, errors
+    # ipympl's per-frame copy of its canvas as a data URL is skipped in the app; any other
+    # call of toDataURL is untouched
+    assert page.evaluate("() => window.__csLazyDataUrl") is True
+    assert page.evaluate("() => { const c = document.createElement('canvas'); c.width = c.height = 4; return c.toDataURL(); }").startswith("data:image/png;base64,")
     page.close(run_before_unload=True)
 
 
@@ -608,6 +612,7 @@ def test_explorer_in_jupyterlab(browser, tmp_path):
         fig1 = settled_figure(page, fig0, timeout_s=60)
         page.screenshot(path=ARTIFACTS / "lab_1_after_offer.png")
         assert fig1 != fig0
+        assert page.evaluate("() => window.__csLazyDataUrl") is None  # JupyterLab keeps ipympl's data URL (a saved notebook's image)
         page.close()
 
 
