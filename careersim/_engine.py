@@ -120,8 +120,9 @@ def chunk_draws_and_world(market: Any, regime: Any, root: np.random.SeedSequence
             while _DRAW_CACHE and (sum(v.ability_z.shape[0] for v in _DRAW_CACHE.values()) > _DRAW_CACHE_WORLDS
                                    or len({k[:3] for k in _DRAW_CACHE}) > _DRAW_CACHE_SEEDS):
                 gone = _DRAW_CACHE.pop(next(iter(_DRAW_CACHE)))
-                for k in [k for k, (src, _w) in _WORLD_CACHE.items() if src is gone]:
-                    del _WORLD_CACHE[k]
+                for kept in (_WORLD_CACHE, _CAREER_CACHE):  # what was made from them leaves with them
+                    for k in [k for k, (src, _v) in kept.items() if src is gone]:
+                        del kept[k]
         if world is not None:
             _keep_world(market, regime, d, world)
     return d, world
@@ -178,6 +179,52 @@ def _keep_world(market: Any, regime: Any, d: Draws, world: World) -> None:
             _WORLD_CACHE.pop(next(iter(_WORLD_CACHE)))
 
 
+#: career paths lived in cached draws (income, status, unemployment insurance, grant years), by
+#: (id of the draws, the path's kind, every value a career reads: all but the money sections,
+#: whose place and unemployment-insurance rate it does read): a change to money alone
+#: (spending, savings, accounts, taxes) lives no career again. Entries leave with their draws;
+#: at most 8, and no more worlds than the draw cache (18 bytes per career-year, read-only copies)
+_CAREER_CACHE: dict[tuple, tuple[Draws, CareerPath]] = {}
+_CAREER_CACHE_ENTRIES = 8
+
+
+def _career_key(d: Draws, kind: str, s: Scenario) -> tuple | None:
+    """The career cache's key for a path of ``kind`` lived by ``s`` in the draws ``d``; None
+    when ``d`` is not the draw cache's or a value is drawn per world (not hashable)."""
+    if d.ability_z.flags.writeable:
+        return None
+    key = (id(d), kind, s.finances.place, s.finances.ui_replacement_rate,
+           *(getattr(s, f.name) for f in dataclasses.fields(s) if f.name not in ("finances", "name", "description", "paths")))
+    try:
+        hash(key)
+    except TypeError:
+        return None
+    return key
+
+
+def _kept_career(key: tuple | None, d: Draws) -> CareerPath | None:
+    if key is None:
+        return None
+    with _DRAW_CACHE_LOCK:
+        hit = _CAREER_CACHE.get(key)
+        if hit is None or hit[0] is not d:
+            return None
+        _CAREER_CACHE[key] = _CAREER_CACHE.pop(key)  # most recently used last
+        return hit[1]
+
+
+def _keep_career(key: tuple | None, d: Draws, path: CareerPath) -> None:
+    if key is None:
+        return
+    kept = CareerPath(**{f.name: getattr(path, f.name).copy() for f in dataclasses.fields(path)})  # the result's own arrays stay writable
+    for f in dataclasses.fields(kept):
+        getattr(kept, f.name).flags.writeable = False
+    with _DRAW_CACHE_LOCK:
+        _CAREER_CACHE[key] = (d, kept)
+        while len(_CAREER_CACHE) > _CAREER_CACHE_ENTRIES or sum(p.income.shape[1] for _d, p in _CAREER_CACHE.values()) > _DRAW_CACHE_WORLDS:
+            _CAREER_CACHE.pop(next(iter(_CAREER_CACHE)))
+
+
 def _parts_on(threads: int) -> Callable[[list[Callable[[], Any]]], list[Any]] | None:
     """How make_world computes its parts: on the pool's ``threads`` (numpy releases the GIL)."""
     return (lambda parts: map_on_threads(lambda f: f(), parts, threads)) if threads > 1 else None
@@ -215,9 +262,18 @@ def simulate_chunk(scenario: Scenario, careers: Sequence[str], root: np.random.S
     if lens_paths:  # the valuation lenses' flows, only for runs that keep every path
         out["after_tax_income"] = np.empty((len(careers), T, n_worlds))
         out["consumption"] = np.empty((len(careers), T, n_worlds))
-    # work every path shares is done once: the world, its events and the debt rate of the
-    # scenario's own values; a path whose offer changes them gets its own (same draws)
-    events = world_events(scenario, world, d)
+    # work every path shares is done once: the world, its events (when a career is lived) and
+    # the debt rate of the scenario's own values; a path whose offer changes them gets its own
+    # (same draws)
+    shared_events: list[Any] = []
+    events_lock = threading.Lock()
+
+    def events() -> Any:
+        with events_lock:
+            if not shared_events:
+                shared_events.append(world_events(scenario, world, d))
+            return shared_events[0]
+
     debt_rate = debt_real_rates(world.inflation, scenario.finances)
     after_tax = base.finances.net_worth == "after-tax"
 
@@ -228,11 +284,18 @@ def simulate_chunk(scenario: Scenario, careers: Sequence[str], root: np.random.S
             variant = base.for_path(name)
             s = scenario_with_values(variant, draw_assumptions(variant, root, blocks, group_worlds) if assumptions == "uncertain" else {})
             if any(getattr(variant, k) != getattr(base, k) for k in ("employment", "layoffs", "residency", "independent", "credentials")):
-                ev = world_events(s, world, d)
+                ev = lambda: world_events(s, world, d)  # noqa: E731
             if variant.finances != base.finances:
                 rate = debt_real_rates(world.inflation, s.finances)
-        # kernels write straight into the chunk's output arrays
-        path = run_career(START_STATES[spec.kind](s, world, d), s, ev, d, out=CareerPath(income=out["income"][i], status=out["status"][i]))
+        key = _career_key(d, spec.kind, s)
+        kept = _kept_career(key, d)
+        if kept is not None:  # lived before in these draws with the same values
+            out["income"][i] = kept.income
+            out["status"][i] = kept.status
+            path = CareerPath(income=out["income"][i], status=out["status"][i], ui_income=kept.ui_income, self_employed=kept.self_employed)
+        else:  # kernels write straight into the chunk's output arrays
+            path = run_career(START_STATES[spec.kind](s, world, d), s, ev(), d, out=CareerPath(income=out["income"][i], status=out["status"][i]))
+            _keep_career(key, d, path)
         target = {"out_after_tax" if after_tax else "out_pre_tax": out["net_worth"][i]}
         if lens_paths:
             target.update(out_after_tax_income=out["after_tax_income"][i], out_consumption=out["consumption"][i])

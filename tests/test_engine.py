@@ -332,6 +332,40 @@ def test_the_world_of_cached_draws_is_made_once(default_scenario, monkeypatch):
             np.testing.assert_array_equal(getattr(cached, name), getattr(fresh, name), err_msg=f"{key} {name}")
 
 
+def test_a_change_to_money_alone_lives_no_career_again(default_scenario, monkeypatch):
+    """Careers lived in cached draws are kept: a change that only the money model reads
+    (spending, savings, accounts) runs no career again, one that a career reads (the place's
+    unemployment insurance, layoffs, the market's equity) does; results are bit-identical to
+    runs with empty caches."""
+    from careersim import _engine
+
+    lived = []
+    monkeypatch.setattr(_engine, "run_career", lambda *a, **k: lived.append(1) or careersim.careers.run_career(*a, **k))
+
+    def empty_caches():
+        for cache in (_engine._DRAW_CACHE, _engine._WORLD_CACHE, _engine._CAREER_CACHE):
+            cache.clear()
+
+    empty_caches()
+    careersim.simulate(default_scenario, worlds=1_500, rng=61)
+    assert len(lived) == 4
+    runs = {}
+    for changes, again in (({"finances.consumption_income_elasticity": 0.5}, 0), ({"finances.savings_rate": 0.3, "finances.spending_rule": "savings_rate"}, 0),
+                           ({"finances.ui_replacement_rate": 0.3}, 4), ({"finances.place": "austin"}, 4),
+                           ({"layoffs.annual_layoff_hazard": 0.05}, 4), ({"market.real_log_return_mean": 0.06}, 4)):
+        n = len(lived)
+        s = default_scenario.replace(changes)
+        runs[str(changes)] = (s, careersim.simulate(s, worlds=1_500, rng=61))
+        assert len(lived) - n == again, changes
+    assert len(_engine._CAREER_CACHE) <= _engine._CAREER_CACHE_ENTRIES
+    assert all(not p.income.flags.writeable for _d, p in _engine._CAREER_CACHE.values())
+    for key, (s, cached) in runs.items():
+        empty_caches()
+        fresh = careersim.simulate(s, worlds=1_500, rng=61)
+        for name in ("net_worth", "income", "status", "after_tax_income", "consumption"):
+            np.testing.assert_array_equal(getattr(cached, name), getattr(fresh, name), err_msg=f"{key} {name}")
+
+
 def test_the_draw_cache_keeps_two_seeds(default_scenario):
     """Draws of the current seed and the one before are kept (moving back to it draws
     nothing), not of every seed a session has seen; results are the same either way."""
