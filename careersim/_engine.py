@@ -183,9 +183,15 @@ def _keep_world(market: Any, regime: Any, d: Draws, world: World) -> None:
 #: (id of the draws, the path's kind, every value a career reads: all but the money sections,
 #: whose place and unemployment-insurance rate it does read): a change to money alone
 #: (spending, savings, accounts, taxes) lives no career again. Entries leave with their draws;
-#: at most 8, and no more worlds than the draw cache (18 bytes per career-year, read-only copies)
+#: at most 8 and 160 MiB (read-only copies, 18 bytes per career-year: the four careers of a
+#: 50,000-world run), and a run whose paths would not all fit keeps none
 _CAREER_CACHE: dict[tuple, tuple[Draws, CareerPath]] = {}
 _CAREER_CACHE_ENTRIES = 8
+_CAREER_CACHE_BYTES = 160 * 2**20
+
+
+def _path_bytes(path: CareerPath) -> int:
+    return sum(getattr(path, f.name).nbytes for f in dataclasses.fields(path))
 
 
 def _career_key(d: Draws, kind: str, s: Scenario) -> tuple | None:
@@ -213,15 +219,16 @@ def _kept_career(key: tuple | None, d: Draws) -> CareerPath | None:
         return hit[1]
 
 
-def _keep_career(key: tuple | None, d: Draws, path: CareerPath) -> None:
-    if key is None:
+def _keep_career(key: tuple | None, d: Draws, path: CareerPath, paths: int) -> None:
+    """Keep a copy of a path lived in cached draws, unless the run's ``paths`` would not all fit."""
+    if key is None or paths * _path_bytes(path) > _CAREER_CACHE_BYTES:
         return
     kept = CareerPath(**{f.name: getattr(path, f.name).copy() for f in dataclasses.fields(path)})  # the result's own arrays stay writable
     for f in dataclasses.fields(kept):
         getattr(kept, f.name).flags.writeable = False
     with _DRAW_CACHE_LOCK:
         _CAREER_CACHE[key] = (d, kept)
-        while len(_CAREER_CACHE) > _CAREER_CACHE_ENTRIES or sum(p.income.shape[1] for _d, p in _CAREER_CACHE.values()) > _DRAW_CACHE_WORLDS:
+        while len(_CAREER_CACHE) > _CAREER_CACHE_ENTRIES or sum(_path_bytes(p) for _d, p in _CAREER_CACHE.values()) > _CAREER_CACHE_BYTES:
             _CAREER_CACHE.pop(next(iter(_CAREER_CACHE)))
 
 
@@ -295,7 +302,7 @@ def simulate_chunk(scenario: Scenario, careers: Sequence[str], root: np.random.S
             path = CareerPath(income=out["income"][i], status=out["status"][i], ui_income=kept.ui_income, self_employed=kept.self_employed)
         else:  # kernels write straight into the chunk's output arrays
             path = run_career(START_STATES[spec.kind](s, world, d), s, ev(), d, out=CareerPath(income=out["income"][i], status=out["status"][i]))
-            _keep_career(key, d, path)
+            _keep_career(key, d, path, len(careers))
         target = {"out_after_tax" if after_tax else "out_pre_tax": out["net_worth"][i]}
         if lens_paths:
             target.update(out_after_tax_income=out["after_tax_income"][i], out_consumption=out["consumption"][i])

@@ -358,6 +358,12 @@ def test_a_change_to_money_alone_lives_no_career_again(default_scenario, monkeyp
         runs[str(changes)] = (s, careersim.simulate(s, worlds=1_500, rng=61))
         assert len(lived) - n == again, changes
     assert len(_engine._CAREER_CACHE) <= _engine._CAREER_CACHE_ENTRIES
+    # a run whose paths would not all fit keeps none
+    monkeypatch.setattr(_engine, "_CAREER_CACHE_BYTES", 3 * 1_500 * 40 * 18)
+    _engine._CAREER_CACHE.clear()
+    careersim.simulate(default_scenario, worlds=1_500, rng=61)
+    assert not _engine._CAREER_CACHE
+    monkeypatch.undo()
     assert all(not p.income.flags.writeable for _d, p in _engine._CAREER_CACHE.values())
     for key, (s, cached) in runs.items():
         empty_caches()
