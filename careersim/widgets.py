@@ -43,7 +43,6 @@ import base64
 import dataclasses
 import functools
 import html
-import io
 import json
 import os
 import struct
