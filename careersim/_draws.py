@@ -88,13 +88,6 @@ class Draws:
     grant_renew_u: np.ndarray
     grant_gap_z: np.ndarray
 
-    @classmethod
-    def concat(cls, parts: list[Draws]) -> Draws:
-        """Blocks side by side along the world axis (the kernels are elementwise per world)."""
-        if len(parts) == 1:
-            return parts[0]
-        return cls(**{f.name: np.concatenate([getattr(p, f.name) for p in parts], axis=-1) for f in dataclasses.fields(cls)})
-
     def take(self, n: int) -> Draws:
         """The first ``n`` worlds of the block."""
         return Draws(**{f.name: getattr(self, f.name)[..., :n] for f in dataclasses.fields(self)})
@@ -106,13 +99,8 @@ def draw_block(root: np.random.SeedSequence, block: int, *, horizon_years: int, 
     A full block is always drawn (and sliced later) so that world ``i`` of a block sees
     the same numbers whatever the number of worlds requested.
     """
-    return block_from_streams([draw_stream(root, block, name, horizon_years=horizon_years, market_model=market_model, student_t_df=student_t_df)
-                               for name in STREAMS])
-
-
-def block_from_streams(parts: list[dict[str, np.ndarray]]) -> Draws:
-    """A block's :class:`Draws` from its streams' :func:`draw_stream` (any order)."""
-    return Draws(**{k: v for part in parts for k, v in part.items()})
+    kw = dict(horizon_years=horizon_years, market_model=market_model, student_t_df=student_t_df)
+    return Draws(**{k: v for name in STREAMS for k, v in draw_stream(root, block, name, **kw).items()})
 
 
 def draw_stream(root: np.random.SeedSequence, block: int, name: str, *, horizon_years: int, market_model: str,

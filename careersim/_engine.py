@@ -124,7 +124,7 @@ def chunk_draws_and_world(market: Any, regime: Any, root: np.random.SeedSequence
                     for k in [k for k, (src, _v) in kept.items() if src is gone]:
                         del kept[k]
         if world is not None:
-            _keep_world(market, regime, d, world)
+            _keep_world(_cache_key(d, market, regime), d, world)
     return d, world
 
 
@@ -145,38 +145,59 @@ def chunk_world(market: Any, regime: Any, d: Draws, threads: int = 1) -> World:
     """The world of a chunk's draws (:func:`careersim._market.make_world`, its parts on
     ``threads``); kept while the draws are in the draw cache (read-only draws are the
     cache's), as read-only arrays."""
-    key = (id(d), market, regime)
-    if d.ability_z.flags.writeable:  # not the draw cache's
-        return make_world(market, regime, d, _parts_on(threads))
-    try:
-        hash(key)
-    except TypeError:  # values drawn per world (uncertain assumptions): arrays, not cached
-        return make_world(market, regime, d, _parts_on(threads))
-    with _DRAW_CACHE_LOCK:
-        hit = _WORLD_CACHE.get(key)
-        if hit is not None and hit[0] is d:
-            _WORLD_CACHE[key] = _WORLD_CACHE.pop(key)  # most recently used last
-            return hit[1]
-    world = make_world(market, regime, d, _parts_on(threads))
-    _keep_world(market, regime, d, world)
+    key = _cache_key(d, market, regime)
+    world = _cache_get(_WORLD_CACHE, key, d)
+    if world is None:
+        world = make_world(market, regime, d, _parts_on(threads))
+        _keep_world(key, d, world)
     return world
 
 
-def _keep_world(market: Any, regime: Any, d: Draws, world: World) -> None:
-    """Keep the world of cached draws (read-only) in the world cache, when its key hashes."""
-    key = (id(d), market, regime)
-    try:
-        hash(key)
-    except TypeError:
+def _keep_world(key: tuple | None, d: Draws, world: World) -> None:
+    """Keep the world of cached draws (read-only) in the world cache (not for a None key)."""
+    if key is None:
         return
     for f in dataclasses.fields(world):
         v = getattr(world, f.name)
         if isinstance(v, np.ndarray) and v.flags.owndata:
             v.flags.writeable = False
+    _cache_put(_WORLD_CACHE, key, d, world, _WORLD_CACHE_ENTRIES, lambda w: w.ability.shape[0], _DRAW_CACHE_WORLDS)
+
+
+def _cache_key(d: Draws, *values: Any) -> tuple | None:
+    """A key of the world and career caches for what is made from the draws ``d`` with
+    ``values``; None when ``d`` is not the draw cache's or a value is drawn per world
+    (uncertain assumptions: arrays, not hashable), and then nothing is kept."""
+    if d.ability_z.flags.writeable:
+        return None
+    key = (id(d), *values)
+    try:
+        hash(key)
+    except TypeError:
+        return None
+    return key
+
+
+def _cache_get(cache: dict[tuple, tuple[Draws, Any]], key: tuple | None, d: Draws) -> Any:
+    """What ``cache`` keeps under ``key`` for the draws ``d`` (None if nothing); it becomes the
+    most recently used."""
+    if key is None:
+        return None
     with _DRAW_CACHE_LOCK:
-        _WORLD_CACHE[key] = (d, world)
-        while len(_WORLD_CACHE) > _WORLD_CACHE_ENTRIES or sum(w.ability.shape[0] for _d, w in _WORLD_CACHE.values()) > _DRAW_CACHE_WORLDS:
-            _WORLD_CACHE.pop(next(iter(_WORLD_CACHE)))
+        hit = cache.get(key)
+        if hit is None or hit[0] is not d:  # an id of draws since dropped
+            return None
+        cache[key] = cache.pop(key)  # most recently used last
+        return hit[1]
+
+
+def _cache_put(cache: dict[tuple, tuple[Draws, Any]], key: tuple, d: Draws, value: Any, entries: int, size: Callable[[Any], int], budget: int) -> None:
+    """Keep ``value`` (made from the draws ``d``), dropping the least recently used until at
+    most ``entries`` remain and their ``size`` sums to at most ``budget``."""
+    with _DRAW_CACHE_LOCK:
+        cache[key] = (d, value)
+        while len(cache) > entries or sum(size(v) for _d, v in cache.values()) > budget:
+            cache.pop(next(iter(cache)))
 
 
 #: career paths lived in cached draws (income, status, unemployment insurance, grant years), by
@@ -195,28 +216,9 @@ def _path_bytes(path: CareerPath) -> int:
 
 
 def _career_key(d: Draws, kind: str, s: Scenario) -> tuple | None:
-    """The career cache's key for a path of ``kind`` lived by ``s`` in the draws ``d``; None
-    when ``d`` is not the draw cache's or a value is drawn per world (not hashable)."""
-    if d.ability_z.flags.writeable:
-        return None
-    key = (id(d), kind, s.finances.place, s.finances.ui_replacement_rate,
-           *(getattr(s, f.name) for f in dataclasses.fields(s) if f.name not in ("finances", "name", "description", "paths")))
-    try:
-        hash(key)
-    except TypeError:
-        return None
-    return key
-
-
-def _kept_career(key: tuple | None, d: Draws) -> CareerPath | None:
-    if key is None:
-        return None
-    with _DRAW_CACHE_LOCK:
-        hit = _CAREER_CACHE.get(key)
-        if hit is None or hit[0] is not d:
-            return None
-        _CAREER_CACHE[key] = _CAREER_CACHE.pop(key)  # most recently used last
-        return hit[1]
+    """The career cache's key for a path of ``kind`` lived by ``s`` in the draws ``d``."""
+    return _cache_key(d, kind, s.finances.place, s.finances.ui_replacement_rate,
+                      *(getattr(s, f.name) for f in dataclasses.fields(s) if f.name not in ("finances", "name", "description", "paths")))
 
 
 def _keep_career(key: tuple | None, d: Draws, path: CareerPath, paths: int) -> None:
@@ -226,10 +228,7 @@ def _keep_career(key: tuple | None, d: Draws, path: CareerPath, paths: int) -> N
     kept = CareerPath(**{f.name: getattr(path, f.name).copy() for f in dataclasses.fields(path)})  # the result's own arrays stay writable
     for f in dataclasses.fields(kept):
         getattr(kept, f.name).flags.writeable = False
-    with _DRAW_CACHE_LOCK:
-        _CAREER_CACHE[key] = (d, kept)
-        while len(_CAREER_CACHE) > _CAREER_CACHE_ENTRIES or sum(_path_bytes(p) for _d, p in _CAREER_CACHE.values()) > _CAREER_CACHE_BYTES:
-            _CAREER_CACHE.pop(next(iter(_CAREER_CACHE)))
+    _cache_put(_CAREER_CACHE, key, d, kept, _CAREER_CACHE_ENTRIES, _path_bytes, _CAREER_CACHE_BYTES)
 
 
 def _parts_on(threads: int) -> Callable[[list[Callable[[], Any]]], list[Any]] | None:
@@ -295,7 +294,7 @@ def simulate_chunk(scenario: Scenario, careers: Sequence[str], root: np.random.S
             if variant.finances != base.finances:
                 rate = debt_real_rates(world.inflation, s.finances)
         key = _career_key(d, spec.kind, s)
-        kept = _kept_career(key, d)
+        kept = _cache_get(_CAREER_CACHE, key, d)
         if kept is not None:  # lived before in these draws with the same values
             out["income"][i] = kept.income
             out["status"][i] = kept.status

@@ -411,16 +411,15 @@ _CSS = """<style>
 }
 </style>"""
 
-# Runs in the page once the explorer is shown (an image that fails to load, the way an
-# HTML widget can run a few lines): reports the results column's width through a hidden
-# text field, so the kernel redraws the figure at that width; in Voila it also writes the
-# inputs into the page's address (history.replaceState), so the address is a link to them.
-# The page's script, run at each update: the page's address and the link follow the inputs;
-# once, the figure's width is reported to the kernel as it changes; and, in Voila only, ipympl's
-# copy of each frame as a PNG data URL is skipped. ipympl's page code encodes its (hidden,
-# off-screen) canvas with toDataURL whenever a frame arrives, before it can draw the new one,
-# for the image a saved notebook keeps: 20-40 ms of the page's main thread per frame here, and
-# a Voila page saves no notebook (JupyterLab keeps ipympl's behaviour).
+# Runs in the page at each update (an image that fails to load, the way an HTML widget can
+# run a few lines): in Voila it writes the inputs into the page's address
+# (history.replaceState), so the address is a link to them, and the link field follows. Once,
+# it reports the results column's width through a hidden text field, so the kernel redraws
+# the figure at that width; and, in Voila only, it skips ipympl's copy of each frame as a PNG
+# data URL: ipympl's page code encodes its hidden, off-screen canvas with toDataURL whenever a
+# frame arrives, before it can draw the new one (7-11 ms of the page's main thread per frame
+# here), for the image a saved notebook keeps; a Voila page saves no notebook (JupyterLab keeps
+# ipympl's behaviour).
 _SCRIPT = """(function(){var root=document.querySelector('.%(uid)s');if(!root){var n=(window.__csTries=(window.__csTries||0)+1);if(n<100)setTimeout(arguments.callee,100);return;}
 var q=%(query)s, setUrl=%(set_url)s;
 if(setUrl){var u=location.pathname+(q?'?'+q:'');if(location.pathname+location.search!==u){history.replaceState(history.state,'',u);}}
@@ -1139,7 +1138,7 @@ class Explorer:
         timings["artists"] = 1e3 * (time.perf_counter() - t)
         # the figure's frame goes first: the page decodes it while the table is computed
         t = time.perf_counter()
-        self._redraw(timings)
+        self._redraw()
         timings["draw"] = 1e3 * (time.perf_counter() - t)
         t = time.perf_counter()
         self.table.value = self._table_html(int(v["age"]))
@@ -1153,7 +1152,7 @@ class Explorer:
             f"Last update {timings['total']:.0f} ms (simulation {timings['simulate']:.0f} ms)."
         )
 
-    def _redraw(self, timings: dict[str, float] | None = None) -> None:
+    def _redraw(self) -> None:
         if self._mode == "image":
             self.render()
         else:
