@@ -343,9 +343,9 @@ def bench_dask(scenario, worlds: int, check_worlds: int) -> None:
 
 
 def bench_explorer(repeats: int, worlds: int = 5_000, malloc: str = "default") -> None:
-    """The explorer's whole update in Python: Explorer.update() after a control moves; in this
-    process (glibc's default malloc, as in a script or one's own Jupyter), then in a child
-    process with the malloc settings of careersim app's kernels."""
+    """The explorer's whole update in Python: Explorer.update() after a control moves; first in
+    a child process with the malloc settings of careersim app's kernels, then in this process
+    (glibc's default malloc, as in a script or one's own Jupyter)."""
     if malloc == "default":
         from careersim._app import KERNEL_MALLOC_ENV
 
