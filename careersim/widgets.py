@@ -306,14 +306,19 @@ def _png_frame(rgba: np.ndarray) -> bytes:
     Pillow filters every row of an RGB image adaptively (trying four filters per row, with
     no option to turn it off), which was two thirds of its 10-11 ms for the explorer's
     760x486 frame; this chart's flat colours deflate smaller unfiltered (74 against 82 kB),
-    in 5-6 ms. The container is the PNG specification's three chunks.
+    in about 4 ms. The pixels are copied channel by channel: a copy whose innermost step is
+    one 3-byte pixel took 2.2 ms for that frame, three strided byte copies take 0.4. (Two
+    bands of rows deflated on two threads, as pigz does, saved only another 0.5 ms here.)
+    The container is the PNG specification's three chunks.
     """
     h, w = rgba.shape[:2]
     opaque = bool((rgba[..., 3] == 255).all())
     channels = 3 if opaque else 4
     rows = np.empty((h, 1 + w * channels), dtype=np.uint8)
     rows[:, 0] = 0  # each row's filter type: none
-    rows[:, 1:].reshape(h, w, channels)[...] = rgba[..., :channels]
+    pixels = rows[:, 1:].reshape(h, w, channels)
+    for c in range(channels):
+        pixels[..., c] = rgba[..., c]
 
     def chunk(kind: bytes, data: bytes) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
