@@ -14,8 +14,9 @@ simulation with per-world parameter values would need every key in ``ranges`` to
 engine reads as a per-world array, which today holds only for keys with a declared prior
 (and not for pay, the stipend, the PhD's length or spending, which the notebook moves).
 Instead each career of each point is simulated once, straight through the engine's chunk
-kernel (no :class:`careersim.Result` built), and a career is simulated again only when a key
-it can see changed: Saltelli's design moves one parameter at a time between its rows, so the
+kernel (no :class:`careersim.Result` built), in worlds drawn once for the whole design (the
+engine's draw cache, for designs of up to 65,536 worlds, as :func:`careersim.simulate` uses
+it), and a career is simulated again only when a key it can see changed: Saltelli's design moves one parameter at a time between its rows, so the
 engineer is not re-run when a PhD parameter moves (about a third fewer runs for the
 notebook's design). Batches of whole Saltelli groups run on worker processes (``workers=``)
 or a Dask client, with identical results. The numbers are bit-identical to one
@@ -46,7 +47,7 @@ import numpy as np
 import pandas as pd
 
 from ._draws import BLOCK_WORLDS, root_seed_sequence
-from ._engine import DEFAULT_CHUNK_BLOCKS, check_careers, check_worlds, resolve_workers, simulate_chunk
+from ._engine import CACHED_RUN_WORLDS, DEFAULT_CHUNK_BLOCKS, check_careers, check_worlds, resolve_workers, simulate_chunk
 from ._params import ScenarioError
 from ._results import _Z95, mean_with_se, proportion_with_se, quantiles_with_se
 from ._scenario import CAREER_SECTIONS, Scenario
@@ -143,6 +144,10 @@ def _design_net_worth(rows: np.ndarray, *, names: list[str], scenario: Scenario,
     blocks = [(b, min(BLOCK_WORLDS, worlds - b * BLOCK_WORLDS)) for b in range(-(-worlds // BLOCK_WORLDS))]
     chunks = [blocks[i : i + DEFAULT_CHUNK_BLOCKS] for i in range(0, len(blocks), DEFAULT_CHUNK_BLOCKS)]
     seen = _career_keys(careers, names)
+    # every point is lived in the same draws: drawn once, from the engine's draw cache (and
+    # its world made once while the market and the regime stay), as simulate() does for
+    # runs of this size; drawing a 2,048-world block for each point was most of a design's time
+    cache_draws = worlds <= CACHED_RUN_WORLDS
     cache: dict[tuple, np.ndarray] = {}
     out = np.empty((len(rows), len(careers), worlds))
     for p, row in enumerate(rows):
@@ -150,7 +155,7 @@ def _design_net_worth(rows: np.ndarray, *, names: list[str], scenario: Scenario,
         todo = [j for j, key in enumerate(keys) if key not in cache]
         if todo:  # the careers this point changes, in one engine call (their world built once)
             point = apply_changes(scenario, dict(zip(names, row)))
-            parts = [simulate_chunk(point, tuple(careers[j] for j in todo), root, chunk)["net_worth"][:, year - 1] for chunk in chunks]
+            parts = [simulate_chunk(point, tuple(careers[j] for j in todo), root, chunk, cache_draws=cache_draws)["net_worth"][:, year - 1] for chunk in chunks]
             x = np.concatenate(parts, axis=1)
             for k, j in enumerate(todo):
                 cache[keys[j]] = x[k]

@@ -164,6 +164,29 @@ def test_design_equals_one_simulate_per_point():
         assert np.array_equal(x[p, 0] - x[p, 1], d)
 
 
+def test_a_design_draws_its_worlds_once(monkeypatch):
+    """Every point of a design is lived in the same worlds: their draws are made once (one
+    call per stream and block), and the indices are bit-identical to drawing them anew at
+    every point."""
+    from careersim import _engine
+    from careersim._draws import STREAMS
+
+    ranges = {k: DESIGN_RANGES[k] for k in ("engineer.start_pay_usd", "phd.stipend_advisor_grant_usd")}
+    for cache in (_engine._DRAW_CACHE, _engine._WORLD_CACHE, _engine._CAREER_CACHE):
+        cache.clear()
+    drawn = []
+    draw_stream = _engine.draw_stream
+    monkeypatch.setattr(_engine, "draw_stream", lambda root, block, name, **kw: drawn.append((block, name)) or draw_stream(root, block, name, **kw))
+    once = sensitivity.sobol(None, ranges, n=8, worlds=300, rng=12, age=40)
+    assert sorted(drawn) == sorted((0, name) for name in STREAMS)
+    drawn.clear()
+    monkeypatch.setattr(sensitivity, "CACHED_RUN_WORLDS", 0)  # no cache: every engine call draws
+    every = sensitivity.sobol(None, ranges, n=8, worlds=300, rng=12, age=40)
+    assert len(drawn) > len(STREAMS) and len(drawn) % len(STREAMS) == 0
+    assert np.array_equal(once.outputs, every.outputs) and np.array_equal(once.output_se, every.output_se)
+    pd.testing.assert_frame_equal(once.indices, every.indices)
+
+
 def test_sobol_identical_with_workers():
     ranges = {k: DESIGN_RANGES[k] for k in ("engineer.start_pay_usd", "phd.stipend_advisor_grant_usd")}
     a = sensitivity.sobol(None, ranges, n=8, worlds=64, rng=3, age=40)
@@ -203,7 +226,7 @@ def test_sobol_flags_imprecise_indices():
 @pytest.mark.slow
 def test_notebook_design_is_precise():
     """The sensitivity notebook's own Sobol call meets the target: every total index with a 95%
-    half-width <= 0.05 and no first order above its total (about 30-60 s on 2 cores)."""
+    half-width <= 0.05 and no first order above its total (about 20 s on 2 cores)."""
     import json
     import pathlib
     import re
