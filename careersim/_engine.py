@@ -308,14 +308,22 @@ def simulate_chunk(scenario: Scenario, careers: Sequence[str], root: np.random.S
         money_paths(path, world, s.finances, start_age=sim.start_age, initial_net_worth_usd=sim.initial_net_worth_usd,
                     debt_real_rate=rate, **target)
 
+    plans: list[dict[str, np.ndarray]] = []
+
+    def job(path: tuple[int, str] | None) -> None:
+        if path is None:  # the PhD's facts of each world, made while the last path runs
+            plans.append(phd_plan(scenario, world, d))
+        else:
+            live(*path)
+
     # paths are independent given the world: with threads they run side by side (the compiled
     # kernels release the GIL), each writing only its own rows, so results do not depend on it
-    map_on_threads(lambda job: live(*job), list(enumerate(careers)), threads)
+    map_on_threads(job, [*enumerate(careers), None], threads)
     out["real_return"] = world.real_return
     out["bond_real_return"] = world.bond_real_return
     out["inflation"] = world.inflation
     out["bust"] = world.bust
-    plan = phd_plan(scenario, world, d)
+    plan = plans[0]
     out["ability"] = world.ability
     out["advisor_quality"] = plan["advisor_quality"]
     out["phd_funding"] = plan["funding"].astype(np.int8)
