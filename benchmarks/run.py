@@ -393,7 +393,6 @@ def notebook_sobol_call() -> tuple[str, dict]:
     """The sensitivity notebook's ``sensitivity.sobol(...)`` call and the namespace of its first
     cell (the scenario and the ranges), as tests/test_sensitivity.py reads them."""
     import pathlib
-    import re
 
     nb = json.loads((pathlib.Path(__file__).parents[1] / "notebooks" / "sensitivity.ipynb").read_text())
     code = ["".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code"]

@@ -16,9 +16,9 @@ engine reads as a per-world array, which today holds only for keys with a declar
 Instead each career of each point is simulated once, straight through the engine's chunk
 kernel (no :class:`careersim.Result` built), in worlds drawn once for the whole design (the
 engine's draw cache, for designs of up to 65,536 worlds, as :func:`careersim.simulate` uses
-it), and a career is simulated again only when a key it can see changed: Saltelli's design moves one parameter at a time between its rows, so the
-engineer is not re-run when a PhD parameter moves (about a third fewer runs for the
-notebook's design). Batches of whole Saltelli groups run on worker processes (``workers=``)
+it), and a career is simulated again only when a key it can see changed: Saltelli's design
+moves one parameter at a time between its rows, so the engineer is not re-run when a PhD
+parameter moves (about a third fewer runs for the notebook's design). Batches of whole Saltelli groups run on worker processes (``workers=``)
 or a Dask client, with identical results. The numbers are bit-identical to one
 :func:`careersim.simulate` per point (tests/test_sensitivity.py). The tornado reports each level's Monte Carlo standard
 error and the paired standard error of each change from the base; the Sobol indices come
