@@ -216,9 +216,11 @@ def _path_bytes(path: CareerPath) -> int:
 
 
 def _career_key(d: Draws, kind: str, s: Scenario) -> tuple | None:
-    """The career cache's key for a path of ``kind`` lived by ``s`` in the draws ``d``."""
+    """The career cache's key for a path of ``kind`` lived by ``s`` in the draws ``d``: the
+    values :func:`_values_read` names, of the money sections only the two a career reads."""
+    skip = _sections_not_read(kind) | {"finances"}
     return _cache_key(d, kind, s.finances.place, s.finances.ui_replacement_rate,
-                      *(getattr(s, f.name) for f in dataclasses.fields(s) if f.name not in ("finances", "name", "description", "paths")))
+                      *(getattr(s, f.name) for f in dataclasses.fields(s) if f.name not in skip))
 
 
 def _keep_career(key: tuple | None, d: Draws, path: CareerPath, paths: int) -> None:
@@ -736,12 +738,17 @@ def _reusable_careers(previous: Result | None, scenario: Scenario, careers: tupl
 _OWN_SECTIONS = {"phd": "phd", "engineer": "engineer"}
 
 
+def _sections_not_read(kind: str) -> set[str]:
+    """Fields of a scenario that a path of ``kind`` does not read: its labels, the paths, and
+    the sections only other kinds read (a change there cannot move this path)."""
+    return {"name", "description", "paths"} | {sec for k, sec in _OWN_SECTIONS.items() if k != kind}
+
+
 def _values_read(scenario: Scenario, name: str) -> tuple:
     """Every value the path ``name`` is lived by: the scenario with its offer's overrides, less
-    the sections only other kinds read (a change there cannot move this path)."""
+    :func:`_sections_not_read`."""
     lived = scenario.for_path(name)
-    kind = scenario.path(name).kind
-    skip = {"name", "description", "paths"} | {sec for k, sec in _OWN_SECTIONS.items() if k != kind}
+    skip = _sections_not_read(scenario.path(name).kind)
     return tuple((f.name, getattr(lived, f.name)) for f in dataclasses.fields(lived) if f.name not in skip)
 
 

@@ -335,8 +335,8 @@ def test_the_world_of_cached_draws_is_made_once(default_scenario, monkeypatch):
 def test_a_change_to_money_alone_lives_no_career_again(default_scenario, monkeypatch):
     """Careers lived in cached draws are kept: a change that only the money model reads
     (spending, savings, accounts) runs no career again, one that a career reads (the place's
-    unemployment insurance, layoffs, the market's equity) does; results are bit-identical to
-    runs with empty caches."""
+    unemployment insurance, layoffs, the market's equity) does, and one in a section of one
+    kind (the PhD's) runs that kind alone; results are bit-identical to runs with empty caches."""
     from careersim import _engine
 
     lived = []
@@ -350,7 +350,8 @@ def test_a_change_to_money_alone_lives_no_career_again(default_scenario, monkeyp
     careersim.simulate(default_scenario, worlds=1_500, rng=61)
     assert len(lived) == 4
     runs = {}
-    for changes, again in (({"finances.consumption_income_elasticity": 0.5}, 0), ({"finances.savings_rate": 0.3, "finances.spending_rule": "savings_rate"}, 0),
+    for changes, again in (({"phd.duration_median_years": 7.0}, 1),  # only the PhD reads its own section
+                           ({"finances.consumption_income_elasticity": 0.5}, 0), ({"finances.savings_rate": 0.3, "finances.spending_rule": "savings_rate"}, 0),
                            ({"finances.ui_replacement_rate": 0.3}, 4), ({"finances.place": "austin"}, 4),
                            ({"layoffs.annual_layoff_hazard": 0.05}, 4), ({"market.real_log_return_mean": 0.06}, 4)):
         n = len(lived)
