@@ -67,8 +67,10 @@ class Draws:
     # layoffs, shared by every employed state
     layoff_u: np.ndarray
     lab_closure_u: np.ndarray
-    spell_z: np.ndarray
-    reemployment_z: np.ndarray
+    # the spell's length and the pay change after a layoff: uniforms, made normal only where a
+    # layoff happens (careersim._special)
+    spell_u: np.ndarray
+    reemployment_u: np.ndarray
     # promotions, going back to school
     promotion_u: np.ndarray
     switch_u: np.ndarray
@@ -86,7 +88,7 @@ class Draws:
     residency_phd_u: np.ndarray
     # independent research: per year
     grant_renew_u: np.ndarray
-    grant_gap_z: np.ndarray
+    grant_gap_u: np.ndarray
 
     def take(self, n: int) -> Draws:
         """The first ``n`` worlds of the block."""
@@ -140,11 +142,13 @@ def draw_stream(root: np.random.SeedSequence, block: int, name: str, *, horizon_
         ability = g.standard_normal(B)
         return {"ability_z": ability, "pay_z": g.standard_normal(B)}
     if name == "layoffs":
-        # in the order drawn (a stream's draws follow one another)
+        # in the order drawn (a stream's draws follow one another); the spell and the pay
+        # change are needed in a few percent of world-years, so they are uniforms (2 ns each
+        # here, a normal 11) made normal where used (careersim._special)
         layoff = g.random((T, B), dtype=f32)
         closure = g.random((T, B), dtype=f32)
-        spell = g.standard_normal((T, B), dtype=f32)
-        return {"layoff_u": layoff, "lab_closure_u": closure, "spell_z": spell, "reemployment_z": g.standard_normal((T, B), dtype=f32)}
+        spell = g.random((T, B), dtype=f32)
+        return {"layoff_u": layoff, "lab_closure_u": closure, "spell_u": spell, "reemployment_u": g.random((T, B), dtype=f32)}
     if name == "employment":
         promotion = g.random((T, B), dtype=f32)
         return {"promotion_u": promotion, "switch_u": g.random((T, B), dtype=f32)}
@@ -156,5 +160,5 @@ def draw_stream(root: np.random.SeedSequence, block: int, name: str, *, horizon_
         return {"residency_convert_u": convert, "residency_phd_u": g.random(B)}
     if name == "independent":
         renew = g.random((T, B), dtype=f32)
-        return {"grant_renew_u": renew, "grant_gap_z": g.standard_normal((T, B), dtype=f32)}
+        return {"grant_renew_u": renew, "grant_gap_u": g.random((T, B), dtype=f32)}
     raise ValueError(f"unknown stream {name!r}")  # pragma: no cover

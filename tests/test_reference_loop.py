@@ -9,6 +9,7 @@ import math
 
 import numpy as np
 import pytest
+import scipy.special
 
 import careersim
 from careersim._draws import draw_block, root_seed_sequence
@@ -20,6 +21,12 @@ from careersim.careers.phd import phd_plan
 STUDENT, RESIDENT, EMPLOYED, UNEMPLOYED, GRANT = 0, 1, 2, 3, 4
 TABLES = load_tax_tables()
 ENGINEER, RS, FACULTY = 0, 1, 2
+
+
+def normal(u):
+    """A standard normal from a single-precision uniform draw (docs/model.md, section 2): the
+    inverse normal CDF at the middle of the draw's cell of width 2**-24."""
+    return float(scipy.special.ndtri(float(u) + 2.0**-25))
 
 
 def sigmoid(x):
@@ -87,8 +94,8 @@ def one_world(career, s, world, d, plan, w):
                     lost = True
             if lost:
                 ui_weekly, ui_weeks_left = min(ui_rate * pay / 52.0, ui_max_weekly), ui_max_weeks
-                gap += lay.spell_median_years * math.exp(lay.spell_log_sd * d.spell_z[t, w]) * (reg.bust_spell_multiplier * (1.0 if has_phd else cred.bust_spell_multiplier) if bust else 1.0)
-                pay *= math.exp(lay.reemployment_log_pay_change_mean + lay.reemployment_log_pay_change_sd * d.reemployment_z[t, w])
+                gap += lay.spell_median_years * math.exp(lay.spell_log_sd * normal(d.spell_u[t, w])) * (reg.bust_spell_multiplier * (1.0 if has_phd else cred.bust_spell_multiplier) if bust else 1.0)
+                pay *= math.exp(lay.reemployment_log_pay_change_mean + lay.reemployment_log_pay_change_sd * normal(d.reemployment_u[t, w]))
             elif in_job:
                 promoted = track != FACULTY and level < emp.max_promotions and d.promotion_u[t, w] < emp.promotion_probability
                 level += promoted
@@ -121,7 +128,7 @@ def one_world(career, s, world, d, plan, w):
         elif st == GRANT:
             p_renew = sigmoid(logit(ind.renewal_probability) + ind.ability_renewal_effect * ability) * (reg.bust_hiring_multiplier if bust else 1.0)
             if d.grant_renew_u[t, w] < p_renew:
-                gap += ind.gap_median_years * math.exp(ind.gap_log_sd * d.grant_gap_z[t, w])
+                gap += ind.gap_median_years * math.exp(ind.gap_log_sd * normal(d.grant_gap_u[t, w]))
             else:
                 st, track, pay, level = EMPLOYED, ENGINEER, ind.exit_pay_usd * luck, 0
                 gap += emp.job_search_years

@@ -17,6 +17,8 @@ import math
 import numpy as np
 from numba import njit
 
+from .._special import HALF_CELL, ndtri
+
 # status codes and job tracks (the same as careersim.careers._machine)
 STUDENT, RESIDENT, EMPLOYED, UNEMPLOYED, GRANT_FUNDED = 0, 1, 2, 3, 4
 ENGINEER, RESEARCH_SCIENTIST, FACULTY, OTHER = 0, 1, 2, 3
@@ -32,7 +34,7 @@ def career_kernel(
     # layoff hazards (world, boom/bust); research roles open to non-PhDs (year,); bust factors (world,); (boom/bust,) factors
     hazard_phd, hazard_no_phd, open_share, conversion_bust, renewal_bust, raise_factor, spell_factor_phd, spell_factor_no_phd,
     # raw draws compared with state-dependent probabilities
-    layoff_u, spell_z, reemployment_z, switch_u, residency_convert_u, residency_phd_u, grant_renew_u, grant_gap_z,
+    layoff_u, spell_u, reemployment_u, switch_u, residency_convert_u, residency_phd_u, grant_renew_u, grant_gap_u,
     # employment, switching, residency, independent and layoff parameters
     max_promotions, promotion_raise, faculty_real_raise, p_switch_by_years, switching_on, stipend_usd, phd_years, post_phd_pay_usd,
     phd_after_probability, converted_pay_usd, fallback_pay_usd, residency_pay_usd, exit_pay_usd, job_search_years,
@@ -97,8 +99,8 @@ def career_kernel(
                 if ui_on:  # the claim is based on the pay of the job lost
                     ui_weekly[w] = min(ui_rate * p / WEEKS_PER_YEAR, ui_max_weekly)
                     ui_weeks_left[w] = ui_max_weeks
-                g += spell_median_years * math.exp(spell_log_sd * spell_z[t, w]) * (spell_factor_phd[b] if phd else spell_factor_no_phd[b])
-                p *= math.exp(reemployment_mean + reemployment_sd * reemployment_z[t, w])
+                g += spell_median_years * math.exp(spell_log_sd * ndtri(spell_u[t, w] + HALF_CELL)) * (spell_factor_phd[b] if phd else spell_factor_no_phd[b])
+                p *= math.exp(reemployment_mean + reemployment_sd * ndtri(reemployment_u[t, w] + HALF_CELL))
 
             keep = in_job and not lost
             if industry:
@@ -129,7 +131,7 @@ def career_kernel(
                             res_to_search = True
             elif grant:  # a grant is renewed (after an unpaid gap) or funding ends
                 if grant_renew_u[t, w] < p_renew[w] * (renewal_bust[w] if b else 1.0):
-                    g += gap_median_years * math.exp(gap_log_sd * grant_gap_z[t, w])
+                    g += gap_median_years * math.exp(gap_log_sd * ndtri(grant_gap_u[t, w] + HALF_CELL))
                 else:
                     funding_over = True
 

@@ -229,7 +229,7 @@ def run_career(start: StartState, s: Scenario, ev: WorldEvents, d: Draws, *, out
         c(ev.equity_factor, f8), c(ev.lab_closure, b1), c(ev.promotion, b1), c(ev.bust, b1), c(ev.luck, f8), c(ev.p_convert, f8), c(ev.p_renew, f8),
         c(ev.hazard_phd, f8), c(ev.hazard_no_phd, f8), ev.open_share, c(ev.conversion_bust, f8), c(ev.renewal_bust, f8), ev.raise_factor,
         ev.spell_factor_phd, ev.spell_factor_no_phd,
-        d.layoff_u, d.spell_z, d.reemployment_z, d.switch_u, d.residency_convert_u, d.residency_phd_u, d.grant_renew_u, d.grant_gap_z,
+        d.layoff_u, d.spell_u, d.reemployment_u, d.switch_u, d.residency_convert_u, d.residency_phd_u, d.grant_renew_u, d.grant_gap_u,
         int(emp.max_promotions), float(emp.promotion_raise), float(emp.faculty_real_raise), p_switch_by_years, sw.first_year_probability > 0.0,
         float(sw.stipend_usd), int(sw.phd_years), float(sw.post_phd_pay_usd), float(res.phd_after_probability), float(res.converted_pay_usd),
         float(res.fallback_pay_usd), float(res.pay_usd), float(ind.exit_pay_usd), float(emp.job_search_years), float(ind.gap_median_years),
