@@ -20,6 +20,10 @@ nothing here is a timed test; the units are ratios to work timed in the same run
 ``simulate_per_career_year``
     ``careersim.simulate`` the same way, with every path kept (net worth, income, status,
     after-tax income and consumption): as many worlds as fit in memory, 1,000,000 here.
+``memory_first_touch``
+    a fresh process writing as many new bytes as that ``simulate`` call keeps, once: the
+    cost of new memory itself (page faults, and on this VM the host backing each new page),
+    which any engine keeping those paths pays; per career-year of that run.
 ``fixed_cost_ms``
     one call with 1 world (``simulate`` and ``simulate_summary``).
 ``slider_update_ms``
@@ -60,6 +64,7 @@ import json
 import os
 import re
 import statistics
+import subprocess
 import sys
 import threading
 import time
@@ -232,7 +237,7 @@ def bench_simulate(scenario, worlds: int, runs: int, floor: dict) -> None:
     fit = int(0.4 * available_memory_bytes() // path_memory_bytes(1, CAREER_COUNT, T))
     n = min(worlds, fit)
     careersim.simulate(scenario, worlds=2048, rng=7)
-    secs, mems, threaded = [], [], []
+    secs, mems, threaded, touch = [], [], [], []
     for _ in range(runs):
         # one thread: the cost per core, comparable with the draws; then the default (the
         # paths side by side on one thread per CPU), the wall time a user waits
@@ -243,8 +248,10 @@ def bench_simulate(scenario, worlds: int, runs: int, floor: dict) -> None:
                 times.append(time.perf_counter() - t)
             del r
             mems.append(m.mib)
+        touch.append(first_touch_seconds(n * CAREER_COUNT * T * PATH_BYTES_PER_CAREER_YEAR))
         retime(floor)
     ns = [1e9 * t / (n * CAREER_COUNT * T) for t in secs]
+    touch_ns = [1e9 * t / (n * CAREER_COUNT * T) for t in touch]
     f64, f32, mini = (statistics.median(floor[k]) for k in ("f64", "f32", "minimal"))
     r64 = [x / f64 for x in ns]
     emit(target="simulate_threads_speedup", times=f"careersim.simulate(default, worlds={n:,}, rng=7): threads=1 against the default (one thread per CPU, paths side by side), alternating",
@@ -255,6 +262,18 @@ def bench_simulate(scenario, worlds: int, runs: int, floor: dict) -> None:
          ratio_to_minimal_model=spread([x / mini for x in ns]),
          goal="<= 6 float64 draws and <= 1.6x the minimal model", met=statistics.median(r64) <= 6 and statistics.median(ns) / mini <= 1.6,
          peak_tree_mib=max(mems), bytes_per_career_year_kept=PATH_BYTES_PER_CAREER_YEAR)
+    emit(target="memory_first_touch", times=f"a fresh process (numpy only) filling as many new bytes as that simulate call keeps ({n * CAREER_COUNT * T * PATH_BYTES_PER_CAREER_YEAR / 2**30:.1f} GiB), "
+                                            "right after each one-thread simulate run: ns per career-year of that run, a floor no engine avoids for paths it keeps",
+         runs=runs, ns_per_career_year=spread(touch_ns, 1), seconds_per_gib=spread([t / (n * CAREER_COUNT * T * PATH_BYTES_PER_CAREER_YEAR / 2**30) for t in touch], 2),
+         simulate_without_it_ns_per_career_year=round(statistics.median(ns) - statistics.median(touch_ns), 1))
+
+
+def first_touch_seconds(n_bytes: int) -> float:
+    """Seconds a fresh process takes to write ``n_bytes`` of new memory once (page faults and
+    whatever the machine does to back new pages; on this VM, most of the cost)."""
+    code = "import sys, time, numpy as np; a = np.empty(int(sys.argv[1]) // 8); t = time.perf_counter(); a.fill(1.0); print(time.perf_counter() - t)"
+    out = subprocess.run([sys.executable, "-c", code, str(n_bytes)], check=True, capture_output=True, text=True).stdout
+    return float(out)
 
 
 def emit_floors(floor: dict, worlds: int) -> None:
@@ -353,8 +372,6 @@ def bench_explorer(repeats: int, worlds: int = 5_000, malloc: str = "default") -
     (glibc's default malloc, as in a script or one's own Jupyter)."""
     if malloc == "default":
         from careersim._app import KERNEL_MALLOC_ENV
-
-        import subprocess
 
         # the child runs this function with the app's settings (read at its start)
         subprocess.run([sys.executable, __file__, "--explorer-child", str(repeats)], check=True, env={**os.environ, **KERNEL_MALLOC_ENV})
