@@ -32,6 +32,7 @@ from ._scenario import Scenario
 from .careers import CAREERS, START_STATES, CareerPath, run_career
 from .careers._machine import world_events
 from .careers.phd import phd_plan
+from .careers.phd import start_state as phd_start_state
 
 #: per-path arrays of a full result, in Result's order
 PATH_ARRAYS = ("net_worth", "income", "status", "after_tax_income", "consumption")
@@ -88,27 +89,40 @@ def chunk_draws_and_world(market: Any, regime: Any, root: np.random.SeedSequence
             return hit, None if market is None else chunk_world(market, regime, hit, threads)
     kw = dict(horizon_years=horizon_years, market_model=market_model, student_t_df=student_t_df)
     order = [*WORLD_STREAMS, *(name for name in STREAMS if name not in WORLD_STREAMS)]
-    jobs = [(block, name) for name in order for block, _n in blocks]
+    jobs = [(i, name) for name in order for i in range(len(blocks))]
     fields: dict[str, np.ndarray] = {}
+    offsets = np.cumsum([0, *(n for _b, n in blocks)]).tolist()
+    fields_lock = threading.Lock()
 
-    def draw(job: tuple[int, str]) -> dict[str, np.ndarray]:
-        return draw_stream(root, job[0], job[1], **kw)
-
-    def gather(parts: list[dict[str, np.ndarray]]) -> None:  # each stream's blocks side by side, first n worlds of each
-        for i in range(0, len(parts), len(blocks)):
-            for k in parts[i]:
-                arrays = [part[k][..., :n] for part, (_b, n) in zip(parts[i:i + len(blocks)], blocks)]
-                fields[k] = arrays[0] if len(arrays) == 1 else np.concatenate(arrays, axis=-1)
+    def draw(job: tuple[int, str]) -> None:
+        """Draw one block's stream and put its first n worlds in place beside the other
+        blocks' (on the pool, right after drawing: no serial gather after the last draw)."""
+        i, name = job
+        part = draw_stream(root, blocks[i][0], name, **kw)
+        n = blocks[i][1]
+        whole = len(blocks) == 1
+        with fields_lock:
+            for k, v in part.items():
+                if whole or v.shape[-1] == 0:  # one block: its first n worlds; an empty stream part stays empty
+                    fields[k] = v[..., :n]
+                elif k not in fields:
+                    fields[k] = np.empty((*v.shape[:-1], offsets[-1]), dtype=v.dtype)
+        if not whole:
+            for k, v in part.items():
+                if v.shape[-1]:
+                    fields[k][..., offsets[i]:offsets[i] + n] = v[..., :n]
 
     world = None
     n_first = len(WORLD_STREAMS) * len(blocks)
     if threads > 1 and market is not None:
         futures = [_thread_pool(threads).submit(draw, job) for job in jobs]
-        gather([f.result() for f in futures[:n_first]])
+        for f in futures[:n_first]:
+            f.result()
         world = make_world(market, regime, types.SimpleNamespace(**fields))  # while the pool draws the rest
-        gather([f.result() for f in futures[n_first:]])
+        for f in futures[n_first:]:
+            f.result()
     else:
-        gather(map_on_threads(draw, jobs, threads))
+        map_on_threads(draw, jobs, threads)
     d = Draws(**fields)
     if market is not None and world is None:
         world = make_world(market, regime, d, _parts_on(threads))
@@ -286,6 +300,21 @@ def simulate_chunk(scenario: Scenario, careers: Sequence[str], root: np.random.S
                 shared_events.append(world_events(scenario, world, d))
             return shared_events[0]
 
+    # the PhD drawn up front (careers.phd.phd_plan), once per scenario: the PhD path's start
+    # state and the per-world facts read the same plan (made twice, it cost up to 2 ms of a
+    # new seed's update, on two threads contending for the GIL)
+    plans: dict[int, tuple[Scenario, dict[str, np.ndarray]]] = {}  # by id, the scenario kept alive so no other takes its id
+    plans_lock = threading.Lock()
+
+    def plan_of(s: Scenario) -> dict[str, np.ndarray]:
+        with plans_lock:
+            if id(s) not in plans:
+                plans[id(s)] = (s, phd_plan(s, world, d))
+            return plans[id(s)][1]
+
+    def start_state(kind: str, s: Scenario) -> Any:
+        return phd_start_state(s, world, d, plan=plan_of(s)) if kind == "phd" else START_STATES[kind](s, world, d)
+
     debt_rate = debt_real_rates(world.inflation, scenario.finances)
     after_tax = base.finances.net_worth == "after-tax"
 
@@ -306,7 +335,7 @@ def simulate_chunk(scenario: Scenario, careers: Sequence[str], root: np.random.S
             out["status"][i] = kept.status
             path = CareerPath(income=out["income"][i], status=out["status"][i], ui_income=kept.ui_income, self_employed=kept.self_employed)
         else:  # kernels write straight into the chunk's output arrays
-            path = run_career(START_STATES[spec.kind](s, world, d), s, ev(), d, out=CareerPath(income=out["income"][i], status=out["status"][i]))
+            path = run_career(start_state(spec.kind, s), s, ev(), d, out=CareerPath(income=out["income"][i], status=out["status"][i]))
             _keep_career(key, d, path, len(careers))
         target = {"out_after_tax" if after_tax else "out_pre_tax": out["net_worth"][i]}
         if lens_paths:
@@ -314,11 +343,9 @@ def simulate_chunk(scenario: Scenario, careers: Sequence[str], root: np.random.S
         money_paths(path, world, s.finances, start_age=sim.start_age, initial_net_worth_usd=sim.initial_net_worth_usd,
                     debt_real_rate=rate, **target)
 
-    plans: list[dict[str, np.ndarray]] = []
-
     def job(path: tuple[int, str] | None) -> None:
         if path is None:  # the PhD's facts of each world
-            plans.append(phd_plan(scenario, world, d))
+            plan_of(scenario)
         else:
             live(*path)
 
@@ -331,7 +358,7 @@ def simulate_chunk(scenario: Scenario, careers: Sequence[str], root: np.random.S
     out["bond_real_return"] = world.bond_real_return
     out["inflation"] = world.inflation
     out["bust"] = world.bust
-    plan = plans[0]
+    plan = plan_of(scenario)
     out["ability"] = world.ability
     out["advisor_quality"] = plan["advisor_quality"]
     out["phd_funding"] = plan["funding"].astype(np.int8)

@@ -54,6 +54,21 @@ def test_two_phd_offers_differ_only_by_their_offers():
     np.testing.assert_allclose(r.income[1, :, 0], s.phd.stipend_advisor_grant_usd)
 
 
+@pytest.mark.parametrize("threads", [1, 2])
+def test_each_phd_offer_lives_its_own_plan(threads):
+    # the engine makes each PhD path's plan once per chunk and scenario; lived one after the
+    # other (threads=1), a path's scenario is freed before the next is made, and the next
+    # must not be given its plan: each path equals a run of that path alone
+    offers = {"fellowship": (1.0, 0.0), "grant": (0.0, 0.0), "ta": (0.0, 1.0)}
+    s = with_paths(*(PathSpec(name, "phd", (("phd.fellowship_probability", f), ("phd.ta_probability", ta))) for name, (f, ta) in offers.items()))
+    together = careersim.simulate(s, worlds=2100, rng=5, threads=threads)
+    stipends = {"fellowship": s.phd.stipend_fellowship_usd, "grant": s.phd.stipend_advisor_grant_usd, "ta": s.phd.stipend_ta_usd}
+    for name in offers:
+        np.testing.assert_allclose(together.income[together.index(name), :, 0], stipends[name], err_msg=name)
+        alone = careersim.simulate(s, worlds=2100, rng=5, careers=[name], threads=1)
+        assert np.array_equal(together.net_worth[together.index(name)], alone.net_worth[0]), name
+
+
 @pytest.mark.parametrize("table, words", [
     ({"x": {"kind": "phdd"}}, "did you mean 'phd'"),
     ({"x": {}}, "has no kind"),

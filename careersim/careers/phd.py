@@ -73,9 +73,11 @@ def phd_plan(s: Scenario, world: World, d: Draws) -> dict[str, np.ndarray]:
     }
 
 
-def start_state(s: Scenario, world: World, d: Draws) -> StartState:
-    """A PhD student in year 1, with the whole PhD drawn up front."""
-    plan = phd_plan(s, world, d)
+def start_state(s: Scenario, world: World, d: Draws, plan: dict[str, np.ndarray] | None = None) -> StartState:
+    """A PhD student in year 1, with the whole PhD drawn up front (``plan``: the
+    :func:`phd_plan` of the same scenario, world and draws, when the caller has it)."""
+    if plan is None:
+        plan = phd_plan(s, world, d)
     n = len(world.ability)
     state = StartState.uniform(n, status=STUDENT, pay=plan["stipend"])
     state.years_left = plan["years"]
