@@ -53,8 +53,8 @@ def career_kernel(
     exit_has_phd = exit_has_phd0.copy()
     has_phd = has_phd0.copy()
     gap = gap0.copy()
-    level = np.zeros(n, dtype=np.int64)
-    years_in_industry = np.zeros(n, dtype=np.int64)
+    level = np.zeros(n, dtype=np.int32)
+    years_in_industry = np.zeros(n, dtype=np.int32)
     ui_weekly = np.zeros(n)
     ui_weeks_left = np.zeros(n)
     for t in range(T):

@@ -222,9 +222,9 @@ def run_career(start: StartState, s: Scenario, ev: WorldEvents, d: Draws, *, out
     def c(a: np.ndarray, dtype: type) -> np.ndarray:
         return np.ascontiguousarray(a, dtype=dtype)
 
-    f8, i1, i8, b1 = np.float64, np.int8, np.int64, np.bool_
+    f8, i1, i4, b1 = np.float64, np.int8, np.int32, np.bool_
     career_kernel(
-        c(start.status, i1), c(start.pay, f8), c(start.track, i1), c(start.years_left, i8), c(start.exit_track, i1), c(start.exit_pay, f8),
+        c(start.status, i1), c(start.pay, f8), c(start.track, i1), c(start.years_left, i4), c(start.exit_track, i1), c(start.exit_pay, f8),
         c(start.exit_has_phd, b1), c(start.has_phd, b1), c(start.gap, f8),
         c(ev.equity_factor, f8), c(ev.lab_closure, b1), c(ev.promotion, b1), c(ev.bust, b1), c(ev.luck, f8), c(ev.p_convert, f8), c(ev.p_renew, f8),
         c(ev.hazard_phd, f8), c(ev.hazard_no_phd, f8), ev.open_share, c(ev.conversion_bust, f8), c(ev.renewal_bust, f8), ev.raise_factor,
