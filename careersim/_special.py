@@ -6,8 +6,8 @@ the gap before a renewed grant) are drawn as uniforms, at about a fifth of the c
 normal, and turned into normals only in the worlds and years that use them (issue 17).
 
 The kernel calls scipy's own compiled ``ndtri`` (``scipy.special.cython_special``), so the
-normals are exactly ``scipy.special.ndtri`` of the same numbers (tests/test_special.py), not a copy of its
-algorithm. It is called by symbol name, registered with LLVM's linker at import, rather than
+normals are exactly ``scipy.special.ndtri`` of the same numbers (tests/test_special.py), not
+a copy of its algorithm. It is called by symbol name, registered with LLVM's linker at import, rather than
 through a ctypes pointer: a pointer is an address of this process, which numba refuses to
 cache, while a name is resolved anew when a cached kernel is loaded.
 """
