@@ -239,6 +239,8 @@ def bench_simulate(scenario, worlds: int, runs: int, floor: dict) -> None:
     n = min(worlds, fit)
     careersim.simulate(scenario, worlds=2048, rng=7)
     secs, mems, threaded, touch, touch_4k = [], [], [], [], []
+    career_years = n * CAREER_COUNT * T
+    kept_bytes = career_years * PATH_BYTES_PER_CAREER_YEAR  # the paths the call keeps
     for _ in range(runs):
         # one thread: the cost per core, comparable with the draws; then the default (the
         # paths side by side on one thread per CPU), the wall time a user waits
@@ -249,11 +251,11 @@ def bench_simulate(scenario, worlds: int, runs: int, floor: dict) -> None:
                 times.append(time.perf_counter() - t)
             del r
             mems.append(m.mib)
-        touch.append(first_touch_seconds(n * CAREER_COUNT * T * PATH_BYTES_PER_CAREER_YEAR))
-        touch_4k.append(first_touch_seconds(n * CAREER_COUNT * T * PATH_BYTES_PER_CAREER_YEAR, huge_pages=False))
+        touch.append(first_touch_seconds(kept_bytes))
+        touch_4k.append(first_touch_seconds(kept_bytes, huge_pages=False))
         retime(floor)
-    ns = [1e9 * t / (n * CAREER_COUNT * T) for t in secs]
-    touch_ns = [1e9 * t / (n * CAREER_COUNT * T) for t in touch]
+    ns = [1e9 * t / career_years for t in secs]
+    touch_ns = [1e9 * t / career_years for t in touch]
     f64, f32, mini = (statistics.median(floor[k]) for k in ("f64", "f32", "minimal"))
     r64 = [x / f64 for x in ns]
     emit(target="simulate_threads_speedup", times=f"careersim.simulate(default, worlds={n:,}, rng=7): threads=1 against the default (one thread per CPU, paths side by side), alternating",
@@ -264,12 +266,12 @@ def bench_simulate(scenario, worlds: int, runs: int, floor: dict) -> None:
          ratio_to_minimal_model=spread([x / mini for x in ns]),
          goal="<= 6 float64 draws and <= 1.6x the minimal model", met=statistics.median(r64) <= 6 and statistics.median(ns) / mini <= 1.6,
          peak_tree_mib=max(mems), bytes_per_career_year_kept=PATH_BYTES_PER_CAREER_YEAR)
-    gib = n * CAREER_COUNT * T * PATH_BYTES_PER_CAREER_YEAR / 2**30
+    gib = kept_bytes / 2**30
     emit(target="memory_first_touch", times=f"a fresh process (numpy only) filling as many new bytes as that simulate call keeps ({gib:.1f} GiB) once, right after each "
                                             "one-thread simulate run, with numpy's 2 MiB pages (its default) and with 4 KiB pages: ns per career-year of that run. "
                                             "The cost of new memory alone, which any engine keeping those paths pays: the 2 MiB figure is its best case",
          runs=runs, ns_per_career_year=spread(touch_ns, 1), seconds_per_gib=spread([t / gib for t in touch], 2),
-         ns_per_career_year_4k_pages=spread([1e9 * t / (n * CAREER_COUNT * T) for t in touch_4k], 1), seconds_per_gib_4k_pages=spread([t / gib for t in touch_4k], 2))
+         ns_per_career_year_4k_pages=spread([1e9 * t / career_years for t in touch_4k], 1), seconds_per_gib_4k_pages=spread([t / gib for t in touch_4k], 2))
 
 
 def first_touch_seconds(n_bytes: int, huge_pages: bool = True) -> float:

@@ -92,6 +92,7 @@ def chunk_draws_and_world(market: Any, regime: Any, root: np.random.SeedSequence
     jobs = [(i, name) for name in order for i in range(len(blocks))]
     fields: dict[str, np.ndarray] = {}
     offsets = np.cumsum([0, *(n for _b, n in blocks)]).tolist()
+    whole = len(blocks) == 1
     fields_lock = threading.Lock()
 
     def draw(job: tuple[int, str]) -> None:
@@ -100,7 +101,6 @@ def chunk_draws_and_world(market: Any, regime: Any, root: np.random.SeedSequence
         i, name = job
         part = draw_stream(root, blocks[i][0], name, **kw)
         n = blocks[i][1]
-        whole = len(blocks) == 1
         with fields_lock:
             for k, v in part.items():
                 if whole or v.shape[-1] == 0:  # one block: its first n worlds; an empty stream part stays empty

@@ -7,9 +7,9 @@ normal, and turned into normals only in the worlds and years that use them (issu
 
 The kernel calls scipy's own compiled ``ndtri`` (``scipy.special.cython_special``), so the
 normals are exactly ``scipy.special.ndtri`` of the same numbers (tests/test_special.py), not
-a copy of its algorithm. It is called by symbol name, registered with LLVM's linker at import, rather than
-through a ctypes pointer: a pointer is an address of this process, which numba refuses to
-cache, while a name is resolved anew when a cached kernel is loaded.
+a copy of its algorithm. It is called by symbol name, registered with LLVM's linker at
+import, rather than through a ctypes pointer: a pointer is an address of this process, which
+numba refuses to cache, while a name is resolved anew when a cached kernel is loaded.
 """
 
 from __future__ import annotations

@@ -18,10 +18,10 @@ kernel (no :class:`careersim.Result` built), in worlds drawn once for the whole 
 engine's draw cache, for designs of up to 65,536 worlds, as :func:`careersim.simulate` uses
 it), and a career is simulated again only when a key it can see changed: Saltelli's design
 moves one parameter at a time between its rows, so the engineer is not re-run when a PhD
-parameter moves (about a third fewer runs for the notebook's design). Batches of whole Saltelli groups run on worker processes (``workers=``)
-or a Dask client, with identical results. The numbers are bit-identical to one
-:func:`careersim.simulate` per point (tests/test_sensitivity.py). The tornado reports each level's Monte Carlo standard
-error and the paired standard error of each change from the base; the Sobol indices come
+parameter moves (about a third fewer runs for the notebook's design). Batches of whole
+Saltelli groups run on worker processes (``workers=``) or a Dask client, with identical
+results. The numbers are bit-identical to one :func:`careersim.simulate` per point
+(tests/test_sensitivity.py). The tornado reports each level's Monte Carlo standard error and the paired standard error of each change from the base; the Sobol indices come
 from SALib (Saltelli's sampling scheme on a scrambled Sobol' sequence, then
 ``SALib.analyze.sobol``) with bootstrap confidence intervals, and every sampled point
 keeps its Monte Carlo standard error in ``SobolResult.output_se``.
