@@ -66,5 +66,8 @@ def connect(address: str) -> Any:
         raise ArgumentError("--scheduler needs dask.distributed: pip install 'careersim[analysis]'") from err
     try:
         return Client(address, timeout="30s")
+    except ValueError as err:  # not an address: no scheme, host or port
+        raise ArgumentError(f"--scheduler {address!r}: not a scheduler address ({err}); give one as the scheduler prints it, "
+                            "e.g. tcp://10.0.0.5:8786 (protocol://host:port)") from err
     except (OSError, TimeoutError) as err:
         raise ArgumentError(f"--scheduler {address}: no Dask scheduler answered there ({err})") from err

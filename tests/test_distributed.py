@@ -74,6 +74,17 @@ def test_cli_scheduler(cluster, capsys):
         assert (at["p50"], at["mean"], at["mean_se"]) == tuple(float(table.loc[career, k]) for k in ("p50", "mean", "mean_se"))
 
 
+@pytest.mark.parametrize("address", ["nonsense", "", "tcp://", "tcp://host", "foo://127.0.0.1:8786"])
+def test_cli_scheduler_not_an_address(address, capsys):
+    # refused at once with the value and the form an address takes, never a traceback
+    from careersim.cli import main
+
+    assert main(["run", "--worlds", "1000", "--seed", "3", "--scheduler", address]) == 2
+    err = capsys.readouterr().err
+    assert f"--scheduler {address!r}: not a scheduler address" in err and "protocol://host:port" in err
+    assert "Traceback" not in err
+
+
 @pytest.mark.slow
 def test_summary_on_process_cluster_is_bit_identical():
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0") as c, distributed.Client(c) as client:
