@@ -40,6 +40,7 @@ Examples
 from __future__ import annotations
 
 import dataclasses
+import itertools
 from collections.abc import Mapping
 from typing import Any, Literal
 
@@ -118,8 +119,24 @@ def _check_common(scenario: Scenario | None, ranges: Mapping[str, Any], a: str, 
         apply_changes(scenario, {key: lo})  # raises a ScenarioError naming the allowed range
         apply_changes(scenario, {key: hi})
         out[key] = (lo, hi)
-    age_to_year(scenario, age)
+    _check_age_in_every_point(scenario, out, age)
     return scenario, out, careers, worlds
+
+
+def _check_age_in_every_point(scenario: Scenario, ranges: Mapping[str, tuple[float, float]], age: int | None) -> None:
+    """``age`` (None: each point's horizon) lies within the years every point simulates: the
+    ranges may move the start age or the horizon (``simulation.*``), and then each point is
+    read at its own year of that age (:func:`_design_net_worth`)."""
+    moved = [k for k in ranges if k.startswith("simulation.")]
+    corners = [apply_changes(scenario, dict(zip(moved, c))) for c in itertools.product(*(ranges[k] for k in moved))]
+    if age is None:
+        return
+    first = max(c.simulation.start_age for c in corners) + 1
+    last = min(c.simulation.start_age + c.simulation.horizon_years for c in corners)
+    if not (isinstance(age, (int, np.integer)) and not isinstance(age, bool)) or not first <= age <= last:
+        within = f"; with {' and '.join(moved)} in the ranges given" if moved else " for this scenario"
+        raise ScenarioError(f"age = {age!r}: must be a whole number between {first} and {last}{within}" if first <= last
+                            else f"age = {age!r}: no age is simulated by every point{within} (start ages up to {first - 1}, last ages from {last})")
 
 
 def _difference_point(changes: Mapping[str, Any], *, scenario: Scenario, worlds: int, root: np.random.SeedSequence, careers: tuple[str, str], age: int | None) -> np.ndarray:
@@ -135,8 +152,9 @@ def _career_keys(careers: tuple[str, ...], names: list[str]) -> list[list[int]]:
     return [[i for i, sec in enumerate(sections) if sec not in own or sec == CAREER_SECTIONS.get(c)] for c in careers]
 
 
-def _design_net_worth(rows: np.ndarray, *, names: list[str], scenario: Scenario, worlds: int, root: np.random.SeedSequence, careers: tuple[str, ...], year: int) -> np.ndarray:
-    """``(point, career, world)`` net worth at ``year`` of each row of parameter values.
+def _design_net_worth(rows: np.ndarray, *, names: list[str], scenario: Scenario, worlds: int, root: np.random.SeedSequence, careers: tuple[str, ...], age: int | None) -> np.ndarray:
+    """``(point, career, world)`` net worth at ``age`` (None: the horizon) of each row of
+    parameter values, read at each point's own year of that age (a row may move the start age).
 
     Pure function of its arguments (it runs on workers). A career is simulated only for a
     combination of the values it can see (:func:`_career_keys`) not met before in ``rows``.
@@ -155,6 +173,7 @@ def _design_net_worth(rows: np.ndarray, *, names: list[str], scenario: Scenario,
         todo = [j for j, key in enumerate(keys) if key not in cache]
         if todo:  # the careers this point changes, in one engine call (their world built once)
             point = apply_changes(scenario, dict(zip(names, row)))
+            year = age_to_year(point, age)
             parts = [simulate_chunk(point, tuple(careers[j] for j in todo), root, chunk, cache_draws=cache_draws)["net_worth"][:, year - 1] for chunk in chunks]
             x = np.concatenate(parts, axis=1)
             for k, j in enumerate(todo):
@@ -299,7 +318,7 @@ def tornado(
         rows += [base_row[:i] + [lo] + base_row[i + 1 :], base_row[:i] + [hi] + base_row[i + 1 :]]
     year = age_to_year(scenario, age)
     x = _run_design(_design_net_worth, np.array(rows), 1, workers=workers, client=client, names=names, scenario=scenario, worlds=worlds, root=root,
-                    careers=careers, year=year)
+                    careers=careers, age=age)
     diffs = x[:, 0] - x[:, 1]
     base = diffs[0]
     base_value, base_se = paired_statistic(base, statistic)
@@ -483,7 +502,7 @@ def sobol(
     D = len(names)
     year = age_to_year(scenario, age)
     out = _run_design(_design_statistics, X, D + 2, workers=workers, client=client, statistic=statistic, names=names, scenario=scenario, worlds=worlds,
-                      root=root, careers=careers, year=year)
+                      root=root, careers=careers, age=age)
     Y, Y_se = out[:, 0].copy(), out[:, 1].copy()
     if np.ptp(Y) == 0.0:
         # no parameter moves the output at all: every index is exactly zero

@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 import careersim
-from careersim import plotting, sensitivity
+from careersim import ScenarioError, plotting, sensitivity
 
 DEFAULT = careersim.load_scenario("default")
 
@@ -158,7 +158,7 @@ def test_design_equals_one_simulate_per_point():
     rows = np.concatenate([rows, *[np.where(np.arange(len(names)) == i, rows[1], rows[0])[None] for i in range(len(names))]])
     root = root_seed_sequence(7)
     worlds = 2048 + 300  # two blocks, the second partial
-    x = _design_net_worth(rows, names=names, scenario=scenario, worlds=worlds, root=root, careers=("phd", "engineer"), year=30)
+    x = _design_net_worth(rows, names=names, scenario=scenario, worlds=worlds, root=root, careers=("phd", "engineer"), age=scenario.simulation.start_age + 30)
     for p, row in enumerate(rows):
         d = _difference_point(dict(zip(names, row)), scenario=scenario, worlds=worlds, root=root, careers=("phd", "engineer"), age=scenario.simulation.start_age + 30)
         assert np.array_equal(x[p, 0] - x[p, 1], d)
@@ -238,3 +238,25 @@ def test_notebook_design_is_precise():
     call = next(re.search(r"sob = (sensitivity\.sobol\(.*?\))\n", c, re.S).group(1) for c in code if "sensitivity.sobol(" in c)
     sob = eval(call, ns)
     assert sob.indices.ST_conf.max() <= 0.05 and sob.precise, sob.to_df()
+
+
+def test_a_range_of_start_ages_is_read_at_the_stated_age():
+    """A point that moves the start age is read at its own year of the age asked for, not at
+    the base scenario's year (which would be another age)."""
+    from careersim._sweep import apply_changes
+
+    scenario = careersim.load_scenario("default")
+    t = sensitivity.tornado(scenario, {"simulation.start_age": (22, 30)}, age=50, worlds=300, rng=1)
+    for start, column in ((22, "value_low"), (30, "value_high")):
+        r = careersim.simulate(apply_changes(scenario, {"simulation.start_age": start}), worlds=300, rng=1, careers=("phd", "engineer"), assumptions="fixed")
+        year = 50 - start
+        assert t.table[column].iloc[0] == np.mean(r.net_worth[0, :, year - 1] - r.net_worth[1, :, year - 1])
+    assert t.age == 50
+
+
+def test_a_range_of_horizons_reads_each_points_horizon_and_refuses_ages_beyond_one():
+    t = sensitivity.tornado(None, {"simulation.horizon_years": (10, 40)}, worlds=200, rng=1)
+    assert np.isfinite(t.table[["value_low", "value_high"]].to_numpy()).all()
+    for age in (35, 40.0, "30"):
+        with pytest.raises(ScenarioError, match=r"age = .*between 23 and 32; with simulation.horizon_years"):
+            sensitivity.sobol(None, {"simulation.horizon_years": (10, 40)}, n=2, worlds=64, rng=1, age=age)
