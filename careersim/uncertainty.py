@@ -179,6 +179,7 @@ def variance_breakdown(
     careers = check_careers((a, b), scenario.path_names())
     year = _year(scenario, age)
     groups = _whole("groups", groups, 4)
+    group_worlds = _whole("group_worlds", group_worlds, 2)  # luck is the spread within a group: two worlds at least
     ranking_worlds = _whole("ranking_worlds", ranking_worlds, 256)
     priors = _needs_priors(scenario)
     root = root_seed_sequence(rng)
@@ -221,31 +222,58 @@ def variance_breakdown(
 @dataclasses.dataclass(frozen=True)
 class _Utility:
     """CRRA utility of net worth with the decision layer's wealth floor, scaled to be well
-    conditioned; ``ce`` maps an expected utility back to dollars."""
+    conditioned; ``ce`` maps an expected utility back to dollars.
+
+    For a risk aversion g other than 0 and 1 the utility is ``exp((1 - g) ln z - m) / (1 - g)``
+    for z = (net worth + floor) / $1M: CRRA up to a positive factor ``exp(-m)`` and without
+    the textbook's ``- 1`` (neither changes a comparison or a certainty equivalent). With
+    ``m`` the largest ``(1 - g) ln z`` of the outcomes (:meth:`for_outcomes`) no power
+    overflows or underflows for every world, and nothing is subtracted that ``ce`` must add
+    back: with the ``- 1``, a strong risk aversion's expected utility was 1 / (g - 1) less a
+    remainder smaller than its rounding, and the certainty equivalent came out as minus the
+    floor (a negative value of information).
+    """
 
     risk_aversion: float
     wealth_floor_usd: float
     scale: float = 1e6
+    log_shift: float = 0.0
 
-    def __call__(self, w: np.ndarray) -> np.ndarray:
+    def _x(self, w: np.ndarray) -> np.ndarray:
         from ._decision_risk import _shifted
 
-        x, _ = _shifted(w, self.wealth_floor_usd)
+        return _shifted(w, self.wealth_floor_usd)[0]
+
+    def _power(self) -> bool:
         g = self.risk_aversion
+        return g != 0.0 and abs(g - 1.0) >= 1e-12
+
+    def for_outcomes(self, *net_worths: np.ndarray) -> _Utility:
+        """This utility, scaled for these outcomes (``m``, above)."""
+        if not self._power():
+            return self
+        top = max(float(np.max((1.0 - self.risk_aversion) * np.log(self._x(w) / self.scale))) for w in net_worths)
+        return dataclasses.replace(self, log_shift=top)
+
+    def __call__(self, w: np.ndarray) -> np.ndarray:
+        g = self.risk_aversion
+        x = self._x(w)
         if g == 0.0:
             return (x - self.wealth_floor_usd) / self.scale
         z = x / self.scale
-        return np.log(z) if abs(g - 1.0) < 1e-12 else (z ** (1.0 - g) - 1.0) / (1.0 - g)
+        if not self._power():
+            return np.log(z)
+        return np.exp((1.0 - g) * np.log(z) - self.log_shift) / (1.0 - g)
 
     def ce(self, u: float) -> float:
         g = self.risk_aversion
         if g == 0.0:
             return u * self.scale
-        if abs(g - 1.0) < 1e-12:
+        if not self._power():
             z = math.exp(u)
-        else:
-            inner = 1.0 + (1.0 - g) * u
-            z = inner ** (1.0 / (1.0 - g)) if inner > 0 else 0.0
+        else:  # E[z**(1 - g)] = exp(m) (1 - g) u
+            inner = (1.0 - g) * u
+            z = math.exp((self.log_shift + math.log(inner)) / (1.0 - g)) if inner > 0 else 0.0
         return z * self.scale - self.wealth_floor_usd
 
 
@@ -355,6 +383,7 @@ def value_of_information(
     careers_t = check_careers(careers, scenario.path_names())
     year = _year(scenario, age)
     groups = _whole("groups", groups, 4)
+    group_worlds = _whole("group_worlds", group_worlds, 2)  # a spread within each group needs two worlds
     worlds = _whole("worlds", worlds, 256)
     util = _Utility(float(_finite("risk_aversion", risk_aversion, low=0.0)), float(_finite("wealth_floor_usd", wealth_floor_usd, low=0.0)))
     priors = _needs_priors(scenario)
@@ -363,6 +392,8 @@ def value_of_information(
 
     nested = simulate(scenario, worlds=groups * group_worlds, rng=_child(root, 10), careers=careers_t, assumptions="uncertain",
                       group_worlds=group_worlds, workers=workers)
+    per_world = simulate(scenario, worlds=worlds, rng=_child(root, 12), careers=careers_t, assumptions="uncertain", workers=workers)
+    util = util.for_outcomes(nested.net_worth[:, :, year - 1], per_world.net_worth[:, :, year - 1])
     u = util(nested.net_worth[:, :, year - 1]).reshape(len(careers_t), groups, group_worlds)
     evpi_u, base_u = _nested_evpi_util(u)
     best = careers_t[int(u.mean(axis=(1, 2)).argmax())]
@@ -377,7 +408,6 @@ def value_of_information(
         reps.append(usd(e, b0))
     rows = [{"assumption": "all assumptions", "evpi_usd": _tidy(usd(evpi_u, base_u)), "se_usd": _tidy(float(np.std(reps, ddof=1))), "best_without": best}]
 
-    per_world = simulate(scenario, worlds=worlds, rng=_child(root, 12), careers=careers_t, assumptions="uncertain", workers=workers)
     uw = util(per_world.net_worth[:, :, year - 1])
     best_w = careers_t[int(uw.mean(axis=1).argmax())]
     for key in priors:
@@ -390,7 +420,11 @@ def value_of_information(
         def evppi(idx: np.ndarray) -> float:
             u_idx = uw[:, idx]
             fitted = _cubic_fit(q[idx], u_idx)
-            return usd(max(evpi_from_expected_utilities(fitted), 0.0), float(u_idx.mean(axis=1).max()))
+            # an EVPPI lies between 0 and the value of knowing each world's outcome (which
+            # includes every assumption and luck); the fit's noise can leave that range, and
+            # past the upper end a strong risk aversion has no certainty equivalent
+            ceiling = evpi_from_expected_utilities(u_idx)
+            return usd(min(max(evpi_from_expected_utilities(fitted), 0.0), ceiling), float(u_idx.mean(axis=1).max()))
 
         value = evppi(np.arange(worlds))
         reps = [evppi(boot.integers(0, worlds, worlds)) for _ in range(50)]

@@ -73,3 +73,29 @@ def test_analyses_refuse_a_scenario_without_priors_and_bad_arguments():
         variance_breakdown(None, group_worlds=100)
     with pytest.raises(careersim.ScenarioError, match="age = 5"):
         value_of_information(None, age=5)
+
+
+@pytest.mark.parametrize("g", [0.0, 0.5, 1.0, 3.0, 50.0, 1e3])
+def test_utility_certainty_equivalent_matches_the_decision_layer(g):
+    """The value of information's utility maps back to the same certainty equivalent as the
+    decision layer's CRRA, also where the textbook form's ``- 1`` cancels every digit."""
+    from careersim._decision_risk import crra_certainty_equivalent
+    from careersim.uncertainty import _Utility
+
+    w = np.random.default_rng(3).lognormal(14, 1.0, 4000) - 200_000
+    util = _Utility(g, 100_000.0).for_outcomes(w)
+    ce, _se = crra_certainty_equivalent(w, risk_aversion=g, wealth_floor_usd=100_000.0)
+    assert util.ce(float(util(w).mean())) == pytest.approx(float(ce), rel=1e-9, abs=1e-3)
+
+
+@pytest.mark.parametrize("g", [50.0, 1e9])
+def test_value_of_information_never_negative_under_strong_risk_aversion(g):
+    v = value_of_information(None, groups=8, group_worlds=16, worlds=256, rng=1, risk_aversion=g)
+    assert np.isfinite(v.table[["evpi_usd", "se_usd"]].to_numpy()).all()
+    assert (v.table.evpi_usd >= 0).all()
+
+
+@pytest.mark.parametrize("fn", ["value_of_information", "variance_breakdown"])
+def test_one_world_per_group_is_refused(fn):
+    with pytest.raises(careersim.ArgumentError, match=r"group_worlds = 1: must be a whole number >= 2"):
+        {"value_of_information": value_of_information, "variance_breakdown": variance_breakdown}[fn](None, groups=8, group_worlds=1, rng=1)
