@@ -57,6 +57,22 @@ def check_lens(lens: str, discount_rate: float) -> tuple[str, float]:
     return lens, float(discount_rate)
 
 
+def check_quantiles(quantiles: object) -> tuple[float, ...]:
+    """``quantiles`` as a tuple of floats, each in [0, 1]; a clear ScenarioError otherwise (a
+    single number, text, an empty list, NaN or a value outside [0, 1])."""
+    bad = ScenarioError(f"quantiles = {quantiles!r}: must be a non-empty list of numbers between 0 and 1, e.g. [0.05, 0.5, 0.95]")
+    if isinstance(quantiles, (str, bytes, dict)) or not hasattr(quantiles, "__iter__"):
+        raise bad
+    out = []
+    for q in quantiles:
+        if isinstance(q, (bool, np.bool_)) or not isinstance(q, (int, float, np.integer, np.floating)) or not 0.0 <= float(q) <= 1.0:
+            raise bad
+        out.append(float(q))
+    if not out:
+        raise bad
+    return tuple(out)
+
+
 def quantile_label(q: float) -> str:
     return f"p{100 * q:g}"
 
@@ -198,6 +214,7 @@ class Comparison:
         DataFrame
             Columns ``a, b, year, age, statistic, value, se``.
         """
+        quantiles = check_quantiles(quantiles)
         d = self.difference
         rows = {}
         for name, mask in (("p_a_ahead", d > 0), ("p_b_ahead", d < 0), ("p_tie", d == 0)):
@@ -386,6 +403,7 @@ class Result(YearAxis):
         >>> sorted(s.statistic.unique())
         ['mean', 'p25', 'p5', 'p50', 'p75', 'p95']
         """
+        quantiles = check_quantiles(quantiles)
         if lens is not None:
             if dollars != "real":
                 raise ScenarioError(f"dollars = {dollars!r}: a lens values money in real dollars; leave dollars='real' with lens = {lens!r}")

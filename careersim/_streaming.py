@@ -47,7 +47,7 @@ from numba import njit, uint64
 from ._draws import BLOCK_WORLDS, root_seed_sequence
 from ._assumptions import check_assumptions
 from ._engine import DEFAULT_CHUNK_BLOCKS, _thread_pool, check_request, in_order, resolve_threads, resolve_workers, simulate_chunk
-from ._results import _Z95, DEFAULT_QUANTILES, YearAxis, horizon_frame, resolve_baseline, summary_frame
+from ._results import _Z95, DEFAULT_QUANTILES, YearAxis, check_quantiles, horizon_frame, resolve_baseline, summary_frame
 from ._scenario import Scenario
 
 #: bins per factor of two of ``1 + |x| / $1``: the top 9 bits of the mantissa
@@ -609,6 +609,7 @@ class SummaryResult(YearAxis):
         """``(quantile, career, year)`` quantiles of net worth and their standard errors
         (order-statistic interval), read off the counts; within the module docstring's
         tolerance of ``np.quantile`` on the full paths."""
+        quantiles = check_quantiles(quantiles)
         C, T = self.mean.shape
         ids = np.ravel_multi_index((self.histogram_pages[:, 0], self.histogram_pages[:, 1]), (C, T)) * N_PAGES + self.histogram_pages[:, 2] + PAGE_OFFSET
         v, se = _quantiles_from_pages(ids, self.histogram, C * T, self.worlds, quantiles)
@@ -623,6 +624,7 @@ class SummaryResult(YearAxis):
 
     def summary(self, *, quantiles: Sequence[float] = DEFAULT_QUANTILES) -> pd.DataFrame:
         """Tidy like :meth:`careersim.Result.summary` (net worth only)."""
+        quantiles = check_quantiles(quantiles)
         q, q_se = self.quantiles(quantiles)
         return summary_frame(self, self.careers, "net_worth", self.mean, self.mean_se, q, q_se, quantiles)
 

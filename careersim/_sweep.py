@@ -24,7 +24,7 @@ from ._assumptions import check_assumptions
 from ._draws import root_seed_sequence
 from ._engine import check_careers, check_worlds, simulate
 from ._params import ScenarioError
-from ._results import DEFAULT_QUANTILES, mean_with_se, proportion_with_se, quantile_label, quantiles_with_se
+from ._results import DEFAULT_QUANTILES, check_quantiles, mean_with_se, proportion_with_se, quantile_label, quantiles_with_se
 from ._scenario import SECTIONS, Scenario, _split_key
 
 __all__ = ["apply_changes", "evaluate_points", "sweep"]
@@ -206,9 +206,7 @@ def sweep(
     scenario = _default_scenario(scenario)
     careers_t = check_careers(careers, scenario.path_names())
     worlds = check_worlds(worlds)
-    quantiles_t = tuple(float(q) for q in quantiles)
-    if any(not 0.0 <= q <= 1.0 for q in quantiles_t):
-        raise ScenarioError(f"quantiles = {quantiles!r}: each must be between 0 and 1")
+    quantiles_t = check_quantiles(quantiles)
     points = grid_points(grid, scenario)
     for p in points:
         age_to_year(apply_changes(scenario, p), age)

@@ -180,3 +180,25 @@ def test_no_import_circles():
 def test_astronomical_world_counts_are_refused_without_overflow(worlds):
     with pytest.raises(ArgumentError, match="career-years"):
         careersim.simulate_summary(worlds=worlds)
+
+
+# ---- quantiles: one check for every table that takes them ----
+
+@pytest.fixture(scope="module")
+def small_results():
+    return careersim.simulate(worlds=300, rng=1), careersim.simulate_summary(worlds=300, rng=1)
+
+
+@pytest.mark.parametrize("quantiles", [[1.5], [-0.1], [float("nan")], 0.5, "0.5", None, [], [True]])
+@pytest.mark.parametrize("entry", ["Result.summary", "PairComparison.summary", "SummaryResult.summary", "SummaryResult.quantiles", "sweep"])
+def test_bad_quantiles_are_refused_everywhere(small_results, entry, quantiles):
+    r, s = small_results
+    call = {
+        "Result.summary": lambda q: r.summary(quantiles=q),
+        "PairComparison.summary": lambda q: r.compare("phd", "engineer").summary(q),
+        "SummaryResult.summary": lambda q: s.summary(quantiles=q),
+        "SummaryResult.quantiles": lambda q: s.quantiles(q),
+        "sweep": lambda q: careersim.sweep(None, {"phd.stipend_ta_usd": [40_000]}, worlds=100, rng=1, quantiles=q),
+    }[entry]
+    with pytest.raises(ScenarioError, match=r"quantiles = .*: must be a non-empty list of numbers between 0 and 1"):
+        call(quantiles)
