@@ -8,6 +8,7 @@ at the end of year ``y`` is ``start_age + y``.
 from __future__ import annotations
 
 import dataclasses
+import math
 from collections.abc import Sequence
 from typing import Literal
 
@@ -51,10 +52,14 @@ def check_lens(lens: str, discount_rate: float) -> tuple[str, float]:
 
     if not isinstance(lens, str) or lens not in LENSES:
         raise ArgumentError(f"lens = {short_repr(lens)}: must be one of {', '.join(map(repr, LENSES))}")
-    ok = isinstance(discount_rate, (int, float, np.integer, np.floating)) and not isinstance(discount_rate, bool)
-    if not ok or not np.isfinite(discount_rate) or not -0.1 <= float(discount_rate) <= 0.5:
+    ok = isinstance(discount_rate, (int, float, np.integer, np.floating)) and not isinstance(discount_rate, (bool, np.bool_))
+    try:
+        rate = float(discount_rate) if ok else math.nan
+    except OverflowError:  # an integer beyond any float
+        rate = math.nan
+    if not -0.1 <= rate <= 0.5:
         raise ArgumentError(f"discount_rate = {short_repr(discount_rate)}: must be a real rate per year from -0.1 to 0.5 (0.03 = 3%)")
-    return lens, float(discount_rate)
+    return lens, rate
 
 
 def check_quantiles(quantiles: object) -> tuple[float, ...]:

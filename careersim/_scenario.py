@@ -440,6 +440,11 @@ class Scenario:
         """
         if changes is not None and not isinstance(changes, Mapping):
             raise ScenarioError(f"changes = {short_repr(changes)}: must be a mapping of dotted keys to values, e.g. {{'phd.stipend_ta_usd': 45000}}")
+        fields = [f.name for f in dataclasses.fields(self)]
+        for name in sections:
+            if name not in fields:
+                raise ScenarioError(f"{name} = {short_repr(sections[name])}: not a part of a scenario{suggest(name, fields)}; "
+                                    f"the parts are {', '.join(fields)} (or pass dotted keys: replace({{'phd.stipend_ta_usd': 45000}}))")
         by_section: dict[str, dict[str, Any]] = {}
         top: dict[str, Any] = dict(sections)
         for key, value in (changes or {}).items():

@@ -202,3 +202,14 @@ def test_bad_quantiles_are_refused_everywhere(small_results, entry, quantiles):
     }[entry]
     with pytest.raises(ScenarioError, match=r"quantiles = .*: must be a non-empty list of numbers between 0 and 1"):
         call(quantiles)
+
+
+@pytest.mark.parametrize("rate", [2**70, HUGE, float("nan"), True, np.bool_(False)])
+def test_discount_rates_beyond_any_float_are_refused(small_results, rate):
+    with pytest.raises(ArgumentError, match=r"discount_rate = .*: must be a real rate per year from -0.1 to 0.5"):
+        small_results[0].horizon_table(lens="income_pv", discount_rate=rate)
+
+
+def test_replace_names_an_unknown_part():
+    with pytest.raises(ScenarioError, match=r"phdd = \{\}: not a part of a scenario \(did you mean 'phd'\?\)"):
+        Scenario().replace(phdd={})
