@@ -14,6 +14,7 @@ import pandas as pd
 
 from ._decision_dims import DEFAULT_PRIORS, DIMENSIONS, Prior
 from ._decision_risk import _finite, money_scores
+from ._draws import root_seed_sequence
 from ._params import ScenarioError
 from ._results import Result, mean_with_se, quantiles_with_se
 from .careers import CAREERS, STATUS_NAMES
@@ -261,6 +262,8 @@ def score_worlds(
         raise ScenarioError(f"result = {type(result).__name__}: must be a careersim.Result (from careersim.simulate)")
     if not isinstance(model, ScoreModel):
         raise ScenarioError(f"model = {model!r}: must be a careersim.decision.ScoreModel")
+    if not isinstance(rng, (np.random.Generator, np.random.BitGenerator)):
+        root_seed_sequence(rng)  # an ArgumentError naming what a seed may be
     gen = np.random.default_rng(rng)
     n = result.worlds
     z = gen.standard_normal((len(CAREERS), len(DIMENSIONS), n))

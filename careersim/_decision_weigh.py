@@ -6,6 +6,7 @@ Re-exported by :mod:`careersim.decision`.
 from __future__ import annotations
 
 import dataclasses
+import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -36,6 +37,8 @@ def check_weights(weights: Mapping[str, float] | None) -> np.ndarray:
         out[DIMENSIONS.index(key)] = float(value)
     if not out.sum() > 0:
         raise ScenarioError(f"weights = {dict(weights)!r}: at least one weight must be > 0")
+    if not np.isfinite(math.fsum(out)):
+        raise ScenarioError(f"weights = {dict(weights)!r}: their sum is beyond any float; only their ratios matter, so give smaller numbers (e.g. 1 and 2)")
     return out
 
 

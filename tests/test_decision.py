@@ -373,3 +373,16 @@ def test_every_quoted_argument_is_in_the_essays():
             parts = [x.strip() for x in quote.split("...")]
             assert any(all(norm(x) in t for x in parts) for t in texts), (p.career, p.dimension, quote)
 
+
+
+def test_weights_whose_sum_overflows_are_refused():
+    r = careersim.simulate(worlds=200, rng=1)
+    with pytest.raises(careersim.ScenarioError, match="their sum is beyond any float"):
+        D.decide(D.score_worlds(r, rng=1), {"money": 1e308, "freedom": 1e308})
+
+
+@pytest.mark.parametrize("rng", [-1, "x", 1.5])
+def test_score_worlds_checks_its_seed(rng):
+    r = careersim.simulate(worlds=200, rng=1)
+    with pytest.raises(careersim.ArgumentError, match=r"rng = "):
+        D.score_worlds(r, rng=rng)
