@@ -6,7 +6,6 @@ Re-exported by :mod:`careersim.decision`.
 from __future__ import annotations
 
 import dataclasses
-import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -35,9 +34,9 @@ def check_weights(weights: Mapping[str, float] | None) -> np.ndarray:
             raise ScenarioError(f"weights: unknown dimension {key!r}; allowed: {', '.join(DIMENSIONS)}")
         _finite(f"weights[{key!r}]", value, low=0.0)
         out[DIMENSIONS.index(key)] = float(value)
-    if not out.sum() > 0:
+    if not out.max() > 0:
         raise ScenarioError(f"weights = {dict(weights)!r}: at least one weight must be > 0")
-    if not np.isfinite(math.fsum(out)):
+    if out.max() > np.finfo(float).max / len(out):  # their sum could overflow
         raise ScenarioError(f"weights = {dict(weights)!r}: their sum is beyond any float; only their ratios matter, so give smaller numbers (e.g. 1 and 2)")
     return out
 
