@@ -144,9 +144,10 @@ def certainty_equivalent(
     """
     year = result.horizon_years if age is None else result.year_of_age(age)
     w = result.net_worth[:, :, year - 1]
-    gammas = np.atleast_1d(np.asarray(risk_aversion, dtype=float))
-    if gammas.ndim != 1 or len(gammas) == 0:
+    listed = list(risk_aversion) if isinstance(risk_aversion, (list, tuple, np.ndarray)) else [risk_aversion]
+    if not listed:
         raise ScenarioError(f"risk_aversion = {risk_aversion!r}: must be a number or a non-empty list of numbers >= 0")
+    gammas = np.array([float(_finite("risk_aversion", g, low=0.0)) for g in listed])
     mean, mean_se = mean_with_se(w, axis=1)
     q, _ = quantiles_with_se(w, [0.05, 0.5], axis=1)
     _, clipped = _shifted(w, float(_finite("wealth_floor_usd", wealth_floor_usd, low=0.0)))

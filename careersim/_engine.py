@@ -577,6 +577,13 @@ def check_request(scenario: Scenario | None, careers: Iterable[str] | None, worl
     return scenario, careers_t, worlds, check_chunk_blocks(chunk_blocks)
 
 
+def check_progress(progress: Any) -> bool:
+    """``progress`` as a bool: True or False (numpy's too), nothing that merely looks true."""
+    if not isinstance(progress, (bool, np.bool_)):
+        raise ArgumentError(f"progress = {short_repr(progress)}: must be True or False")
+    return bool(progress)
+
+
 def check_chunk_blocks(chunk_blocks: int) -> int:
     """``chunk_blocks`` as a Python int >= 1."""
     return _whole_number("chunk_blocks", chunk_blocks, 1)
@@ -681,6 +688,7 @@ def simulate(
     (4, 2000, 40)
     """
     scenario, careers_t, worlds, chunk_blocks = check_request(scenario, careers, worlds, chunk_blocks)
+    progress = check_progress(progress)
     assumptions = check_assumptions(assumptions)
     group_worlds = check_group_worlds(group_worlds)
     T = scenario.simulation.horizon_years

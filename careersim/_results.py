@@ -361,6 +361,8 @@ class Result(YearAxis):
 
     def year_of_age(self, age: int) -> int:
         """The year (1-based) at whose end the person is ``age``."""
+        if isinstance(age, (bool, np.bool_)) or not isinstance(age, (int, np.integer)):
+            raise ScenarioError(f"age = {age!r}: must be a whole number of years, between {self.ages[0]} and {self.ages[-1]} for this result")
         year = int(age) - self.scenario.simulation.start_age
         if not 1 <= year <= self.horizon_years:
             raise ScenarioError(f"age = {age!r}: must be between {self.ages[0]} and {self.ages[-1]} for this result")
@@ -468,6 +470,8 @@ class Result(YearAxis):
         P(ahead of ``baseline``) with its se (default baseline: the first engineer-kind path, else
         the first path; the column is ``p_ahead_of_<baseline>``)."""
         baseline = resolve_baseline(self.scenario, self.careers, baseline)
+        if year is not None and (isinstance(year, (bool, np.bool_)) or not isinstance(year, (int, np.integer))):
+            raise ScenarioError(f"year = {year!r}: must be a whole number between 1 and {self.horizon_years} (or None: the horizon)")
         year = self.horizon_years if year is None else int(year)
         if not 1 <= year <= self.horizon_years:
             raise ScenarioError(f"year = {year!r}: must be between 1 and {self.horizon_years}")

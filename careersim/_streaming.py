@@ -46,7 +46,7 @@ from numba import njit, uint64
 
 from ._draws import BLOCK_WORLDS, root_seed_sequence
 from ._assumptions import check_assumptions
-from ._engine import DEFAULT_CHUNK_BLOCKS, _thread_pool, check_request, in_order, resolve_threads, resolve_workers, simulate_chunk
+from ._engine import DEFAULT_CHUNK_BLOCKS, _thread_pool, check_progress, check_request, in_order, resolve_threads, resolve_workers, simulate_chunk
 from ._results import _Z95, DEFAULT_QUANTILES, YearAxis, check_quantiles, horizon_frame, resolve_baseline, summary_frame
 from ._scenario import Scenario
 
@@ -706,6 +706,7 @@ def simulate_summary(
     4
     """
     scenario, careers_t, worlds, chunk_blocks = check_request(scenario, careers, worlds, chunk_blocks)
+    progress = check_progress(progress)
     assumptions = check_assumptions(assumptions)
     root = root_seed_sequence(rng)
     # pairs against the baseline, then the rest; with no baseline named and no engineer-kind path

@@ -213,3 +213,22 @@ def test_discount_rates_beyond_any_float_are_refused(small_results, rate):
 def test_replace_names_an_unknown_part():
     with pytest.raises(ScenarioError, match=r"phdd = \{\}: not a part of a scenario \(did you mean 'phd'\?\)"):
         Scenario().replace(phdd={})
+
+
+@pytest.mark.parametrize("call, match", [
+    (lambda r: r.horizon_table(year=1.5), r"year = 1.5: must be a whole number"),
+    (lambda r: r.year_of_age("30"), r"age = '30': must be a whole number of years"),
+    (lambda r: r.year_of_age(30.0), r"age = 30.0: must be a whole number of years"),
+    (lambda r: careersim.decision.certainty_equivalent(r, risk_aversion="2"), r"risk_aversion = '2': must be a finite number"),
+    (lambda r: careersim.decision.certainty_equivalent(r, risk_aversion=[1, True]), r"risk_aversion = True: must be a finite number"),
+])
+def test_numbers_are_not_silently_coerced(small_results, call, match):
+    with pytest.raises(ScenarioError, match=match):
+        call(small_results[0])
+
+
+@pytest.mark.parametrize("entry", [careersim.simulate, careersim.simulate_summary])
+@pytest.mark.parametrize("progress", ["yes", 1, None])
+def test_progress_is_true_or_false(entry, progress):
+    with pytest.raises(ArgumentError, match=r"progress = .*: must be True or False"):
+        entry(worlds=100, rng=1, progress=progress)
