@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+import math
 from collections.abc import Mapping
 from typing import Any, Literal
 
@@ -48,8 +49,8 @@ import numpy as np
 import pandas as pd
 
 from ._draws import BLOCK_WORLDS, root_seed_sequence
-from ._engine import CACHED_RUN_WORLDS, DEFAULT_CHUNK_BLOCKS, check_careers, check_worlds, resolve_workers, simulate_chunk
-from ._params import ScenarioError
+from ._engine import CACHED_RUN_WORLDS, DEFAULT_CHUNK_BLOCKS, MAX_CAREER_YEARS, _scientific, check_careers, check_worlds, resolve_workers, simulate_chunk
+from ._params import ScenarioError, short_repr
 from ._results import _Z95, mean_with_se, proportion_with_se, quantiles_with_se
 from ._scenario import CAREER_SECTIONS, Scenario
 from ._sweep import _default_scenario, age_to_year, apply_changes, evaluate_points, net_worth_at
@@ -495,6 +496,15 @@ def sobol(
     scenario, ranges, careers, worlds = _check_common(scenario, ranges, a, b, statistic, worlds, age)
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 2:
         raise ScenarioError(f"n = {n!r}: must be a whole number >= 2 (a power of 2 is best)")
+    career_years = int(n) * (len(ranges) + 2) * worlds * len(careers) * scenario.simulation.horizon_years
+    if career_years > MAX_CAREER_YEARS:
+        raise ScenarioError(f"n = {short_repr(n)}: {short_repr(int(n) * (len(ranges) + 2))} points of {worlds:,} worlds is {_scientific(career_years)} career-years, "
+                            f"more than the {MAX_CAREER_YEARS:.2g} one call accepts; the notebook's n = 2048 gives total-index intervals near 0.03")
+    if isinstance(num_resamples, bool) or not isinstance(num_resamples, (int, np.integer)) or num_resamples < 2:
+        raise ScenarioError(f"num_resamples = {num_resamples!r}: must be a whole number >= 2 (the bootstrap's resamples; 200 is usual)")
+    number = isinstance(target_half_width, (int, float, np.integer, np.floating)) and not isinstance(target_half_width, (bool, np.bool_))
+    if not (number and 0.0 < float(target_half_width) < math.inf):
+        raise ScenarioError(f"target_half_width = {target_half_width!r}: must be a number > 0 (the 95% half-width wanted on each total index, e.g. 0.05)")
     root = root_seed_sequence(rng)
     names = list(ranges)
     problem = {"num_vars": len(names), "names": names, "bounds": [list(ranges[k]) for k in names]}

@@ -260,3 +260,16 @@ def test_a_range_of_horizons_reads_each_points_horizon_and_refuses_ages_beyond_o
     for age in (35, 40.0, "30"):
         with pytest.raises(ScenarioError, match=r"age = .*between 23 and 32; with simulation.horizon_years"):
             sensitivity.sobol(None, {"simulation.horizon_years": (10, 40)}, n=2, worlds=64, rng=1, age=age)
+
+
+@pytest.mark.parametrize("kw, match", [
+    ({"num_resamples": 1}, r"num_resamples = 1: must be a whole number >= 2"),
+    ({"num_resamples": 1.5}, r"num_resamples = 1.5: must be a whole number >= 2"),
+    ({"n": 2**70}, r"n = 1180591620717411303424: .* career-years, more than"),
+    ({"target_half_width": float("nan")}, r"target_half_width = nan: must be a number > 0"),
+    ({"target_half_width": "0.05"}, r"target_half_width = '0.05': must be a number > 0"),
+    ({"target_half_width": -1}, r"target_half_width = -1: must be a number > 0"),
+])
+def test_sobol_arguments_are_checked_before_any_work(kw, match):
+    with pytest.raises(ScenarioError, match=match):
+        sensitivity.sobol(None, {"engineer.start_pay_usd": (150_000, 250_000)}, **{"n": 4, "worlds": 64, "rng": 1, **kw})
