@@ -491,7 +491,12 @@ class Result(YearAxis):
         return pd.concat(frames, ignore_index=True)
 
     def to_frame(self, variables: Sequence[str] = ("net_worth", "income", "status")) -> pd.DataFrame:
-        """Every value in long format: columns ``career, world, year, variable, value``."""
+        """Every value in long format: columns ``career, world, year, variable, value``
+        (``variables``: one name or a list of them)."""
+        listed = (variables,) if isinstance(variables, str) else tuple(variables) if isinstance(variables, (list, tuple)) else ()
+        if not listed:
+            raise ScenarioError(f"variables = {variables!r}: give one or a list of net_worth, income, status")
+        variables = listed
         C, W, T = self.net_worth.shape
         frames = []
         for v in variables:

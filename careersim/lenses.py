@@ -14,14 +14,19 @@ import numpy as np
 import pandas as pd
 
 from ._decision_risk import crra_certainty_equivalent
-from ._results import LENS_NAMES, LENSES, Result, mean_with_se, proportion_with_se, quantiles_with_se
+from ._params import ArgumentError
+from ._results import LENS_NAMES, LENSES, Result, mean_with_se, proportion_with_se, quantiles_with_se, resolve_baseline
 
 
 def lens_table(result: Result, *, age: int | None = None, lenses: Sequence[str] = LENSES, discount_rate: float = 0.0, risk_aversion: float = 2.0,
-               wealth_floor_usd: float = 100_000.0, baseline: str = "engineer") -> pd.DataFrame:
+               wealth_floor_usd: float = 100_000.0, baseline: str | None = None) -> pd.DataFrame:
     """The comparison under every lens: one row per lens and career with the median, the mean,
     the CRRA certainty equivalent at ``risk_aversion`` (:func:`careersim.decision.crra_certainty_equivalent`)
     and P(ahead of ``baseline``) in the same world, each with its Monte Carlo standard error.
+
+    ``lenses`` is one lens name or a list of them. ``baseline`` (default: the first
+    engineer-kind path, else the first path) must be a simulated path; its own rows have no
+    P(ahead) (NaN).
 
     Examples
     --------
@@ -32,6 +37,11 @@ def lens_table(result: Result, *, age: int | None = None, lenses: Sequence[str] 
     >>> sorted(t.lens.unique())
     ['consumption_pv', 'income_pv', 'net_worth']
     """
+    listed = (lenses,) if isinstance(lenses, str) else tuple(lenses) if isinstance(lenses, (list, tuple)) else ()
+    if not listed:
+        raise ArgumentError(f"lenses = {lenses!r}: give one or a list of {', '.join(map(repr, LENSES))}")
+    lenses = listed
+    baseline = resolve_baseline(result.scenario, result.careers, baseline)
     rows = []
     for lens in lenses:
         x = result.lens_values(lens, age=age, discount_rate=discount_rate)

@@ -232,3 +232,18 @@ def test_numbers_are_not_silently_coerced(small_results, call, match):
 def test_progress_is_true_or_false(entry, progress):
     with pytest.raises(ArgumentError, match=r"progress = .*: must be True or False"):
         entry(worlds=100, rng=1, progress=progress)
+
+
+def test_one_name_or_a_list_for_to_frame_and_lens_table(small_results):
+    from careersim.lenses import lens_table
+
+    r = small_results[0]
+    assert set(r.to_frame("income").variable) == {"income"}
+    assert set(lens_table(r, lenses="income_pv").lens) == {"income_pv"}
+    for bad in ([], None, 3):
+        with pytest.raises(ScenarioError, match=r"variables = .*: give one or a list of net_worth, income, status"):
+            r.to_frame(bad)
+        with pytest.raises(ArgumentError, match=r"lenses = .*: give one or a list of"):
+            lens_table(r, lenses=bad)
+    with pytest.raises(ArgumentError, match=r"baseline = 'x': not a simulated path"):
+        lens_table(r, baseline="x")
