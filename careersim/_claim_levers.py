@@ -232,6 +232,8 @@ def default_levers(scenario: Scenario | None = None) -> tuple[Lever, ...]:
     >>> [l.name for l in claims.default_levers()][:4]
     ['stipend', 'fellowship', 'faster_phd', 'attrition']
     """
+    if scenario is not None and not isinstance(scenario, Scenario):
+        raise ScenarioError(f"scenario = {scenario!r}: must be a careersim.Scenario or None")
     model = None if scenario is None else scenario.market.model
     return tuple(l for l in LEVERS if l.markets is None or (model is not None and model in l.markets))
 

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from ._claim_search import smallest_overturning_changes
-from ._claim_stats import breakthrough_effect, money_claim
+from ._claim_stats import breakthrough_effect, check_ages, money_claim
 from ._engine import simulate
 from ._results import Result
 
@@ -57,6 +57,7 @@ def claim_outputs(
         ``claim_breakthrough`` (:func:`breakthrough_effect`, the same worlds rerun without
         bidding wars) and, with the search, ``claim_overturning``.
     """
+    search_ages = check_ages(search_ages, "search_ages")
     last = int(result.ages[-1])
     within = lambda ages: tuple(a for a in ages if result.ages[0] <= a < last) + (min(max(ages), last),)  # noqa: E731
     ages = within((35, 45, 65))
@@ -76,7 +77,7 @@ def claim_outputs(
         search = result.scenario.name == "money-much-better"
     if search:
         tables["claim_overturning"] = smallest_overturning_changes(
-            result.scenario, ages=within(tuple(search_ages)), phd=phd, industry=industry, worlds=search_worlds, rng=seed
+            result.scenario, ages=within(search_ages), phd=phd, industry=industry, worlds=search_worlds, rng=seed
         )
     from . import plotting
 

@@ -289,14 +289,29 @@ def _checkpoint(label: str, year: int, age: int, phd_nw: np.ndarray, ind_nw: np.
     )
 
 
-def _check_pair(result: Result, phd: str, industry: str) -> tuple[int, int]:
+def _whole_numbers(values: Any, what: str, allowed: str) -> tuple[int, ...]:
+    """One whole number or a non-empty list of them, as a tuple of ints."""
+    listed = (values,) if isinstance(values, (int, np.integer)) else tuple(values) if isinstance(values, (list, tuple, np.ndarray)) else ()
+    if not listed or any(isinstance(v, (bool, np.bool_)) or not isinstance(v, (int, np.integer)) for v in listed):
+        raise ScenarioError(f"{what} = {values!r}: must be a whole number or a non-empty list of them ({allowed})")
+    return tuple(int(v) for v in listed)
+
+
+def check_ages(ages: Any, what: str = "ages") -> tuple[int, ...]:
+    """Ages as a tuple of ints: one whole number or a non-empty list of them."""
+    return _whole_numbers(ages, what, "ages in years, e.g. (35, 45, 65)")
+
+
+def _check_pair(result: Result, phd: str, industry: str, name: str = "result") -> tuple[int, int]:
+    if not isinstance(result, Result):
+        raise ScenarioError(f"{name} = {type(result).__name__}: must be a careersim.Result (from careersim.simulate)")
     if phd == industry:
         raise ScenarioError(f"phd = industry = {phd!r}: compare two different careers")
     return result.index(phd), result.index(industry)
 
 
 def _check_years(result: Result, years: Sequence[int], what: str) -> tuple[int, ...]:
-    out = tuple(int(y) for y in years)
+    out = _whole_numbers(years, what, f"years from 1 to the horizon, {result.horizon_years}")
     for y in out:
         if not 1 <= y <= result.horizon_years:
             raise ScenarioError(f"{what} = {y!r}: must be between 1 and the horizon, {result.horizon_years} years")
@@ -350,7 +365,7 @@ def money_claim(
     years = _check_years(result, claim_years, "claim_years")
     margin = _check_margin(margin)
     points = [(f"year {y}", y) for y in years]
-    points += [(f"age {a}", result.year_of_age(a)) for a in ages]
+    points += [(f"age {a}", result.year_of_age(a)) for a in check_ages(ages)]
     start_age = result.scenario.simulation.start_age
     bt = np.asarray(result.facts["phd_breakthrough"], dtype=bool)
     checkpoints = tuple(
@@ -417,7 +432,7 @@ def breakthrough_effect(
     True
     """
     ip, ii = _check_pair(result, phd, industry)
-    jp, ji = _check_pair(counterfactual, phd, industry)
+    jp, ji = _check_pair(counterfactual, phd, industry, "counterfactual")
     if result.net_worth.shape[1:] != counterfactual.net_worth.shape[1:]:
         raise ScenarioError(f"counterfactual has {counterfactual.worlds} worlds x {counterfactual.horizon_years} years, the result {result.worlds} x {result.horizon_years}: simulate both alike")
     if np.asarray(counterfactual.facts["phd_breakthrough"]).any():
@@ -425,7 +440,7 @@ def breakthrough_effect(
     if not np.array_equal(result.net_worth[ii], counterfactual.net_worth[ji]):
         raise ScenarioError(f"counterfactual is not the same worlds: the {industry} path differs; simulate both with the same rng and scenario")
     rows = []
-    for age in ages:
+    for age in check_ages(ages):
         y = result.year_of_age(age)
         x, x0, ind = result.net_worth[ip, :, y - 1], counterfactual.net_worth[jp, :, y - 1], result.net_worth[ii, :, y - 1]
         excess, excess0 = np.maximum(x - ind, 0.0), np.maximum(x0 - ind, 0.0)

@@ -678,3 +678,34 @@ def test_figures_show_dollars_not_math(scenario):
     ax.figure.canvas.draw()
     assert not _math_texts(ax.figure)
     plt.close("all")
+
+
+@pytest.fixture(scope="module")
+def small_claim_run():
+    s = careersim.load_scenario("money-much-better")
+    return s, careersim.simulate(s, worlds=300, rng=1, careers=["phd", "residency"])
+
+
+def test_claim_arguments_are_checked(small_claim_run):
+    from careersim import claims
+
+    s, r = small_claim_run
+    lever = claims.default_levers()[:1]
+    cases = [
+        (lambda: claims.money_claim(r, ages=(45.5,)), r"ages = \(45.5,\): must be a whole number"),
+        (lambda: claims.money_claim(r, claim_years=(1.5,)), r"claim_years = \(1.5,\): must be a whole number"),
+        (lambda: claims.money_claim("x"), r"result = str: must be a careersim.Result"),
+        (lambda: claims.breakthrough_effect(r, None), r"counterfactual = NoneType: must be a careersim.Result"),
+        (lambda: claims.default_levers("x"), r"scenario = 'x': must be a careersim.Scenario or None"),
+        (lambda: claims.claim_outputs(r, search_ages=()), r"search_ages = \(\): must be a whole number"),
+        (lambda: claims.smallest_overturning_changes(s, lever, worlds=128, threshold=float("nan")), r"threshold = nan: .* a probability, from 0 to 1"),
+        (lambda: claims.smallest_overturning_changes(s, lever, worlds=128, threshold=2), r"threshold = 2: .* a probability"),
+        (lambda: claims.smallest_overturning_changes(s, lever, worlds=128, criterion="mean_difference", threshold=float("inf")), r"threshold = inf: .* a finite amount"),
+        (lambda: claims.smallest_overturning_changes(s, lever, worlds=128, tolerance="x"), r"tolerance = 'x': must be a number in \(0, 1\)"),
+        (lambda: claims.overturning_frontier(s, "stipend", "fellowship", x_values="ab"), r"values for lever 'stipend' = 'ab'"),
+    ]
+    for call, match in cases:
+        with pytest.raises(careersim.ScenarioError, match=match):
+            call()
+    # one whole number where a list is asked for is a list of one
+    assert claims.money_claim(r, claim_years=5, ages=45).claim_years == (5,)
