@@ -36,6 +36,8 @@ from typing import Literal
 import numpy as np
 
 from ._market import World
+from ._params import ArgumentError, short_repr, suggest
+from ._places import PLACE_IDS
 from ._places import place as place_figures
 from ._scenario import FinanceParams
 from ._tax import load_tax_tables
@@ -156,6 +158,17 @@ def place_taxes(place: str) -> PlaceTaxes:
     )
 
 
+def _finite_usd(name: str, value: object) -> np.ndarray:
+    """An amount (or array of amounts) of dollars as a float array: finite numbers only."""
+    try:
+        x = np.asarray(value, dtype=float) if not isinstance(value, (str, bytes, bool, np.bool_)) and value is not None else None
+    except (TypeError, ValueError, OverflowError):
+        x = None
+    if x is None or x.dtype.kind != "f" or not np.isfinite(x).all():
+        raise ArgumentError(f"{name} = {short_repr(value)}: must be a finite amount in dollars, or an array of them")
+    return x
+
+
 def income_tax(gross_usd: np.ndarray | float, *, place: str = "elsewhere", kind: Literal["wages", "stipend", "grant"] = "wages",
                pretax_deferral_usd: np.ndarray | float = 0.0) -> np.ndarray:
     """Total 2026 tax on a year's income of one kind, real USD (single filer, standard deduction).
@@ -186,15 +199,17 @@ def income_tax(gross_usd: np.ndarray | float, *, place: str = "elsewhere", kind:
     >>> bool(income_tax(100_000.0, place="bay_area") > income_tax(100_000.0, place="seattle"))
     True
     """
-    if kind not in ("wages", "stipend", "grant"):
-        raise ValueError(f"kind = {kind!r}: must be 'wages', 'stipend' or 'grant'")
+    if not isinstance(kind, str) or kind not in ("wages", "stipend", "grant"):
+        raise ArgumentError(f"kind = {short_repr(kind)}: must be 'wages', 'stipend' or 'grant'")
+    if not isinstance(place, str) or place not in PLACE_IDS:
+        raise ArgumentError(f"place = {short_repr(place)}: must be one of {', '.join(PLACE_IDS)}{suggest(place, PLACE_IDS) if isinstance(place, str) else ''}")
     tx = place_taxes(place)
-    gross = np.maximum(np.asarray(gross_usd, dtype=float), 0.0)
+    gross = np.maximum(_finite_usd("gross_usd", gross_usd), 0.0)
     if kind == "stipend":
         return tx.stipend_income_tax(gross)
     if kind == "grant":
         return tx.grant_income_tax(gross) + tx.self_employment_tax(gross)
-    deferral = np.minimum(np.asarray(pretax_deferral_usd, dtype=float), gross)
+    deferral = np.minimum(_finite_usd("pretax_deferral_usd", pretax_deferral_usd), gross)
     return tx.wage_income_tax(gross - deferral) + tx.wage_income_tax_on_gross(gross) + tx.payroll_tax(gross)
 
 

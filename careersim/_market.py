@@ -40,7 +40,8 @@ class History:
 def load_history() -> History:
     """The bundled Damodaran series, data/us_annual_returns_1928-2025.csv."""
     path = resources.files("careersim") / "data" / "us_annual_returns_1928-2025.csv"
-    raw = np.genfromtxt(path.open("rb"), delimiter=",", names=True)
+    with path.open("rb") as f:
+        raw = np.genfromtxt(f, delimiter=",", names=True)
     return History(
         year=raw["year"].astype(int),
         nominal_return=raw["sp500_total_return"].astype(float),

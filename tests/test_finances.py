@@ -233,3 +233,30 @@ def test_student_debt_at_a_vanishing_rate_is_repaid_evenly(rate):
     payment, balance = student_debt_paths(p, np.zeros((12, 1)))
     np.testing.assert_allclose(payment[:10], 3_000.0, rtol=1e-6)
     np.testing.assert_allclose(balance[9], 0.0, atol=1e-6)
+
+
+@pytest.mark.parametrize("args, kw, match", [
+    ((float("nan"),), {}, r"gross_usd = nan: must be a finite amount in dollars"),
+    ((None,), {}, r"gross_usd = None: must be a finite amount"),
+    (("x",), {}, r"gross_usd = 'x': must be a finite amount"),
+    ((1e5,), {"pretax_deferral_usd": float("inf")}, r"pretax_deferral_usd = inf: must be a finite amount"),
+    ((1e5,), {"place": "seatle"}, r"place = 'seatle': must be one of .* \(did you mean 'seattle'\?\)"),
+    ((1e5,), {"kind": "salary"}, r"kind = 'salary': must be 'wages', 'stipend' or 'grant'"),
+])
+def test_income_tax_refuses_what_is_not_an_amount_or_a_place(args, kw, match):
+    with pytest.raises(careersim.ArgumentError, match=match):
+        careersim.income_tax(*args, **kw)
+
+
+def test_history_file_is_closed():
+    import gc
+    import warnings
+
+    from careersim._market import load_history
+
+    load_history.cache_clear()
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always", ResourceWarning)
+        load_history()
+        gc.collect()  # an unclosed file warns when it is collected
+    assert not [w for w in seen if issubclass(w.category, ResourceWarning)]
