@@ -142,6 +142,8 @@ def certainty_equivalent(
     >>> sorted(t.columns)[:3]
     ['age', 'career', 'certainty_equivalent']
     """
+    if not isinstance(result, Result):
+        raise ScenarioError(f"result = {type(result).__name__}: must be a careersim.Result (from careersim.simulate; a summary keeps no world's net worth)")
     year = result.horizon_years if age is None else result.year_of_age(age)
     w = result.net_worth[:, :, year - 1]
     listed = list(risk_aversion) if isinstance(risk_aversion, (list, tuple, np.ndarray)) else [risk_aversion]

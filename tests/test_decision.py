@@ -386,3 +386,14 @@ def test_score_worlds_checks_its_seed(rng):
     r = careersim.simulate(worlds=200, rng=1)
     with pytest.raises(careersim.ArgumentError, match=r"rng = "):
         D.score_worlds(r, rng=rng)
+
+
+@pytest.mark.parametrize("thing", ["x", None])
+def test_certainty_equivalent_wants_a_result(thing):
+    with pytest.raises(careersim.ScenarioError, match=r"result = .*: must be a careersim.Result"):
+        D.certainty_equivalent(thing)
+
+
+def test_certainty_equivalent_of_a_summary_says_why_not():
+    with pytest.raises(careersim.ScenarioError, match=r"result = SummaryResult: .*a summary keeps no world's net worth"):
+        D.certainty_equivalent(careersim.simulate_summary(worlds=200, rng=1))
