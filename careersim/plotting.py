@@ -14,7 +14,8 @@ import numpy as np
 import pandas as pd
 
 from ._palette import CAREER_COLORS, CAREER_LABELS, CAREER_LINESTYLES, NEUTRAL_COLORS, path_styles
-from ._params import ScenarioError
+from ._engine import _whole_number, check_careers
+from ._params import ArgumentError, ScenarioError, short_repr
 from ._results import Result, proportion_with_se, quantiles_with_se
 from ._streaming import SummaryResult
 from ._claim_stats import _check_pair, _check_years
@@ -38,11 +39,68 @@ def _path_style(result: Any, name: str) -> tuple[str, Any]:
 
 def _axes(ax: Axes | None, figsize: tuple[float, float] = (7.5, 4.5)) -> Axes:
     if ax is not None:
+        from matplotlib.axes import Axes as _MplAxes
+
+        _check_type("ax", ax, _MplAxes, "a matplotlib Axes, or None for a new figure")
         return ax
     import matplotlib.pyplot as plt
 
     _, ax = plt.subplots(figsize=figsize, layout="constrained")
     return ax
+
+
+# -- argument checks: every one before any drawing, so a refused call leaves no figure behind --
+_RESULT = "a careersim.Result (from careersim.simulate)"
+_ANY_RESULT = "a careersim.Result or careersim.SummaryResult (from careersim.simulate or careersim.simulate_summary)"
+
+
+def _check_type(name: str, value: Any, kinds: type | tuple[type, ...], what: str) -> None:
+    """An :class:`ArgumentError` naming the argument, the value's type and what is allowed
+    (``what``: the accepted type and where it comes from) unless ``value`` is one of ``kinds``."""
+    if not isinstance(value, kinds):
+        raise ArgumentError(f"{name} = {type(value).__name__}: must be {what}")
+
+
+def _check_frame(name: str, value: Any, columns: Sequence[str], what: str) -> None:
+    """A non-empty DataFrame with ``columns`` (``what``: the function that makes it)."""
+    _check_type(name, value, pd.DataFrame, what)
+    missing = [c for c in columns if c not in value.columns]
+    if missing or value.empty:
+        problem = f"has no column {', '.join(map(repr, missing))}" if missing else "is empty"
+        raise ArgumentError(f"{name}: the DataFrame {problem}; must be {what}")
+
+
+def _check_choice(name: str, value: Any, allowed: Sequence[str]) -> None:
+    if not isinstance(value, str) or value not in allowed:
+        raise ArgumentError(f"{name} = {short_repr(value)}: must be {' or '.join(map(repr, allowed))}")
+
+
+def _check_kwargs(name: str, value: Any, call: str) -> None:
+    if value is not None and not isinstance(value, Mapping):
+        raise ArgumentError(f"{name} = {short_repr(value)}: must be a dict of keyword arguments for matplotlib's {call}, or None")
+
+
+def _is_quantile_pair(pair: Any) -> bool:
+    """``(low, high)``: two numbers with ``0 <= low < high <= 1``."""
+    if not isinstance(pair, (tuple, list, np.ndarray)) or len(pair) != 2:
+        return False
+    if any(isinstance(q, (bool, np.bool_)) or not isinstance(q, (int, float, np.integer, np.floating)) for q in pair):
+        return False
+    return bool(0.0 <= pair[0] < pair[1] <= 1.0)
+
+
+def _check_clip(clip_quantiles: Any) -> None:
+    if not _is_quantile_pair(clip_quantiles):
+        raise ArgumentError(f"clip_quantiles = {short_repr(clip_quantiles)}: must be a pair of quantiles (low, high) with 0 <= low < high <= 1, e.g. (0.01, 0.99)")
+
+
+def _check_bands(bands: Any, *, allow_empty: bool = False) -> None:
+    allowed = f"a {'' if allow_empty else 'non-empty '}list of quantile pairs (low, high) with 0 <= low < high <= 1, outermost first, e.g. ((0.05, 0.95), (0.25, 0.75))"
+    if not isinstance(bands, (tuple, list)) or not (bands or allow_empty):
+        raise ArgumentError(f"bands = {short_repr(bands)}: must be {allowed}")
+    for band in bands:
+        if not _is_quantile_pair(band):
+            raise ArgumentError(f"bands: {short_repr(band)} is not a quantile pair; bands = {short_repr(bands)} must be {allowed}")
 
 
 def _dollar_tick(v: float, _pos: Any = None) -> str:
@@ -92,11 +150,12 @@ def plot_fan(
     result
         A :class:`~careersim.Result` or :class:`~careersim.SummaryResult`.
     careers
-        Careers to draw (default: all).
+        Careers to draw (default: all); one name or a list of simulated paths.
     variable
-        ``"net_worth"`` or ``"income"``.
+        ``"net_worth"`` or ``"income"`` (a Result also has ``"after_tax_income"`` and
+        ``"consumption"``; a SummaryResult only ``"net_worth"``).
     bands
-        Quantile pairs, outermost first.
+        Quantile pairs ``(low, high)``, ``0 <= low < high <= 1``, outermost first (at least one).
     x
         ``"age"`` or ``"year"``.
     yscale
@@ -116,7 +175,13 @@ def plot_fan(
     >>> from careersim import plotting
     >>> ax = plotting.plot_fan(careersim.simulate(worlds=500, rng=1))
     """
-    ax = _axes(ax)
+    _check_type("result", result, (Result, SummaryResult), _ANY_RESULT)
+    sel = check_careers(careers, result.careers)
+    _check_bands(bands)
+    _check_choice("x", x, ("age", "year"))
+    _check_choice("yscale", yscale, ("symlog", "linear"))
+    _check_kwargs("line_kwargs", line_kwargs, "plot")
+    _check_kwargs("band_kwargs", band_kwargs, "fill_between")
     xs = result.ages if x == "age" else result.years
     probs = [0.5] + [p for band in bands for p in band]
     if isinstance(result, Result):
@@ -124,9 +189,10 @@ def plot_fan(
         q_all = np.quantile(values, probs, axis=1)  # (quantile, career, year)
     else:  # a SummaryResult: quantiles from its histogram
         if variable != "net_worth":
-            raise ValueError(f"variable = {variable!r}: a summary holds only 'net_worth'")
+            raise ArgumentError(f"variable = {short_repr(variable)}: a summary holds only 'net_worth'")
         q_all, _ = result.quantiles(probs)
-    for career in careers or result.careers:
+    ax = _axes(ax)
+    for career in sel:
         ci = result.careers.index(career)
         color, line = _path_style(result, career)
         for i in range(len(bands)):
@@ -142,10 +208,8 @@ def plot_fan(
     ax.axhline(0, color="0.6", linewidth=0.8)
     if yscale == "symlog":
         ax.set_yscale("symlog", linthresh=1e5, linscale=0.5)
-        lowest = float(np.min(q_all[:, [result.careers.index(c) for c in careers or result.careers]]))
+        lowest = float(np.min(q_all[:, [result.careers.index(c) for c in sel]]))
         ax.set_ylim(bottom=min(0.0, 1.3 * lowest))
-    elif yscale != "linear":
-        raise ValueError(f"yscale = {yscale!r}: must be 'symlog' or 'linear'")
     ax.set_xlabel("age" if x == "age" else "year")
     ax.set_ylabel(f"{variable.replace('_', ' ')} ({result.units})")
     inner, outer = bands[-1], bands[:-1]
@@ -178,7 +242,8 @@ def plot_distribution(
     careers
         Careers to draw (default: all).
     bins, clip_quantiles
-        Number of bins, and the quantiles of all careers' values that bound the x-axis.
+        Number of bins (a whole number >= 1), and the quantiles ``(low, high)``,
+        ``0 <= low < high <= 1``, of all careers' values that bound the x-axis.
     ax
         Axes to draw on (None: a new figure).
     hist_kwargs
@@ -194,10 +259,14 @@ def plot_distribution(
     >>> from careersim import plotting
     >>> ax = plotting.plot_distribution(careersim.simulate(worlds=500, rng=1), age=40)
     """
-    ax = _axes(ax)
+    _check_type("result", result, Result, _RESULT)
     year = result.horizon_years if age is None else result.year_of_age(age)
+    sel = check_careers(careers, result.careers)
+    _whole_number("bins", bins, 1, " (the number of histogram bins)")
+    _check_clip(clip_quantiles)
+    _check_kwargs("hist_kwargs", hist_kwargs, "hist")
+    ax = _axes(ax)
     x = result.net_worth[:, :, year - 1]
-    sel = careers or result.careers
     lo, hi = np.quantile(x[[result.index(c) for c in sel]], clip_quantiles)
     edges = np.linspace(lo, hi, bins + 1)
     for career in sel:
@@ -249,10 +318,12 @@ def plot_p_ahead(
     """
     from ._results import resolve_baseline
 
+    _check_type("result", result, Result, _RESULT)
     baseline = resolve_baseline(result.scenario, result.careers, baseline)
+    sel = check_careers(careers, result.careers)
     ax = _axes(ax)
     n = result.worlds
-    for career in careers or result.careers:
+    for career in sel:
         if career == baseline:
             continue
         p = result.compare(career, baseline).p_a_ahead
@@ -286,7 +357,8 @@ def plot_difference(
     a, b
         The careers compared.
     bands
-        Quantile pairs of the difference to shade, outermost first.
+        Quantile pairs ``(low, high)``, ``0 <= low < high <= 1``, of the difference to shade,
+        outermost first (empty: the median alone).
     ax
         Axes to draw on (None: a new figure).
 
@@ -300,8 +372,10 @@ def plot_difference(
     >>> from careersim import plotting
     >>> ax = plotting.plot_difference(careersim.simulate(worlds=500, rng=1), "phd", "engineer")
     """
-    ax = _axes(ax)
+    _check_type("result", result, Result, _RESULT)
+    _check_bands(bands, allow_empty=True)
     d = result.compare(a, b).difference
+    ax = _axes(ax)
     for i, (lo, hi) in enumerate(bands):
         q = np.quantile(d, [lo, hi], axis=0)
         ax.fill_between(result.ages, q[0], q[1], color="0.3", alpha=0.15 + 0.1 * i, linewidth=0, label=f"p{100 * lo:g}-p{100 * hi:g}")
@@ -337,8 +411,9 @@ def plot_catch_up(result: Result, a: str, b: str, *, ax: Axes | None = None) -> 
     >>> from careersim import plotting
     >>> ax = plotting.plot_catch_up(careersim.simulate(worlds=500, rng=1), "phd", "engineer")
     """
-    ax = _axes(ax)
+    _check_type("result", result, Result, _RESULT)
     table = result.compare(a, b).catch_up()
+    ax = _axes(ax)
     within = table[~table.never]
     never = float(table[table.never].probability.iloc[0])
     ax.bar(within.age.astype(int), within.probability, color=_path_style(result, a)[0], width=0.9)
@@ -373,6 +448,10 @@ def plot_decision(decision: Any, *, ax: Axes | None = None, bar_kwargs: dict[str
     -------
     Axes
     """
+    from ._decision_weigh import Decision
+
+    _check_type("decision", decision, Decision, "a careersim.decision.Decision (from careersim.decision.decide)")
+    _check_kwargs("bar_kwargs", bar_kwargs, "bar")
     ax = _axes(ax, figsize=(6.5, 4.0))
     table = decision.summary()
     x = np.arange(len(table))
@@ -406,6 +485,9 @@ def plot_certainty_equivalent(table: Any, *, ax: Axes | None = None, line_kwargs
     -------
     Axes
     """
+    _check_frame("table", table, ("career", "risk_aversion", "certainty_equivalent", "se", "age"),
+                 "the DataFrame from careersim.decision.certainty_equivalent")
+    _check_kwargs("line_kwargs", line_kwargs, "plot")
     ax = _axes(ax, figsize=(7.0, 4.2))
     for career, g in table.groupby("career", sort=False):
         g = g.sort_values("risk_aversion")
@@ -458,6 +540,10 @@ def plot_tornado(tornado: Any, *, ax: Axes | None = None, bar_kwargs: dict[str, 
     -------
     Axes
     """
+    from .sensitivity import Tornado
+
+    _check_type("tornado", tornado, Tornado, "a careersim.sensitivity.Tornado (from careersim.sensitivity.tornado)")
+    _check_kwargs("bar_kwargs", bar_kwargs, "barh")
     t = tornado.table.iloc[::-1]
     ax = _axes(ax, figsize=(7.5, 1.2 + 0.55 * len(t)))
     y = np.arange(len(t))
@@ -499,6 +585,10 @@ def plot_sobol(result: Any, *, ax: Axes | None = None, bar_kwargs: dict[str, Any
     -------
     Axes
     """
+    from .sensitivity import SobolResult
+
+    _check_type("result", result, SobolResult, "a careersim.sensitivity.SobolResult (from careersim.sensitivity.sobol)")
+    _check_kwargs("bar_kwargs", bar_kwargs, "barh")
     t = result.indices.iloc[::-1]
     ax = _axes(ax, figsize=(9.0, 1.4 + 0.55 * len(t)))
     y = np.arange(len(t))
@@ -547,6 +637,7 @@ def _legend_below(ax: Axes, ncols: int = 2) -> None:
 def _lenses(results: Result | Mapping[str, Result]) -> dict[str, Result]:
     if isinstance(results, Result):
         return {results.scenario.market.model: results}
+    _check_type("results", results, Mapping, "a careersim.Result (from careersim.simulate) or a non-empty mapping of labels to Results, e.g. {'history': r1, 'forward': r2}")
     out = dict(results)
     if not out or not all(isinstance(r, Result) for r in out.values()):
         raise ScenarioError("results: a careersim.Result or a non-empty mapping of labels to Results")
@@ -569,18 +660,30 @@ def plot_lead_distribution(
     one outline per lens, with its median (dashed) and zero (red).
 
     ``results`` is one Result or ``{label: Result}`` (e.g. the history and forward lenses).
+    Give at most one of ``year`` (simulated year, 1 to the horizon) and ``age``; with
+    neither, the lead is drawn at the horizon (the last simulated age), as the other plots
+    do when no age is given. ``bins`` is a whole number >= 1 and ``clip_quantiles`` a pair
+    ``(low, high)`` with ``0 <= low < high <= 1``.
     """
 
-    ax = _axes(ax)
     lenses = _lenses(results)
     first = next(iter(lenses.values()))
-    if (year is None) == (age is None):
-        raise ScenarioError("plot_lead_distribution: give exactly one of year= or age=")
-    y = int(year) if year is not None else first.year_of_age(int(age))  # type: ignore[arg-type]
-    _check_years(first, [y], "year")
+    if year is not None and age is not None:
+        raise ArgumentError(f"plot_lead_distribution: year = {short_repr(year)} and age = {short_repr(age)}: give at most one of them (neither: the horizon)")
+    if year is not None and (isinstance(year, (bool, np.bool_)) or not isinstance(year, (int, np.integer))):
+        raise ArgumentError(f"year = {short_repr(year)}: must be a whole number of years, from 1 to the horizon, {first.horizon_years}")
+    y = int(year) if year is not None else first.horizon_years if age is None else first.year_of_age(age)
+    _whole_number("bins", bins, 1, " (the number of histogram bins)")
+    _check_clip(clip_quantiles)
+    _check_kwargs("hist_kwargs", hist_kwargs, "hist")
+    pairs = {}
+    for label, r in lenses.items():
+        pairs[label] = _check_pair(r, phd, industry)
+        _check_years(r, [y], "year")
+    ax = _axes(ax)
     leads = {}
     for label, r in lenses.items():
-        ip, ii = _check_pair(r, phd, industry)
+        ip, ii = pairs[label]
         leads[label] = r.net_worth[ii, :, y - 1] - r.net_worth[ip, :, y - 1]
     lo, hi = np.quantile(np.concatenate(list(leads.values())), clip_quantiles)
     lo, hi = min(lo, 0.0), max(hi, 0.0)
@@ -614,16 +717,18 @@ def plot_p_industry_ahead(
     ax: Axes | None = None,
 ) -> Axes:
     """P(industry path ahead of the PhD, same world) by age, ±2 standard errors, one line
-    per lens; the claim's horizon shaded."""
-    ax = _axes(ax)
+    per lens; the claim's horizon shaded (``claim_years``: one simulated year or a non-empty
+    list of them)."""
     lenses = _lenses(results)
+    pairs = {label: _check_pair(r, phd, industry) for label, r in lenses.items()}
+    r0 = next(iter(lenses.values()))
+    ys = _check_years(r0, claim_years, "claim_years")
+    ax = _axes(ax)
     for i, (label, r) in enumerate(lenses.items()):
-        ip, ii = _check_pair(r, phd, industry)
+        ip, ii = pairs[label]
         p, se = proportion_with_se(r.net_worth[ii] > r.net_worth[ip])
         ax.plot(r.ages, p, label=label, **_lens_style(i))
         ax.fill_between(r.ages, p - 2 * se, p + 2 * se, color=_lens_style(i)["color"], alpha=0.2, linewidth=0)
-    r0 = next(iter(lenses.values()))
-    ys = _check_years(r0, claim_years, "claim_years")
     a0 = r0.scenario.simulation.start_age
     ax.axvspan(a0 + min(ys) - 0.5, a0 + max(ys) + 0.5, color="0.85", zorder=0, label="the claim's horizon")
     ax.axhline(0.5, color="0.5", linewidth=0.8, linestyle=":")
@@ -649,10 +754,13 @@ def plot_catch_up_distribution(
     the share of worlds where it never does (written in the legend). ``cumulative=False``:
     the distribution of the catch-up age among the worlds where it happens.
     """
-    ax = _axes(ax)
     lenses = _lenses(results)
-    for i, (label, r) in enumerate(lenses.items()):
+    for r in lenses.values():
         _check_pair(r, phd, industry)
+    if not isinstance(cumulative, (bool, np.bool_)):
+        raise ArgumentError(f"cumulative = {short_repr(cumulative)}: must be True or False")
+    ax = _axes(ax)
+    for i, (label, r) in enumerate(lenses.items()):
         table = r.compare(phd, industry).catch_up()
         by_year = table.probability[~table.never].to_numpy()
         never = float(table.probability[table.never].iloc[0])
@@ -687,12 +795,18 @@ def plot_breakthrough_tail(
     industry path, the PhD, and the PhD without bidding wars (the ``counterfactual`` rerun
     with ``phd.breakthrough_probability = 0`` if given, else the worlds without one)."""
 
-    ax = _axes(ax)
+    _check_type("result", result, Result, _RESULT)
     ip, ii = _check_pair(result, phd, industry)
     y = result.horizon_years if age is None else result.year_of_age(age)
+    if counterfactual is not None:
+        _check_type("counterfactual", counterfactual, Result, _RESULT + " with phd.breakthrough_probability = 0, or None")
+        jp = counterfactual.index(phd)
+        if counterfactual.horizon_years < y:
+            raise ArgumentError(f"counterfactual: simulated for {counterfactual.horizon_years} years, the figure needs year {y}; simulate it as the result")
+    ax = _axes(ax)
     phd_nw = result.net_worth[ip, :, y - 1]
     if counterfactual is not None:
-        without = counterfactual.net_worth[counterfactual.index(phd), :, y - 1]
+        without = counterfactual.net_worth[jp, :, y - 1]
         without_label = "PhD, same worlds without bidding wars"
     else:
         without = phd_nw[~np.asarray(result.facts["phd_breakthrough"], dtype=bool)]
@@ -781,6 +895,7 @@ def plot_overturning_panels(table: pd.DataFrame, *, age: int | None = None, ncol
     import matplotlib.pyplot as plt
     from matplotlib.ticker import FuncFormatter, MaxNLocator
 
+    _whole_number("ncols", ncols, 1, " (panels per row)")
     age, rows = _overturning_rows(table, age, "plot_overturning_panels")
     n = len(rows)
     nrows = int(np.ceil(n / ncols))
@@ -880,9 +995,14 @@ def plot_frontier(frontier: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
 def plot_variance_breakdown(breakdown: Any, *, ax: Axes | None = None, quantity: str = "difference", top: int = 8) -> Axes:
     """Each uncertain assumption's first-order share of the variance of a paired difference
     (:func:`careersim.uncertainty.variance_breakdown`), with its 95% interval; the title gives
-    the assumptions' total share against luck's."""
+    the assumptions' total share against luck's. ``quantity``: ``"difference"`` or
+    ``"a_ahead"``; ``top``: how many assumptions to show (at least 1)."""
     from .sensitivity import parameter_label
+    from .uncertainty import VarianceBreakdown
 
+    _check_type("breakdown", breakdown, VarianceBreakdown, "a careersim.uncertainty.VarianceBreakdown (from careersim.uncertainty.variance_breakdown)")
+    _check_choice("quantity", quantity, tuple(dict.fromkeys(breakdown.shares.quantity)))
+    _whole_number("top", top, 1, " (the number of assumptions shown)")
     t = breakdown.ranking[breakdown.ranking.quantity == quantity].head(top).iloc[::-1]
     ax = _axes(ax, figsize=(7.5, 0.45 * max(len(t), 3) + 1.6))
     y = np.arange(len(t))
@@ -901,9 +1021,13 @@ def plot_variance_breakdown(breakdown: Any, *, ax: Axes | None = None, quantity:
 def plot_value_of_information(voi: Any, *, ax: Axes | None = None, top: int = 8) -> Axes:
     """What perfect information about each assumption is worth for the choice of career
     (:func:`careersim.uncertainty.value_of_information`), in certainty-equivalent dollars, with
-    2 standard errors; the first bar is all assumptions at once."""
+    2 standard errors; the first bar is all assumptions at once, then the ``top`` (a whole
+    number >= 0) most valuable assumptions."""
     from .sensitivity import parameter_label
+    from .uncertainty import ValueOfInformation
 
+    _check_type("voi", voi, ValueOfInformation, "a careersim.uncertainty.ValueOfInformation (from careersim.uncertainty.value_of_information)")
+    _whole_number("top", top, 0, " (the number of assumptions shown after the all-at-once bar)")
     t = voi.table.head(top + 1).iloc[::-1]
     ax = _axes(ax, figsize=(7.5, 0.45 * max(len(t), 3) + 1.6))
     y = np.arange(len(t))
