@@ -61,6 +61,15 @@ def _check_type(name: str, value: Any, kinds: type | tuple[type, ...], what: str
         raise ArgumentError(f"{name} = {type(value).__name__}: must be {what}")
 
 
+def _check_fields(name: str, value: Any, fields: Sequence[str], what: str) -> None:
+    """Like :func:`_check_type`, for a result whose module draws through this one (so this one
+    cannot import it): a dataclass instance with ``fields``."""
+    import dataclasses
+
+    if not dataclasses.is_dataclass(value) or isinstance(value, type) or any(not hasattr(value, f) for f in fields):
+        raise ArgumentError(f"{name} = {type(value).__name__}: must be {what}")
+
+
 def _check_frame(name: str, value: Any, columns: Sequence[str], what: str) -> None:
     """A non-empty DataFrame with ``columns`` (``what``: the function that makes it)."""
     _check_type(name, value, pd.DataFrame, what)
@@ -998,9 +1007,10 @@ def plot_variance_breakdown(breakdown: Any, *, ax: Axes | None = None, quantity:
     the assumptions' total share against luck's. ``quantity``: ``"difference"`` or
     ``"a_ahead"``; ``top``: how many assumptions to show (at least 1)."""
     from .sensitivity import parameter_label
-    from .uncertainty import VarianceBreakdown
 
-    _check_type("breakdown", breakdown, VarianceBreakdown, "a careersim.uncertainty.VarianceBreakdown (from careersim.uncertainty.variance_breakdown)")
+    # by its fields: careersim.uncertainty draws through this module, not the other way
+    _check_fields("breakdown", breakdown, ("shares", "ranking", "a", "b", "age"),
+                  "a careersim.uncertainty.VarianceBreakdown (from careersim.uncertainty.variance_breakdown)")
     _check_choice("quantity", quantity, tuple(dict.fromkeys(breakdown.shares.quantity)))
     _whole_number("top", top, 1, " (the number of assumptions shown)")
     t = breakdown.ranking[breakdown.ranking.quantity == quantity].head(top).iloc[::-1]
@@ -1024,9 +1034,9 @@ def plot_value_of_information(voi: Any, *, ax: Axes | None = None, top: int = 8)
     2 standard errors; the first bar is all assumptions at once, then the ``top`` (a whole
     number >= 0) most valuable assumptions."""
     from .sensitivity import parameter_label
-    from .uncertainty import ValueOfInformation
 
-    _check_type("voi", voi, ValueOfInformation, "a careersim.uncertainty.ValueOfInformation (from careersim.uncertainty.value_of_information)")
+    _check_fields("voi", voi, ("table", "careers", "age", "risk_aversion"),
+                  "a careersim.uncertainty.ValueOfInformation (from careersim.uncertainty.value_of_information)")
     _whole_number("top", top, 0, " (the number of assumptions shown after the all-at-once bar)")
     t = voi.table.head(top + 1).iloc[::-1]
     ax = _axes(ax, figsize=(7.5, 0.45 * max(len(t), 3) + 1.6))
