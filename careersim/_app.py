@@ -28,6 +28,7 @@ here:
 
 from __future__ import annotations
 
+import errno
 import os
 import signal
 from pathlib import Path
@@ -149,6 +150,28 @@ def voila_config(*, cull_idle: int = DEFAULT_CULL_IDLE_SECONDS, cull_interval: i
     return c
 
 
+def check_address(host: str, port: int) -> None:
+    """A :class:`ScenarioError` naming ``--host`` or ``--port`` unless this machine can listen
+    there now: checked by binding a socket (released at once) before Voila starts, which would
+    otherwise fail with a traceback and leave its connection folder behind."""
+    import socket
+
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except (socket.gaierror, UnicodeError) as err:
+        raise ScenarioError(f"--host {host}: not a name or address of this machine ({err}); e.g. 127.0.0.1 (this machine only) or 0.0.0.0 (every network)") from None
+    family, kind, proto, _name, address = infos[0]
+    with socket.socket(family, kind, proto) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server will
+        try:
+            sock.bind(address)
+        except OSError as err:
+            if err.errno == errno.EADDRINUSE:
+                raise ScenarioError(f"--port {port}: already in use on {host}; choose another port (e.g. --port {port + 1})") from None
+            raise ScenarioError(f"--host {host}: this machine cannot listen there ({err.strerror}); e.g. 127.0.0.1 (this machine only) "
+                                "or 0.0.0.0 (every network)") from None
+
+
 def serve(notebook: str = "explorer", *, port: int = DEFAULT_PORT, host: str = DEFAULT_HOST, open_browser: bool = True,
           cull_idle: int = DEFAULT_CULL_IDLE_SECONDS, cull_interval: int = DEFAULT_CULL_INTERVAL_SECONDS,
           pool_size: int = DEFAULT_POOL_SIZE) -> int:
@@ -162,6 +185,7 @@ def serve(notebook: str = "explorer", *, port: int = DEFAULT_PORT, host: str = D
             "pip install 'careersim[notebooks]'"
         )
     path = find_notebook(notebook)
+    check_address(host, port)
     argv = [str(path), f"--port={int(port)}", f"--Voila.ip={host}", "--Voila.port_retries=0"]
     if not open_browser:
         argv.append("--no-browser")

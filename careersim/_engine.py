@@ -487,9 +487,14 @@ def _whole_number(name: str, value: Any, minimum: int, what: str = "") -> int:
     return int(value)
 
 
+#: the fewest worlds a run accepts: a Monte Carlo standard error needs two
+MIN_WORLDS = 2
+
+
 def check_worlds(worlds: int) -> int:
-    """``worlds`` as a Python int >= 1."""
-    return _whole_number("worlds", worlds, 1)
+    """``worlds`` as a Python int >= :data:`MIN_WORLDS` (one world has no standard error: every
+    table would carry NaN)."""
+    return _whole_number("worlds", worlds, MIN_WORLDS, " (a Monte Carlo standard error needs two worlds at least)")
 
 
 #: bytes per (career, world, year) kept by simulate(): net worth, income, after-tax income,

@@ -178,7 +178,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     run = sub.add_parser("run", help="simulate a scenario and print the table of net worth at the horizon")
     run.add_argument("scenario", nargs="?", default="default", help="bundled scenario name or path to a .toml file (default: %(default)s)")
-    run.add_argument("--worlds", type=_whole_number(1, MAX_WORLDS), default=20_000, help="number of simulated worlds (default: %(default)s); runs far beyond this machine are refused at once with an estimate")
+    run.add_argument("--worlds", type=_whole_number(2, MAX_WORLDS), default=20_000, help="number of simulated worlds (default: %(default)s); runs far beyond this machine are refused at once with an estimate")
     run.add_argument("--seed", type=_whole_number(0, MAX_SEED, " (2**128 - 1)"), default=None, help="random seed, a whole number in [0, 2**128) (default: fresh entropy, printed)")
     run.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE", help="override a parameter, e.g. --set phd.stipend_ta_usd=45000 (repeatable)")
     run.add_argument("--horizon", type=_whole_number(1, 2**63 - 1), default=None, metavar="YEARS", help="simulated years (overrides simulation.horizon_years)")
@@ -191,8 +191,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--lens", choices=("net_worth", "income_pv", "consumption_pv"), default="net_worth",
                      help="how money is valued: net_worth at the horizon (the default), or the present value of after-tax income or of "
                           "consumption over the horizon at --discount-rate")
-    run.add_argument("--discount-rate", dest="discount_rate", type=_rate, default=0.0, metavar="RATE",
-                     help="real discount rate per year for the present-value lenses, from -0.1 to 0.5 (default: %(default)s)")
+    run.add_argument("--discount-rate", dest="discount_rate", type=_rate, default=None, metavar="RATE",
+                     help="real discount rate per year for the present-value lenses (--lens income_pv or consumption_pv), from -0.1 to 0.5 (default: 0)")
     run.add_argument("--scheduler", default=None, metavar="ADDRESS",
                      help="run on a dask.distributed cluster, e.g. tcp://10.0.0.5:8786 (the summary path; results identical to a local run; see docs/scale.md)")
     run.add_argument("--baseline", default=None, metavar="NAME",
@@ -224,13 +224,35 @@ def build_parser() -> argparse.ArgumentParser:
 def _resolve_scenario(args: argparse.Namespace) -> Scenario:
     from ._scenario_io import load_scenario
 
+    from ._params import ScenarioError
+
     scenario = load_scenario(args.scenario)
     changes = _parse_set(args.overrides)
-    if args.horizon is not None:
-        changes["simulation.horizon_years"] = args.horizon
-    if args.net_worth is not None:
-        changes["finances.net_worth"] = args.net_worth
+    _check_every_set_is_read(scenario, args.scenario, changes)
+    for flag, key, value in (("--horizon", "simulation.horizon_years", args.horizon), ("--net-worth", "finances.net_worth", args.net_worth)):
+        if value is None:
+            continue
+        if key in changes:  # two answers to one question: neither silently wins
+            raise ScenarioError(f"{flag} {value} and --set {key}={changes[key]}: both set {key}; give one")
+        changes[key] = value
     return scenario.replace(changes) if changes else scenario
+
+
+def _check_every_set_is_read(scenario: Scenario, name: str, changes: dict[str, Any]) -> None:
+    """A ``--set`` key that no path of the scenario reads (every path that would read it sets its
+    own, as the ``offers`` paths do their offers) would change nothing: refused, not ignored."""
+    from ._engine import _sections_not_read
+    from ._params import ScenarioError
+
+    specs = scenario.path_specs()
+    for key in changes:
+        section = key.partition(".")[0]
+        readers = [p for p in specs if section not in _sections_not_read(p.kind) and key not in p.changes]
+        if specs and not readers:
+            own = [p.name for p in specs if key in p.changes]
+            raise ScenarioError(f"--set {key}={changes[key]}: no path of scenario {name!r} reads it: "
+                                f"{'every path that would, ' + ', '.join(own) + ', sets its own' if own else 'no path of this scenario is of a kind that uses it'}; "
+                                f"to change an offer, edit its [paths] entry in a copy of the scenario file (careersim validate checks it)")
 
 
 def _json_number(x: float) -> float | None:
@@ -334,6 +356,11 @@ def _cmd_run(args: argparse.Namespace) -> int:
     from ._results import resolve_baseline
     from ._streaming import simulate_summary
 
+    from ._params import ScenarioError
+
+    if args.discount_rate is not None and args.lens == "net_worth":
+        raise ScenarioError(f"--discount-rate {args.discount_rate:g}: a rate values the present-value lenses only; add --lens income_pv or --lens consumption_pv")
+    args.discount_rate = 0.0 if args.discount_rate is None else args.discount_rate
     scenario = _resolve_scenario(args)
     n_paths = len(scenario.path_names())
     resolve_baseline(scenario, scenario.path_names(), args.baseline)  # a clear error before any work
@@ -345,7 +372,6 @@ def _cmd_run(args: argparse.Namespace) -> int:
     if seed is None:
         seed = int(np.random.SeedSequence().generate_state(1, dtype=np.uint32)[0])
     progress = sys.stderr.isatty()  # a bar in a log file or a pipe is noise
-    from ._params import ScenarioError
 
     summarise = path_memory_bytes(args.worlds, n_paths, scenario.simulation.horizon_years) > PATHS_LIMIT_BYTES
     if summarise and args.lens != "net_worth":
@@ -404,7 +430,8 @@ def _claim_of(result: Any) -> Any:
     from .claims import money_claim
 
     last = int(result.ages[-1])
-    ages = tuple(dict.fromkeys(min(a, last) for a in (35, 45, 65) if a > result.ages[0]))
+    # ages before the first simulated one are skipped; if none is left (a late start), the last age
+    ages = tuple(dict.fromkeys(min(a, last) for a in (35, 45, 65) if a > result.ages[0])) or (last,)
     years = [y for y in (5, 6) if y <= result.horizon_years] or [result.horizon_years]
     return money_claim(result, claim_years=years, ages=ages)
 

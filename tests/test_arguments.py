@@ -72,7 +72,7 @@ def test_argument_error_is_every_documented_kind():
 
 BAD_ARGUMENTS = [
     ("rng", -1), ("rng", "x"), ("rng", 1.5), ("rng", [1]), ("rng", True), ("rng", np.random.RandomState(1)), ("rng", np.int64(-2)),
-    ("worlds", 0), ("worlds", -3), ("worlds", 2.5), ("worlds", "10"), ("worlds", None), ("worlds", True), ("worlds", np.float64(10)),
+    ("worlds", 0), ("worlds", 1), ("worlds", -3), ("worlds", 2.5), ("worlds", "10"), ("worlds", None), ("worlds", True), ("worlds", np.float64(10)),
     ("careers", 5), ("careers", [1]), ("careers", ["postdoc"]), ("careers", []), ("careers", ["phd", "phd"]),
     ("workers", -1), ("workers", 1.0), ("workers", "2"), ("workers", (os.cpu_count() or 1) + 1), ("workers", 10_000),
     ("chunk_blocks", 0), ("chunk_blocks", 1.5), ("chunk_blocks", np.bool_(True)),
@@ -247,3 +247,10 @@ def test_one_name_or_a_list_for_to_frame_and_lens_table(small_results):
             lens_table(r, lenses=bad)
     with pytest.raises(ArgumentError, match=r"baseline = 'x': not a simulated path"):
         lens_table(r, baseline="x")
+
+
+@pytest.mark.parametrize("entry", ["simulate", "simulate_summary"])
+def test_one_world_is_refused_for_its_missing_standard_error(entry):
+    with pytest.raises(ArgumentError, match=r"worlds = 1: must be a whole number >= 2 \(a Monte Carlo standard error needs two worlds at least\)"):
+        getattr(careersim, entry)(worlds=1, rng=1)
+    assert np.isfinite(getattr(careersim, entry)(worlds=2, rng=1).horizon_table()["mean_se"]).all()

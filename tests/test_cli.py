@@ -139,6 +139,12 @@ def test_sigint_during_out_leaves_no_partial_files(tmp_path):
     [
         (["run", "nosuchscenario"], "neither a bundled scenario"),
         (["run", "--worlds", "0"], "--worlds"),
+        (["run", "--worlds", "1"], "--worlds"),
+        (["run", "--worlds", "200", "--discount-rate", "0.3"], "--discount-rate 0.3: a rate values the present-value lenses only"),
+        (["run", "offers", "--worlds", "200", "--set", "engineer.start_pay_usd=1"], "no path of scenario 'offers' reads it"),
+        (["run", "--worlds", "200", "--set", "simulation.horizon_years=10", "--horizon", "20"], "both set simulation.horizon_years"),
+        (["run", "--worlds", "200", "--set", "finances.net_worth=pre-tax", "--net-worth", "after-tax"], "both set finances.net_worth"),
+        (["app", "--no-browser", "--preheat", "0", "--port", "18866", "--host", "not a host!"], "--host not a host!: not a name or address"),
         (["run", "--worlds", "many"], "--worlds"),
         (["run", "--seed", "-1"], "--seed"),
         (["run", "--set", "phd.stipend_ta_usd=-5"], "phd.stipend_ta_usd"),
@@ -424,3 +430,20 @@ def test_provenance_in_every_format(tmp_path, capsys):
     other = tmp_path / "other"
     assert cli.main(["run", "--worlds", "500", "--seed", "17", "--horizon", "5", "--out", str(other), "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["provenance"]["scenario_sha256"] != expected["scenario_sha256"]
+
+
+def test_a_claim_scenario_that_starts_late_reads_the_claim_at_its_last_age(capsys):
+    # no claim age (35, 45, 65) after a start at 64: the claim is read at the horizon's age
+    assert cli.main(["run", "money-much-better", "--worlds", "300", "--seed", "1", "--horizon", "5", "--set", "simulation.start_age=64"]) == 0
+    assert "age 69:" in capsys.readouterr().out
+
+
+def test_app_refuses_a_port_in_use_before_starting():
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        r = run_cli("app", "--no-browser", "--preheat", "0", "--port", str(port))
+    assert r.returncode == 2 and f"--port {port}: already in use" in r.stderr and "Traceback" not in r.stderr
