@@ -24,10 +24,11 @@ import errno
 import hashlib
 import json
 import os
+import secrets
 import shutil
 import signal
+import stat
 import sys
-import tempfile
 import threading
 from pathlib import Path
 from typing import Any
@@ -354,6 +355,22 @@ def _partial_is_stale(path: Path, pid: int) -> bool:
     return started is not None and started > written + 1.0
 
 
+def _new_partial_folder(out: Path) -> Path:
+    """A new, empty temporary folder beside ``out`` with the permissions the finished folder
+    should have: those of the empty folder it replaces, else a plain ``mkdir``'s (the umask's).
+    (``tempfile.mkdtemp`` makes it 0700, and the swap would hand the user a private folder.)"""
+    while True:
+        tmp = out.parent / f".{out.name}{PARTIAL_MARK}{os.getpid()}-{secrets.token_hex(4)}"
+        try:
+            tmp.mkdir()
+            break
+        except FileExistsError:  # pragma: no cover - 32 random bits taken
+            continue
+    if out.is_dir():
+        os.chmod(tmp, stat.S_IMODE(out.stat().st_mode))
+    return tmp
+
+
 def remove_stale_partials(out: Path) -> list[Path]:
     """Remove temporary folders left beside ``out`` by killed runs (see :func:`write_outputs`)."""
     prefix = f".{out.name}{PARTIAL_MARK}"
@@ -493,7 +510,7 @@ def write_outputs(
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         remove_stale_partials(out)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}{PARTIAL_MARK}{os.getpid()}-", dir=out.parent))
+        tmp = _new_partial_folder(out)
         _LIVE_PARTIALS.add(tmp)
         metadata = {PROVENANCE_KEY: record_text}
         names = _figures(result, tmp, metadata=metadata)

@@ -447,3 +447,18 @@ def test_app_refuses_a_port_in_use_before_starting():
         port = busy.getsockname()[1]
         r = run_cli("app", "--no-browser", "--preheat", "0", "--port", str(port))
     assert r.returncode == 2 and f"--port {port}: already in use" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_out_folder_has_ordinary_permissions(tmp_path):
+    import stat as stat_
+
+    kept = tmp_path / "kept"
+    kept.mkdir()
+    kept.chmod(0o750)
+    assert cli.main(["run", "--worlds", "300", "--seed", "1", "--out", str(kept)]) == 0
+    assert stat_.S_IMODE(kept.stat().st_mode) == 0o750  # the replaced empty folder's own
+    new = tmp_path / "new"
+    assert cli.main(["run", "--worlds", "300", "--seed", "1", "--out", str(new)]) == 0
+    umask = os.umask(0)
+    os.umask(umask)
+    assert stat_.S_IMODE(new.stat().st_mode) == 0o777 & ~umask  # a plain mkdir's, not mkdtemp's 0700
