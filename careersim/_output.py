@@ -123,8 +123,9 @@ def _figures(result: Result | SummaryResult, folder: Path, *, metadata: dict[str
     jobs = {
         "fan_chart.png": lambda ax: plotting.plot_fan(result, ax=ax),
         "distribution_at_horizon.png": lambda ax: plotting.plot_distribution(result, ax=ax),
-        "p_ahead.png": lambda ax: plotting.plot_p_ahead(result, ax=ax),
     }
+    if len(result.careers) > 1:  # one path has no other to be ahead of
+        jobs["p_ahead.png"] = lambda ax: plotting.plot_p_ahead(result, ax=ax)
     for a, b in _pairs(result):
         jobs[f"difference_{a}_vs_{b}.png"] = lambda ax, a=a, b=b: plotting.plot_difference(result, a, b, ax=ax)
     return _draw(jobs, folder, metadata=metadata)

@@ -345,7 +345,8 @@ def plot_p_ahead(
     ax.set_xlabel("age")
     ax.set_ylabel(f"P(ahead of {CAREER_LABELS.get(baseline, baseline).lower()})")
     ax.set_title(f"Chance of more net worth than the {CAREER_LABELS.get(baseline, baseline).lower()} in the same world (±2 se)")
-    ax.legend(frameon=False, fontsize="small")
+    if ax.get_legend_handles_labels()[0]:  # none when the baseline is the only path drawn
+        ax.legend(frameon=False, fontsize="small")
     return ax
 
 

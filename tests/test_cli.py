@@ -462,3 +462,12 @@ def test_out_folder_has_ordinary_permissions(tmp_path):
     umask = os.umask(0)
     os.umask(umask)
     assert stat_.S_IMODE(new.stat().st_mode) == 0o777 & ~umask  # a plain mkdir's, not mkdtemp's 0700
+
+
+def test_a_one_path_scenario_writes_no_comparison_figures_and_no_warnings(tmp_path):
+    one = tmp_path / "one.toml"
+    one.write_text('name = "one"\n[paths.only]\nkind = "engineer"\n')
+    r = run_cli("run", str(one), "--worlds", "300", "--seed", "1", "--out", str(tmp_path / "out"))
+    assert r.returncode == 0 and "Warning" not in r.stderr, r.stderr
+    written = {p.name for p in (tmp_path / "out").iterdir()}
+    assert {"fan_chart.png", "distribution_at_horizon.png"} <= written and "p_ahead.png" not in written
