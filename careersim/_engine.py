@@ -632,7 +632,8 @@ def simulate(
     scenario
         The parameters; None uses the bundled ``default`` scenario.
     worlds
-        Number of Monte Carlo worlds (draws of market, regime and person).
+        Number of Monte Carlo worlds (draws of market, regime and person), at least 2 (a
+        standard error needs two).
     rng
         Seed: an int, a :class:`numpy.random.SeedSequence`, a :class:`numpy.random.Generator`
         or None (fresh entropy, recorded in ``Result.seed_entropy``).
