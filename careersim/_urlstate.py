@@ -39,8 +39,10 @@ MAX_LINK_PATHS = 4
 PATH_KEYS = tuple(f"path{i}" for i in range(1, MAX_LINK_PATHS + 1))
 #: the longest value of one path (name~kind~money~place~funding~shown)
 MAX_PATH_CHARS = 100
-_INT = re.compile(r"^[+-]?\d{1,19}$")
-_FLOAT = re.compile(r"^[+-]?(\d{1,20}(\.\d{0,20})?|\.\d{1,20})([eE][+-]?\d{1,3})?$")
+# ASCII digits only, to the very end (``$`` allows a final newline, ``\d`` other scripts' digits):
+# one spelling per number keeps links canonical
+_INT = re.compile(r"[+-]?[0-9]{1,19}\Z")
+_FLOAT = re.compile(r"[+-]?([0-9]{1,20}(\.[0-9]{0,20})?|\.[0-9]{1,20})([eE][+-]?[0-9]{1,3})?\Z")
 
 
 class URLStateError(ScenarioError):

@@ -62,6 +62,7 @@ import pandas as pd
 from . import CAREERS, PLACE_NAMES, Scenario, ScenarioError, load_places, load_scenario, plotting, simulate
 from ._engine import map_on_threads, resolve_threads
 from ._palette import CAREER_COLORS, CAREER_LABELS, CAREER_LINESTYLES, path_styles
+from ._params import short_repr
 from ._paths import PathSpec
 from ._results import LENS_NAMES
 from ._urlstate import MAX_LINK_PATHS, PathFields, Spec, URLStateError, decode, encode, encode_paths
@@ -563,7 +564,12 @@ class Explorer:
 
         self.controls = self._make_controls(worlds, rng, age)
         self.defaults = self.values()
+        self._default_exact = dict(self._exact)
+        self._link_defaults = self._link_values(self.defaults)
         self.specs = control_specs(self.controls)
+        # a link's age is checked against the horizon the link itself sets (_apply_link)
+        start = self.base.simulation.start_age
+        self.specs["age"] = Spec("int", lo=start + 1, hi=start + int(self.controls["horizon_years"].max))
         self.path_fields = PathFields(
             kinds=tuple(CAREERS), money={k: (int(self.controls[c].min), int(self.controls[c].max)) for k, (c, _) in KIND_MONEY.items()},
             places=tuple(PLACE_NAMES), fundings=tuple(k for _, k in FUNDING_CHOICES), reserved=tuple(CAREERS))
@@ -604,7 +610,15 @@ class Explorer:
         if not query:
             return None
         try:
-            self._apply(decode(query, self.specs, self.path_fields))
+            values = decode(query, self.specs, self.path_fields)
+            start = self.base.simulation.start_age
+            last = start + int(values.get("horizon_years", self.defaults["horizon_years"]))
+            if "age" in values and values["age"] > last:
+                raise URLStateError(f"link: age = {values['age']}: beyond the horizon, must be from {start + 1} to {last}")
+            # from the defaults, as a page opened with the link starts: what it leaves out is the default
+            self._exact = dict(self._default_exact)
+            self._apply({**self.defaults, "paths": []})
+            self._apply(values)
         except (URLStateError, ScenarioError) as e:
             if self.paths or self.values() != self.defaults:  # partly applied: back to the defaults
                 self.paths = []
@@ -649,6 +663,16 @@ class Explorer:
     def values(self) -> dict[str, Any]:
         """Current value of every control, by name."""
         return {name: w.value for name, w in self.controls.items()}
+
+    def _link_values(self, v: Mapping[str, Any]) -> dict[str, Any]:
+        """The values a link carries: those the scenario uses (a slider shows some rounded to its
+        grid: a place's stipend), whole numbers for whole-number sliders. A link opened again
+        then gives the same numbers, not the rounded ones."""
+        out = self._exact_values(v)
+        for name, value in out.items():
+            if isinstance(self.controls[name], W.IntSlider) and isinstance(value, float) and value.is_integer():
+                out[name] = int(value)
+        return out
 
     def _exact_values(self, v: Mapping[str, Any]) -> dict[str, Any]:
         out = dict(v)
@@ -723,6 +747,9 @@ class Explorer:
         if len(self.paths) >= MAX_ADDED_PATHS:
             raise ScenarioError(f"paths: at most {MAX_ADDED_PATHS} paths can be added here; remove one first")
         control = KIND_MONEY[kind][0]
+        lo, hi = self.path_fields.money[kind]
+        if money is not None and (isinstance(money, (bool, np.bool_)) or not isinstance(money, (int, np.integer)) or not lo <= money <= hi):
+            raise ScenarioError(f"paths.{name}: money {money!r}: {'an' if kind[0] in 'aeiou' else 'a'} {kind} path's must be a whole number of dollars from {lo:,} to {hi:,}")
         row = {"name": name, "kind": kind,
                "money": int(self._exact_values(self.values())[control] if money is None else money),
                "place": str(self.controls["place"].value if place is None else place),
@@ -886,7 +913,7 @@ class Explorer:
     # -- sharing -------------------------------------------------------------------------
     def query(self) -> str:
         """The link's query string: every control that differs from its default."""
-        q = encode(self.values(), self.defaults)
+        q = encode(self._link_values(self.values()), self._link_defaults)
         if self.paths:
             q = "&".join(x for x in (q, encode_paths(self.paths)) if x)
         return q
@@ -1010,8 +1037,13 @@ class Explorer:
             rows = values.pop("paths")
             self.paths = []
             for row in rows:
+                fields = ("name", "kind", "money", "place", "funding", "show")
+                if not isinstance(row, Mapping) or any(k not in row for k in fields):
+                    raise ScenarioError(f"paths: {short_repr(row)}: each row is a dict with {', '.join(fields)}")
                 self.add_path(row["name"], row["kind"], money=row["money"], place=row["place"], funding=row["funding"],
                               show=row["show"], update=False)
+            if not rows:
+                self._paths_changed(False)  # the baseline's choices without the removed paths
         self._holding = True
         try:
             if "horizon_years" in values:
@@ -1038,16 +1070,21 @@ class Explorer:
             self._show_error(f"At most {MAX_SHOWN} paths are drawn at once: hide one first.")
             return
         if owner is self.controls["place"]:
-            # a new place: the PhD stipend becomes the local department's (then adjustable)
-            self._holding = True
-            try:
-                exact = load_places()[change["new"]].phd_stipend_usd
-                w = self.controls["stipend_usd"]
-                w.value = _on_grid(exact, 15_000, 1_000, W.IntSlider)
-                self._exact["stipend_usd"] = (w.value, exact)
-            finally:
-                self._holding = False
+            self._local_stipend(change["new"])
         self.update()
+
+    def _local_stipend(self, place: str) -> None:
+        """A new place: the PhD stipend becomes the local department's (then adjustable),
+        shown on the slider's grid and used exactly."""
+        was = self._holding
+        self._holding = True
+        try:
+            exact = load_places()[place].phd_stipend_usd
+            w = self.controls["stipend_usd"]
+            w.value = _on_grid(exact, 15_000, 1_000, W.IntSlider)
+            self._exact["stipend_usd"] = (w.value, exact)
+        finally:
+            self._holding = was
 
     def recompute(self, **values: Any) -> pd.DataFrame:
         """Set some controls by name (as a person moving them would) and update once.
@@ -1063,7 +1100,22 @@ class Explorer:
         unknown = set(values) - set(CONTROL_NAMES) - {"paths"}
         if unknown:
             raise ScenarioError(f"unknown control(s) {', '.join(sorted(unknown))}; controls: {', '.join(CONTROL_NAMES)}")
-        self._apply(values)
+        for name, value in values.items():
+            if isinstance(value, (float, np.floating)) and value != value:  # a slider clamps any number but NaN
+                raise ScenarioError(f"{name} = nan: must be a number (a slider clamps it to its range)")
+        before = (self.values(), [dict(p) for p in self.paths], dict(self._exact))
+        try:  # all or nothing: a refused value leaves every control and path as it was
+            self._apply(values)
+            if "place" in values and "stipend_usd" not in values:
+                self._local_stipend(self.controls["place"].value)  # as the page does on a new place
+            if self._shown_count() > MAX_SHOWN:
+                raise ScenarioError(f"At most {MAX_SHOWN} paths are drawn at once ({', '.join(self._shown())} asked for): hide one first")
+        except Exception:
+            self.paths = before[1]
+            self._paths_changed(False)
+            self._apply(before[0])
+            self._exact = before[2]
+            raise
         self.update()
         return self.summary()
 
@@ -1528,8 +1580,11 @@ class Explorer:
             self.axes["distribution"].set_position(rect(left, y, half, panel_h))
             self.axes["p_ahead"].set_position(rect(left + half + 60, y, half, panel_h))
         if self._legend is not None:
-            self._legend.remove()
+            legend, self._legend = self._legend, None  # forgotten first: a failure below must not remove it twice
+            legend.remove()
         shown = tuple(c for c in shown if c in self._art["median"])
+        if not shown:  # every path hidden: the axes stay, empty, with no legend
+            return
         handles = [self._art["median"][c] for c in shown]
         self._legend = fig.legend(handles=handles, labels=[self.label(c) if w >= NARROW_FIGURE else CAREER_LABELS.get(c, c) for c in shown], loc="upper left",
                                   bbox_to_anchor=((left - 8 if ncols == 4 else 2) / w, 1 - 2 / h), ncols=ncols, frameon=False, fontsize=10,

@@ -82,6 +82,9 @@ def test_link_restores_the_explorer_exactly():
         ("worlds=1234", ["worlds", "one of 1000"]),
         ("place=%0Aboston", ["place", "one of"]),
         ("__proto__=1", ["unknown setting"]),
+        ("seed=5%0A", ["seed"]),
+        ("seed=%D9%A5", ["seed"]),  # an Arabic-Indic five: only ASCII digits
+        ("seed=%EF%BC%95", ["seed"]),  # a full-width five
     ],
 )
 def test_hostile_queries_are_refused_clearly(ex, query, words):
@@ -159,3 +162,32 @@ def test_hostile_path_links_are_refused(ex, query, words):
 def test_a_path_link_names_its_baseline():
     ok = decode("path1=a~engineer~200000~seattle~mix~1&baseline=a", _EX.specs, _EX.path_fields)
     assert ok["baseline"] == "a" and ok["paths"][0]["name"] == "a"
+
+
+def test_a_link_made_after_a_place_change_gives_the_same_numbers():
+    # the page rounds the local stipend onto its slider; the link carries the one used
+    a = Explorer(worlds=1_000, figure="image")
+    a.controls["place"].value = "boston"
+    b = Explorer(worlds=1_000, figure="image", query=a.query())
+    assert b.scenario_for() == a.scenario_for() and b.query() == a.query()
+    c = Explorer(worlds=1_000, figure="image")
+    c.recompute(place="boston")  # as a person moving the place: the local stipend
+    assert c.scenario_for() == a.scenario_for()
+
+
+def test_a_links_age_is_checked_against_its_own_horizon():
+    a = Explorer(worlds=1_000, figure="image")
+    a.recompute(horizon_years=60, age=70)
+    b = Explorer(worlds=1_000, figure="image", query=a.query())
+    assert (b.values()["age"], b.values()["horizon_years"]) == (70, 60) and b.error is None
+    c = Explorer(worlds=1_000, figure="image", query="horizon_years=10&age=60")
+    assert c.values() == c.defaults and "age = 60: beyond the horizon, must be from 23 to 32" in c.error
+
+
+def test_open_link_starts_from_the_defaults():
+    ex = Explorer(worlds=1_000, figure="image")
+    ex.open_link("seed=5")
+    ex.controls["place"].value = "boston"
+    ex.open_link("offer_usd=300000")
+    assert ex.values() == {**ex.defaults, "offer_usd": 300_000}
+    assert ex.scenario_for() == Explorer(worlds=1_000, figure="image", query="offer_usd=300000").scenario_for()

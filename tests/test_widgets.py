@@ -578,3 +578,30 @@ kind = "phd"
     bad = b'[paths.engineer]\nkind = "engineer"\nengineer = { start_pay_usd = 1 }\n'
     with pytest.raises(ScenarioError, match="rename this path"):
         ex.load_inputs(bad)
+
+
+def test_hiding_every_path_draws_an_empty_figure_and_recovers(fresh):
+    fresh.recompute(**{f"show_{c}": False for c in careersim.CAREERS})
+    fresh.render()
+    assert fresh._shown() == [] and fresh._legend is None
+    fresh.recompute(show_phd=True, seed=5)
+    fresh.render()
+    assert fresh._shown() == ["phd"] and fresh._legend is not None
+
+
+def test_recompute_is_all_or_nothing(fresh):
+    rows = [dict(name=f"e{i}", kind="engineer", money=200_000 + 1_000 * i, place="bay_area", funding="mix", show=True) for i in range(4)]
+    fresh.recompute(paths=rows)
+    state = (fresh.values(), [dict(p) for p in fresh.paths], fresh.scenario_for())
+    bad_calls = [
+        ({f"show_{c}": True for c in careersim.CAREERS}, "At most 6 paths are drawn at once"),
+        ({"paths": [dict(rows[0], money=10)], "seed": 9}, "money 10: an engineer path's must be a whole number of dollars from 50,000 to 500,000"),
+        ({"paths": [{"name": "x"}], "seed": 9}, "each row is a dict with name, kind, money"),
+        ({"paths": [rows[0], dict(rows[1], kind="postdoc")], "seed": 9}, "postdoc"),
+        ({"lens": "income_pv", "discount_rate": float("nan")}, "discount_rate = nan"),
+    ]
+    for values, words in bad_calls:
+        with pytest.raises(ScenarioError, match=words):
+            fresh.recompute(**values)
+        assert (fresh.values(), fresh.paths, fresh.scenario_for()) == state
+    fresh.recompute(seed=5)  # and it still works
