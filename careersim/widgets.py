@@ -1591,6 +1591,9 @@ class Explorer:
                                   handlelength=3.2, columnspacing=1.4, borderaxespad=0.2)
         for handle in self._legend.legend_handles:  # copies of the (animated) median lines
             handle.set_animated(False)
+            # a career shown again is still hidden here (its line is made visible later, in
+            # _update_artists), and its copy would be a legend entry with no line
+            handle.set_visible(True)
 
     def _set_fan_scale(self, scale: str, lo: float, hi: float) -> None:
         from matplotlib.ticker import FuncFormatter, MaxNLocator, SymmetricalLogLocator

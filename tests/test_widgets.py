@@ -605,3 +605,12 @@ def test_recompute_is_all_or_nothing(fresh):
             fresh.recompute(**values)
         assert (fresh.values(), fresh.paths, fresh.scenario_for()) == state
     fresh.recompute(seed=5)  # and it still works
+
+
+def test_a_career_shown_again_has_its_line_in_the_legend(fresh):
+    fresh.recompute(show_residency=False)
+    fresh.render()
+    fresh.recompute(show_residency=True)
+    fresh.render()
+    assert [t.get_text() for t in fresh._legend.get_texts()][1] == "AI residency"
+    assert all(h.get_visible() for h in fresh._legend.legend_handles)  # each entry has its line sample
