@@ -222,9 +222,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _resolve_scenario(args: argparse.Namespace) -> Scenario:
-    from ._scenario_io import load_scenario
-
     from ._params import ScenarioError
+    from ._scenario_io import load_scenario
 
     scenario = load_scenario(args.scenario)
     changes = _parse_set(args.overrides)
@@ -353,10 +352,9 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
     from ._engine import DEFAULT_CHUNK_BLOCKS, check_request, path_memory_bytes, simulate
     from ._output import check_out_dir, write_outputs
+    from ._params import ScenarioError
     from ._results import resolve_baseline
     from ._streaming import simulate_summary
-
-    from ._params import ScenarioError
 
     if args.discount_rate is not None and args.lens == "net_worth":
         raise ScenarioError(f"--discount-rate {args.discount_rate:g}: a rate values the present-value lenses only; add --lens income_pv or --lens consumption_pv")
