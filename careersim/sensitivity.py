@@ -286,7 +286,10 @@ def tornado(
     statistic
         ``"mean"`` or ``"median"`` of that difference (USD), or ``"p_a_ahead"``.
     age
-        Age at which net worth is compared (default: the horizon).
+        Age at which net worth is compared, a whole number (default: the horizon). When the
+        ranges move ``simulation.start_age`` or ``simulation.horizon_years``, each point is
+        read at its own year of this age (or at its own horizon), and the age must lie
+        within every point's years.
     worlds
         Worlds per point; all points share them (common random numbers).
     rng

@@ -228,8 +228,8 @@ class _Utility:
     for z = (net worth + floor) / $1M: CRRA up to a positive factor ``exp(-m)`` and without
     the textbook's ``- 1`` (neither changes a comparison or a certainty equivalent). With
     ``m`` the largest ``(1 - g) ln z`` of the outcomes (:meth:`for_outcomes`) no power
-    overflows or underflows for every world, and nothing is subtracted that ``ce`` must add
-    back: with the ``- 1``, a strong risk aversion's expected utility was 1 / (g - 1) less a
+    overflows, the worst outcome's is 1 (so not every one underflows), and nothing is
+    subtracted that ``ce`` must add back: with the ``- 1``, a strong risk aversion's expected utility was 1 / (g - 1) less a
     remainder smaller than its rounding, and the certainty equivalent came out as minus the
     floor (a negative value of information).
     """
