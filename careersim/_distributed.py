@@ -64,10 +64,21 @@ def connect(address: str) -> Any:
         from distributed import Client
     except ImportError as err:  # pragma: no cover - an install without the analysis extra
         raise ArgumentError("--scheduler needs dask.distributed: pip install 'careersim[analysis]'") from err
+    from distributed.comm import parse_address
+    from distributed.comm.addressing import parse_host_port
+    from distributed.comm.registry import get_backend
+
+    # the address's form first, by dask's own parsers: a Client made for a malformed one
+    # fails on its event loop's thread, and its teardown could hang this one
+    try:
+        scheme, location = parse_address(address)
+        get_backend(scheme)
+        if scheme in ("tcp", "tls", "ws", "wss"):
+            parse_host_port(location)
+    except (ValueError, TypeError) as err:  # not an address: no port, an unknown protocol
+        raise ArgumentError(f"--scheduler {address!r}: not a scheduler address ({err}); give one as the scheduler prints it, "
+                            "e.g. tcp://10.0.0.5:8786 (protocol://host:port)") from None
     try:
         return Client(address, timeout="30s")
-    except ValueError as err:  # not an address: no scheme, host or port
-        raise ArgumentError(f"--scheduler {address!r}: not a scheduler address ({err}); give one as the scheduler prints it, "
-                            "e.g. tcp://10.0.0.5:8786 (protocol://host:port)") from err
     except (OSError, TimeoutError) as err:
         raise ArgumentError(f"--scheduler {address}: no Dask scheduler answered there ({err})") from err
