@@ -22,7 +22,7 @@ from ._claim_levers import Lever, default_levers, lever as _lever
 from ._claim_stats import NAN, Estimate, _mean, _proportion, _quantile, check_ages
 from ._draws import root_seed_sequence
 from ._engine import simulate
-from ._params import ScenarioError
+from ._params import ScenarioError, is_number
 from ._results import Result
 from ._scenario import Scenario
 
@@ -35,7 +35,7 @@ def _criterion_threshold(criterion: str, threshold: float | None) -> float:
         raise ScenarioError(f"criterion = {criterion!r}: must be one of {', '.join(_CRITERIA)}")
     if threshold is None:
         return 0.5 if criterion == "p_phd_ahead" else 0.0
-    number = isinstance(threshold, (int, float, np.integer, np.floating)) and not isinstance(threshold, (bool, np.bool_))
+    number = is_number(threshold)
     if criterion == "p_phd_ahead" and not (number and 0.0 <= float(threshold) <= 1.0):
         raise ScenarioError(f"threshold = {threshold!r}: with criterion 'p_phd_ahead' it is a probability, from 0 to 1 (0.5: the PhD ahead in half the worlds)")
     if not (number and math.isfinite(float(threshold))):
@@ -203,7 +203,7 @@ def smallest_overturning_changes(
     levers = default_levers(scenario) if levers is None else tuple(_lever(l) for l in levers)
     if isinstance(max_evaluations, bool) or not isinstance(max_evaluations, (int, np.integer)) or max_evaluations < 0:
         raise ScenarioError(f"max_evaluations = {max_evaluations!r}: must be a whole number >= 0")
-    if isinstance(tolerance, (bool, np.bool_)) or not isinstance(tolerance, (int, float, np.integer, np.floating)) or not 0.0 < float(tolerance) < 1.0:
+    if not is_number(tolerance) or not 0.0 < float(tolerance) < 1.0:
         raise ScenarioError(f"tolerance = {tolerance!r}: must be a number in (0, 1)")
     ages_t = check_ages(ages)
     root = root_seed_sequence(rng)
@@ -338,8 +338,7 @@ def overturning_frontier(
 
     def grid(l: Lever, values: Sequence[float] | None) -> np.ndarray:
         if values is not None:
-            numbers = isinstance(values, (list, tuple, np.ndarray)) and all(
-                isinstance(x, (int, float, np.integer, np.floating)) and not isinstance(x, (bool, np.bool_)) for x in values)
+            numbers = isinstance(values, (list, tuple, np.ndarray)) and all(is_number(x) for x in values)
             v = np.asarray(values, dtype=float) if numbers else np.empty(0)
             if v.ndim != 1 or len(v) == 0 or not np.isfinite(v).all():
                 raise ScenarioError(f"values for lever {l.name!r} = {values!r}: must be a non-empty list of finite numbers")

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from ._format import format_estimate, format_share, format_usd
-from ._params import ScenarioError
+from ._params import ScenarioError, is_number, is_whole_number, one_or_many
 from ._results import Result, mean_with_se, proportion_with_se, quantiles_with_se
 
 #: the claim, quoted briefly, and where it comes from
@@ -250,7 +250,7 @@ def _ratio_of_medians(num: np.ndarray, den: np.ndarray) -> Estimate:
 
 
 def _check_margin(margin: float) -> float:
-    if isinstance(margin, bool) or not isinstance(margin, (int, float, np.integer, np.floating)) or not math.isfinite(float(margin)) or float(margin) < 0:
+    if not is_number(margin) or not math.isfinite(float(margin)) or float(margin) < 0:
         raise ScenarioError(f"margin = {margin!r}: must be a number >= 0, a share of the PhD's net worth (0.5: industry ahead by half the PhD's net worth or more)")
     return float(margin)
 
@@ -291,8 +291,8 @@ def _checkpoint(label: str, year: int, age: int, phd_nw: np.ndarray, ind_nw: np.
 
 def _whole_numbers(values: Any, what: str, allowed: str) -> tuple[int, ...]:
     """One whole number or a non-empty list of them, as a tuple of ints."""
-    listed = (values,) if isinstance(values, (int, np.integer)) else tuple(values) if isinstance(values, (list, tuple, np.ndarray)) else ()
-    if not listed or any(isinstance(v, (bool, np.bool_)) or not isinstance(v, (int, np.integer)) for v in listed):
+    listed = one_or_many(values, (int, np.integer))
+    if not listed or not all(is_whole_number(v) for v in listed):
         raise ScenarioError(f"{what} = {values!r}: must be a whole number or a non-empty list of them ({allowed})")
     return tuple(int(v) for v in listed)
 

@@ -12,13 +12,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._params import ScenarioError
+from ._params import ScenarioError, is_number
 from ._results import Result, mean_with_se, quantiles_with_se
 
 def _finite(name: str, value: Any, *, low: float | None = None, allow_none: bool = False) -> Any:
     if value is None and allow_none:
         return None
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)) or not math.isfinite(float(value)):
+    if not is_number(value) or not math.isfinite(float(value)):
         raise ScenarioError(f"{name} = {value!r}: must be a finite number")
     if low is not None and value < low:
         raise ScenarioError(f"{name} = {value!r}: must be >= {low:g}")

@@ -26,7 +26,7 @@ from ._assumptions import check_assumptions, check_group_worlds, draw_assumption
 from ._draws import BLOCK_WORLDS, STREAMS, Draws, draw_stream, root_seed_sequence
 from ._finances import debt_real_rates, money_paths
 from ._market import World, make_world
-from ._params import ArgumentError, short_repr, suggest
+from ._params import ArgumentError, is_whole_number, short_repr, suggest
 from ._results import Result
 from ._scenario import Scenario
 from .careers import CAREERS, START_STATES, CareerPath, run_career
@@ -482,7 +482,7 @@ def check_careers(careers: Iterable[str] | None, names: Sequence[str] = CAREERS)
 
 
 def _whole_number(name: str, value: Any, minimum: int, what: str = "") -> int:
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)) or value < minimum:
+    if not is_whole_number(value) or value < minimum:
         raise ArgumentError(f"{name} = {short_repr(value)}: must be a whole number >= {minimum}{what}")
     return int(value)
 

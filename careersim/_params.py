@@ -53,6 +53,25 @@ def short_repr(value: Any, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 5] + "...>"
 
 
+def is_number(value: Any) -> bool:
+    """A real number: a Python or numpy int or float, not a bool (True is not 1 here) and not
+    text that would convert to one."""
+    return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, (bool, np.bool_))
+
+
+def is_whole_number(value: Any) -> bool:
+    """A Python or numpy integer, not a bool (30.0 and '30' are not whole numbers here)."""
+    return isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_))
+
+
+def one_or_many(value: Any, one: type | tuple[type, ...]) -> tuple:
+    """``value`` as a tuple: one ``one`` (e.g. a name, a number) is a tuple of one, a list,
+    tuple or array its items; anything else ``()``, which callers refuse."""
+    if isinstance(value, one):
+        return (value,)
+    return tuple(value) if isinstance(value, (list, tuple, np.ndarray)) else ()
+
+
 #: kinds of prior: where the scenario's value sits and how a draw moves away from it
 PRIOR_KINDS = {
     "odds": "a probability (or a share in [0, 1]) whose odds are multiplied or divided by up to `spread`",

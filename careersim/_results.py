@@ -15,7 +15,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from ._params import ScenarioError
+from ._params import ScenarioError, is_number, is_whole_number, one_or_many
 from ._scenario import Scenario
 from .careers import STATUS_NAMES
 
@@ -52,9 +52,8 @@ def check_lens(lens: str, discount_rate: float) -> tuple[str, float]:
 
     if not isinstance(lens, str) or lens not in LENSES:
         raise ArgumentError(f"lens = {short_repr(lens)}: must be one of {', '.join(map(repr, LENSES))}")
-    ok = isinstance(discount_rate, (int, float, np.integer, np.floating)) and not isinstance(discount_rate, (bool, np.bool_))
     try:
-        rate = float(discount_rate) if ok else math.nan
+        rate = float(discount_rate) if is_number(discount_rate) else math.nan
     except OverflowError:  # an integer beyond any float
         rate = math.nan
     if not -0.1 <= rate <= 0.5:
@@ -70,7 +69,7 @@ def check_quantiles(quantiles: object) -> tuple[float, ...]:
         raise bad
     out = []
     for q in quantiles:
-        if isinstance(q, (bool, np.bool_)) or not isinstance(q, (int, float, np.integer, np.floating)) or not 0.0 <= float(q) <= 1.0:
+        if not is_number(q) or not 0.0 <= float(q) <= 1.0:
             raise bad
         out.append(float(q))
     if not out:
@@ -361,7 +360,7 @@ class Result(YearAxis):
 
     def year_of_age(self, age: int) -> int:
         """The year (1-based) at whose end the person is ``age``."""
-        if isinstance(age, (bool, np.bool_)) or not isinstance(age, (int, np.integer)):
+        if not is_whole_number(age):
             raise ScenarioError(f"age = {age!r}: must be a whole number of years, between {self.ages[0]} and {self.ages[-1]} for this result")
         year = int(age) - self.scenario.simulation.start_age
         if not 1 <= year <= self.horizon_years:
@@ -470,7 +469,7 @@ class Result(YearAxis):
         P(ahead of ``baseline``) with its se (default baseline: the first engineer-kind path, else
         the first path; the column is ``p_ahead_of_<baseline>``)."""
         baseline = resolve_baseline(self.scenario, self.careers, baseline)
-        if year is not None and (isinstance(year, (bool, np.bool_)) or not isinstance(year, (int, np.integer))):
+        if year is not None and not is_whole_number(year):
             raise ScenarioError(f"year = {year!r}: must be a whole number between 1 and {self.horizon_years} (or None: the horizon)")
         year = self.horizon_years if year is None else int(year)
         if not 1 <= year <= self.horizon_years:
@@ -493,7 +492,7 @@ class Result(YearAxis):
     def to_frame(self, variables: Sequence[str] = ("net_worth", "income", "status")) -> pd.DataFrame:
         """Every value in long format: columns ``career, world, year, variable, value``
         (``variables``: one name or a list of them)."""
-        listed = (variables,) if isinstance(variables, str) else tuple(variables) if isinstance(variables, (list, tuple)) else ()
+        listed = one_or_many(variables, str)
         if not listed:
             raise ScenarioError(f"variables = {variables!r}: give one or a list of net_worth, income, status")
         variables = listed

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from ._decision_risk import crra_certainty_equivalent
-from ._params import ArgumentError
+from ._params import ArgumentError, one_or_many
 from ._results import LENS_NAMES, LENSES, Result, mean_with_se, proportion_with_se, quantiles_with_se, resolve_baseline
 
 
@@ -37,7 +37,7 @@ def lens_table(result: Result, *, age: int | None = None, lenses: Sequence[str] 
     >>> sorted(t.lens.unique())
     ['consumption_pv', 'income_pv', 'net_worth']
     """
-    listed = (lenses,) if isinstance(lenses, str) else tuple(lenses) if isinstance(lenses, (list, tuple)) else ()
+    listed = one_or_many(lenses, str)
     if not listed:
         raise ArgumentError(f"lenses = {lenses!r}: give one or a list of {', '.join(map(repr, LENSES))}")
     lenses = listed

@@ -15,7 +15,7 @@ import pandas as pd
 
 from ._palette import CAREER_COLORS, CAREER_LABELS, CAREER_LINESTYLES, NEUTRAL_COLORS, path_styles
 from ._engine import _whole_number, check_careers
-from ._params import ArgumentError, ScenarioError, short_repr
+from ._params import ArgumentError, ScenarioError, is_number, is_whole_number, short_repr
 from ._results import Result, proportion_with_se, quantiles_with_se
 from ._streaming import SummaryResult
 from ._claim_stats import _check_pair, _check_years
@@ -93,7 +93,7 @@ def _is_quantile_pair(pair: Any) -> bool:
     """``(low, high)``: two numbers with ``0 <= low < high <= 1``."""
     if not isinstance(pair, (tuple, list, np.ndarray)) or len(pair) != 2:
         return False
-    if any(isinstance(q, (bool, np.bool_)) or not isinstance(q, (int, float, np.integer, np.floating)) for q in pair):
+    if not all(is_number(q) for q in pair):
         return False
     return bool(0.0 <= pair[0] < pair[1] <= 1.0)
 
@@ -680,7 +680,7 @@ def plot_lead_distribution(
     first = next(iter(lenses.values()))
     if year is not None and age is not None:
         raise ArgumentError(f"plot_lead_distribution: year = {short_repr(year)} and age = {short_repr(age)}: give at most one of them (neither: the horizon)")
-    if year is not None and (isinstance(year, (bool, np.bool_)) or not isinstance(year, (int, np.integer))):
+    if year is not None and not is_whole_number(year):
         raise ArgumentError(f"year = {short_repr(year)}: must be a whole number of years, from 1 to the horizon, {first.horizon_years}")
     y = int(year) if year is not None else first.horizon_years if age is None else first.year_of_age(age)
     _whole_number("bins", bins, 1, " (the number of histogram bins)")

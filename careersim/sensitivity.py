@@ -49,8 +49,8 @@ import numpy as np
 import pandas as pd
 
 from ._draws import BLOCK_WORLDS, root_seed_sequence
-from ._engine import CACHED_RUN_WORLDS, DEFAULT_CHUNK_BLOCKS, MAX_CAREER_YEARS, _scientific, check_careers, check_worlds, resolve_workers, simulate_chunk
-from ._params import ScenarioError, short_repr
+from ._engine import CACHED_RUN_WORLDS, DEFAULT_CHUNK_BLOCKS, MAX_CAREER_YEARS, _scientific, _whole_number, check_careers, check_worlds, resolve_workers, simulate_chunk
+from ._params import ScenarioError, is_number, is_whole_number, short_repr
 from ._results import _Z95, mean_with_se, proportion_with_se, quantiles_with_se
 from ._scenario import CAREER_SECTIONS, Scenario
 from ._sweep import _default_scenario, age_to_year, apply_changes, evaluate_points, net_worth_at
@@ -134,7 +134,7 @@ def _check_age_in_every_point(scenario: Scenario, ranges: Mapping[str, tuple[flo
         return
     first = max(c.simulation.start_age for c in corners) + 1
     last = min(c.simulation.start_age + c.simulation.horizon_years for c in corners)
-    if not (isinstance(age, (int, np.integer)) and not isinstance(age, bool)) or not first <= age <= last:
+    if not is_whole_number(age) or not first <= age <= last:
         within = f"; with {' and '.join(moved)} in the ranges given" if moved else " for this scenario"
         raise ScenarioError(f"age = {age!r}: must be a whole number between {first} and {last}{within}" if first <= last
                             else f"age = {age!r}: no age is simulated by every point{within} (start ages up to {first - 1}, last ages from {last})")
@@ -497,16 +497,13 @@ def sobol(
     from SALib.sample import sobol as sobol_sample
 
     scenario, ranges, careers, worlds = _check_common(scenario, ranges, a, b, statistic, worlds, age)
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 2:
-        raise ScenarioError(f"n = {n!r}: must be a whole number >= 2 (a power of 2 is best)")
+    _whole_number("n", n, 2, " (a power of 2 is best)")
     career_years = int(n) * (len(ranges) + 2) * worlds * len(careers) * scenario.simulation.horizon_years
     if career_years > MAX_CAREER_YEARS:
         raise ScenarioError(f"n = {short_repr(n)}: {short_repr(int(n) * (len(ranges) + 2))} points of {worlds:,} worlds is {_scientific(career_years)} career-years, "
                             f"more than the {MAX_CAREER_YEARS:.2g} one call accepts; the notebook's n = 2048 gives total-index intervals near 0.03")
-    if isinstance(num_resamples, bool) or not isinstance(num_resamples, (int, np.integer)) or num_resamples < 2:
-        raise ScenarioError(f"num_resamples = {num_resamples!r}: must be a whole number >= 2 (the bootstrap's resamples; 200 is usual)")
-    number = isinstance(target_half_width, (int, float, np.integer, np.floating)) and not isinstance(target_half_width, (bool, np.bool_))
-    if not (number and 0.0 < float(target_half_width) < math.inf):
+    _whole_number("num_resamples", num_resamples, 2, " (the bootstrap's resamples; 200 is usual)")
+    if not (is_number(target_half_width) and 0.0 < float(target_half_width) < math.inf):
         raise ScenarioError(f"target_half_width = {target_half_width!r}: must be a number > 0 (the 95% half-width wanted on each total index, e.g. 0.05)")
     root = root_seed_sequence(rng)
     names = list(ranges)
