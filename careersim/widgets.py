@@ -62,7 +62,7 @@ import pandas as pd
 from . import CAREERS, PLACE_NAMES, Scenario, ScenarioError, load_places, load_scenario, plotting, simulate
 from ._engine import map_on_threads, resolve_threads
 from ._palette import CAREER_COLORS, CAREER_LABELS, CAREER_LINESTYLES, path_styles
-from ._params import short_repr
+from ._params import is_whole_number, short_repr
 from ._paths import PathSpec
 from ._results import LENS_NAMES
 from ._urlstate import MAX_LINK_PATHS, PathFields, Spec, URLStateError, decode, encode, encode_paths
@@ -620,10 +620,8 @@ class Explorer:
             self._apply({**self.defaults, "paths": []})
             self._apply(values)
         except (URLStateError, ScenarioError) as e:
-            if self.paths or self.values() != self.defaults:  # partly applied: back to the defaults
-                self.paths = []
-                self._paths_changed(False)
-                self._apply(self.defaults)
+            if self.paths or self.values() != self.defaults or self._exact != self._default_exact:  # partly applied: back to the defaults
+                self._restore(self.defaults, [], self._default_exact)
             return f"This link's inputs were not applied (the page shows the defaults): {e}"
         return None
 
@@ -748,7 +746,7 @@ class Explorer:
             raise ScenarioError(f"paths: at most {MAX_ADDED_PATHS} paths can be added here; remove one first")
         control = KIND_MONEY[kind][0]
         lo, hi = self.path_fields.money[kind]
-        if money is not None and (isinstance(money, (bool, np.bool_)) or not isinstance(money, (int, np.integer)) or not lo <= money <= hi):
+        if money is not None and (not is_whole_number(money) or not lo <= money <= hi):
             raise ScenarioError(f"paths.{name}: money {money!r}: {'an' if kind[0] in 'aeiou' else 'a'} {kind} path's must be a whole number of dollars from {lo:,} to {hi:,}")
         row = {"name": name, "kind": kind,
                "money": int(self._exact_values(self.values())[control] if money is None else money),
@@ -1073,6 +1071,14 @@ class Explorer:
             self._local_stipend(change["new"])
         self.update()
 
+    def _restore(self, values: Mapping[str, Any], paths: list[dict[str, Any]], exact: dict[str, tuple[Any, Any]]) -> None:
+        """Put back a state: the controls' values, the added paths and the exact values behind
+        rounded sliders (without the last, a restored slider could be read at its rounded value)."""
+        self.paths = [dict(p) for p in paths]
+        self._paths_changed(False)
+        self._apply(values)
+        self._exact = dict(exact)
+
     def _local_stipend(self, place: str) -> None:
         """A new place: the PhD stipend becomes the local department's (then adjustable),
         shown on the slider's grid and used exactly."""
@@ -1111,10 +1117,7 @@ class Explorer:
             if self._shown_count() > MAX_SHOWN:
                 raise ScenarioError(f"At most {MAX_SHOWN} paths are drawn at once ({', '.join(self._shown())} asked for): hide one first")
         except Exception:
-            self.paths = before[1]
-            self._paths_changed(False)
-            self._apply(before[0])
-            self._exact = before[2]
+            self._restore(*before)
             raise
         self.update()
         return self.summary()

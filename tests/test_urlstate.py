@@ -191,3 +191,13 @@ def test_open_link_starts_from_the_defaults():
     ex.open_link("offer_usd=300000")
     assert ex.values() == {**ex.defaults, "offer_usd": 300_000}
     assert ex.scenario_for() == Explorer(worlds=1_000, figure="image", query="offer_usd=300000").scenario_for()
+
+
+def test_a_refused_link_restores_the_exact_defaults():
+    # after a place change the slider's exact stipend is the new place's; a refused link
+    # must put back the default one, not leave the default slider read at its rounded value
+    ex = Explorer(worlds=1_000, figure="image")
+    base = ex.scenario_for()
+    ex.controls["place"].value = "boston"
+    ex.open_link("offer_usd=abc")
+    assert ex.values() == ex.defaults and ex.scenario_for() == base
