@@ -52,6 +52,7 @@ def crra_certainty_equivalent(
     floor (what the safety net, family or future earnings guarantee). ``W`` below
     ``-wealth_floor_usd`` is clipped to 1% of the floor above it (at least $1), so the
     utility stays finite but very low; a higher floor means less fear of the bottom tail.
+    At ``g = 0`` (linear utility) nothing is clipped: the certainty equivalent is the mean.
 
     Parameters
     ----------
@@ -84,13 +85,17 @@ def crra_certainty_equivalent(
     """
     g = float(_finite("risk_aversion", risk_aversion, low=0.0))
     floor = float(_finite("wealth_floor_usd", wealth_floor_usd, low=0.0))
-    x, _ = _shifted(np.moveaxis(np.asarray(wealth, dtype=float), axis, -1), floor)
-    n = x.shape[-1]
-    logx = np.log(x)
+    raw = np.moveaxis(np.asarray(wealth, dtype=float), axis, -1)
+    n = raw.shape[-1]
     if g == 0.0:
-        ce = x.mean(axis=-1)
-        se = x.std(axis=-1, ddof=1) / np.sqrt(n) if n > 1 else np.full(ce.shape, np.nan)
-    elif abs(1.0 - g) < 1e-12:
+        # risk neutral: linear utility is defined at any wealth, so nothing is clipped and the
+        # certainty equivalent is the mean itself, debts and all
+        ce = raw.mean(axis=-1)
+        se = raw.std(axis=-1, ddof=1) / np.sqrt(n) if n > 1 else np.full(ce.shape, np.nan)
+        return ce, np.asarray(se) * np.ones_like(ce)
+    x, _ = _shifted(raw, floor)
+    logx = np.log(x)
+    if abs(1.0 - g) < 1e-12:
         mean_log, se_log = logx.mean(axis=-1), (logx.std(axis=-1, ddof=1) / np.sqrt(n) if n > 1 else np.nan)
         ce = np.exp(mean_log)
         se = ce * se_log

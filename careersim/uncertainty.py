@@ -257,10 +257,9 @@ class _Utility:
 
     def __call__(self, w: np.ndarray) -> np.ndarray:
         g = self.risk_aversion
-        x = self._x(w)
-        if g == 0.0:
-            return (x - self.wealth_floor_usd) / self.scale
-        z = x / self.scale
+        if g == 0.0:  # linear: defined at any wealth, so nothing is clipped (the mean, debts and all)
+            return np.asarray(w, dtype=float) / self.scale
+        z = self._x(w) / self.scale
         if not self._power():
             return np.log(z)
         return np.exp((1.0 - g) * np.log(z) - self.log_shift) / (1.0 - g)

@@ -296,6 +296,18 @@ def test_wealth_below_the_floor_is_clipped_not_infinite():
     assert ce > -100_000
 
 
+def test_risk_neutral_certainty_equivalent_is_the_mean_even_below_the_floor():
+    """Linear utility needs no floor: at g = 0 a debt deeper than the floor counts in full
+    (it was clipped, so the certainty equivalent sat far above the mean)."""
+    w = np.array([-1e6, 1e5])
+    ce, se = D.crra_certainty_equivalent(w, risk_aversion=0.0, wealth_floor_usd=100_000)
+    assert ce == pytest.approx(-450_000.0)
+    assert se == pytest.approx(w.std(ddof=1) / np.sqrt(2))
+    above = np.array([-50_000.0, 1e5])  # no world below the floor: Jensen, never above the mean
+    for g in (0.5, 1.0, 3.0):
+        assert D.crra_certainty_equivalent(above, risk_aversion=g)[0] < above.mean()
+
+
 @settings(max_examples=25, deadline=None)
 @given(seed=st.integers(0, 2**32 - 1))
 def test_certainty_equivalent_falls_with_risk_aversion_and_stays_below_the_mean(seed):

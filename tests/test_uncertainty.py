@@ -83,6 +83,7 @@ def test_utility_certainty_equivalent_matches_the_decision_layer(g):
     from careersim.uncertainty import _Utility
 
     w = np.random.default_rng(3).lognormal(14, 1.0, 4000) - 200_000
+    w[:40] = -1e6  # below the floor: clipped for g > 0, counted in full at g = 0
     util = _Utility(g, 100_000.0).for_outcomes(w)
     ce, _se = crra_certainty_equivalent(w, risk_aversion=g, wealth_floor_usd=100_000.0)
     assert util.ce(float(util(w).mean())) == pytest.approx(float(ce), rel=1e-9, abs=1e-3)
