@@ -278,12 +278,20 @@ def contribution_order(p: FinanceParams) -> np.ndarray:
 
 def withdrawal_tax_rate(p: FinanceParams) -> float:
     """Average income tax (federal, state, city) on ``retirement_income_usd`` of ordinary
-    income in the place: the rate at which a 401(k) balance counts after tax."""
+    income in the place: the rate at which a 401(k) balance counts after tax, in [0, 1).
+
+    A withdrawal is ordinary income that is not earned: it is read from the tables of a
+    non-service fellowship (no earned income credit, no payroll-tax deductions), not from
+    the wage tables, whose EITC made the rate negative below about $20,000 (-345 at $1 in
+    Seattle: a 401(k) counted at hundreds of times its balance). A fixed refundable credit
+    (New Mexico's, New York City's) still makes the average rate negative at a few dollars
+    of income; the rate is held at 0 there, since a credit of a fixed amount is not a share
+    of the balance."""
     x = p.retirement_income_usd
     if x <= 0.0:
         return 0.0
-    tx = place_taxes(p.place)
-    return float((tx.wage_income_tax(np.array(x)) + tx.wage_income_tax_on_gross(np.array(x))) / x)
+    rate = float(place_taxes(p.place).stipend_income_tax(np.array(x)) / x)
+    return min(max(rate, 0.0), 1.0)
 
 
 @dataclasses.dataclass(frozen=True)

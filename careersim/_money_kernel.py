@@ -132,7 +132,8 @@ def money_kernel(
     ps = ps.view(np.uint64)
     inv_roth_width = 1.0 / max(roth_end - roth_start, 1e-9)
     has_match = 1.0 if match_rate > 0.0 else 0.0
-    log_living_part = (1.0 - elasticity) * math.log(living) if living > 0.0 else -math.inf
+    # ln(L^(1 - e)); with no living costs it is -inf, except at e = 1 where L^0 = 1 (spend it all)
+    log_living_part = (1.0 - elasticity) * math.log(living) if living > 0.0 else (0.0 if elasticity == 1.0 else -math.inf)
     steps = 0  # how many steps come before the taxable account
     while steps < order.shape[0] and order[steps] != TAXABLE:
         steps += 1

@@ -172,6 +172,18 @@ def test_a_401k_at_the_limit_with_its_match_through_the_engine():
     np.testing.assert_allclose(f.net_worth_after_tax - f.net_worth_pre_tax, -rate * f.balances.traditional + 0.0, atol=1e-6)
 
 
+@pytest.mark.parametrize("place", list(PLACE_IDS))
+@pytest.mark.parametrize("retirement_income", [1.0, 5_000.0, 12_000.0, 100_000.0, 1e7])
+def test_a_401k_never_counts_above_its_balance_after_tax(place, retirement_income):
+    """A withdrawal is unearned ordinary income: no earned income credit (the wage tables'
+    EITC made the rate -345 at $1 in Seattle, and after-tax net worth 140 times pre-tax)."""
+    p = Scenario().replace({"finances.place": place, "finances.retirement_income_usd": retirement_income}).finances
+    rate = withdrawal_tax_rate(p)
+    assert 0.0 <= rate < 1.0
+    tax = float(income_tax(retirement_income, place=place, kind="stipend"))
+    assert rate == pytest.approx(max(tax / retirement_income, 0.0), abs=1e-12)
+
+
 def test_a_student_has_no_employer_plan_but_may_fund_a_roth_ira():
     T = 3
     p = Scenario().replace({"finances.living_cost_usd": 10_000.0, "finances.place": "elsewhere"}).finances
@@ -224,6 +236,22 @@ def test_tiny_living_costs_never_overflow_the_spending_rule(living):
     # found by the property tests: L (Y / L)^0.7 overflowed for a subnormal L
     r = careersim.simulate(Scenario().replace({"finances.living_cost_usd": living, "simulation.horizon_years": 3}), worlds=64, rng=1)
     assert np.isfinite(r.net_worth).all()
+
+
+@pytest.mark.parametrize("elasticity", [0.0, 0.7, 1.0])
+@pytest.mark.parametrize("living", [0.0, 30_000.0])
+def test_the_kernel_spends_what_the_spending_rule_says(living, elasticity):
+    """The kernel's L^(1-e) Y^e agrees with spending_usd, also with no living costs at e = 1
+    (it spent nothing there, so the person saved everything instead of nothing)."""
+    T = 3
+    p = Scenario().replace({"finances.living_cost_usd": living, "finances.consumption_income_elasticity": elasticity}).finances
+    income = np.array([[20_000.0, 150_000.0, 400_000.0]] * T)
+    path = CareerPath(income=income, status=np.full((T, 3), EMPLOYED, dtype=np.int8), ui_income=np.zeros((T, 3)), self_employed=np.zeros((T, 3), dtype=bool))
+    f = money_paths(path, quiet_world(T, 3, stock=0.0, bond=0.0), p, start_age=22, keep_flows=True)
+    take_home = income - income_tax(income, place=p.place)  # the rule reads pay after the tax before any deferral
+    np.testing.assert_allclose(f.spending, spending_usd(take_home, p), rtol=1e-9)
+    if elasticity == 1.0:
+        assert (f.spending > 0.5 * take_home).all()
 
 
 @pytest.mark.parametrize("rate", [0.0, 5e-324, 1e-17, 1e-9])
