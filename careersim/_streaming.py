@@ -48,6 +48,7 @@ from ._draws import BLOCK_WORLDS, root_seed_sequence
 from ._assumptions import check_assumptions
 from ._engine import DEFAULT_CHUNK_BLOCKS, _thread_pool, check_progress, check_request, in_order, resolve_threads, resolve_workers, simulate_chunk
 from ._results import _Z95, DEFAULT_QUANTILES, YearAxis, check_quantiles, horizon_frame, resolve_baseline, summary_frame
+from ._params import ScenarioError
 from ._scenario import Scenario
 
 #: bins per factor of two of ``1 + |x| / $1``: the top 9 bits of the mantissa
@@ -646,6 +647,13 @@ class SummaryResult(YearAxis):
         q, _ = self.quantiles(DEFAULT_QUANTILES)
         p = None
         if baseline in self.careers:
+            compared = {a for a, b in self.pairs if b == baseline} | {b for a, b in self.pairs if a == baseline}
+            missing = [c for c in self.careers if c != baseline and c not in compared]
+            if missing:  # beyond ALL_PAIRS_UP_TO paths only the run's baseline was compared with each
+                raise ScenarioError(
+                    f"baseline = {baseline!r}: this summary did not compare {', '.join(map(repr, missing))} with it "
+                    f"(with more than {ALL_PAIRS_UP_TO} paths a summary compares each with its own baseline only, here {self.pairs[0][1] if self.pairs else None!r}); "
+                    f"run simulate_summary(..., baseline={baseline!r}) to compare with {baseline!r}")
             p = np.zeros(len(self.careers))  # the baseline against itself: never ahead
             for i, (a, b) in enumerate(self.pairs):
                 if b == baseline:

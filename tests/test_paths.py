@@ -121,3 +121,17 @@ def test_cli_prints_one_row_per_path_with_a_baseline(capsys):
     assert "P(ahead of lab-engineer)" in out and "startup-engineer" in out
     p = subprocess.run([str(__import__("pathlib").Path(sys.executable).parent / "careersim"), "run", "offers", "--worlds", "100", "--baseline", "lab"], capture_output=True, text=True)
     assert p.returncode == 2 and "baseline = 'lab': not a simulated path" in p.stderr and "lab-engineer" in p.stderr and "Traceback" not in p.stderr
+
+
+def test_a_summary_of_many_paths_refuses_a_baseline_it_did_not_compare_with():
+    """Beyond four paths a summary compares each path with the run's baseline only: a table
+    against another baseline had P(ahead) 0 with se 0 for every path (no error)."""
+    s = with_paths(*(PathSpec(f"e{i}", "engineer", (("engineer.start_pay_usd", 150_000.0 + 10_000.0 * i),)) for i in range(5)))
+    summary = careersim.simulate_summary(s, worlds=512, rng=1)
+    assert summary.horizon_table(baseline="e0")["p_ahead_of_e0"].tolist() == [0.0, 1.0, 1.0, 1.0, 1.0]  # more pay, ahead in every world
+    with pytest.raises(careersim.ScenarioError, match=r"baseline = 'e2': this summary did not compare 'e1', 'e3', 'e4' with it .*here 'e0'.*baseline='e2'"):
+        summary.horizon_table(baseline="e2")
+    other = careersim.simulate_summary(s, worlds=512, rng=1, baseline="e2")
+    full = careersim.simulate(s, worlds=512, rng=1).horizon_table(baseline="e2")
+    col = "p_ahead_of_e2"
+    np.testing.assert_allclose(other.horizon_table(baseline="e2")[col].to_numpy(dtype=float), full[col].to_numpy(dtype=float), equal_nan=True)
