@@ -151,9 +151,12 @@ class MoneyClaim:
         Share of worlds in which the PhD graduate won a bidding war.
     p_never_catches_up
         Share of worlds in which the PhD's net worth never reaches the industry path's
-        within the horizon.
+        within the horizon (by :attr:`horizon_age`).
     median_catch_up_age
         Median age at which the PhD first catches up, among the worlds where it does.
+    horizon_age
+        The age at the simulation's horizon, by which :attr:`p_never_catches_up` is counted
+        (the last checkpoint may be earlier).
     """
 
     phd: str
@@ -167,6 +170,7 @@ class MoneyClaim:
     breakthrough_rate: Estimate
     p_never_catches_up: Estimate
     median_catch_up_age: Estimate
+    horizon_age: int
 
     def checkpoint(self, *, age: int | None = None, year: int | None = None) -> Checkpoint:
         """The checkpoint at ``age`` or at ``year`` (exactly one of them)."""
@@ -386,6 +390,7 @@ def money_claim(
         breakthrough_rate=_proportion(bt),
         p_never_catches_up=_proportion(~caught),
         median_catch_up_age=_quantile(catch_up_ages, 0.5),
+        horizon_age=start_age + result.horizon_years,
     )
 
 
@@ -509,6 +514,7 @@ def claim_document(claim: MoneyClaim) -> dict[str, Any]:
         "holds_at_claim_horizon": claim.holds_at_claim_horizon,
         "p_never_catches_up": _est_json(claim.p_never_catches_up),
         "median_catch_up_age": _est_json(claim.median_catch_up_age),
+        "horizon_age": claim.horizon_age,
         "breakthrough_rate": _est_json(claim.breakthrough_rate),
         "checkpoints": points,
     }
@@ -539,9 +545,8 @@ def claim_headline(claim: MoneyClaim) -> str:
             f"{c.label + ':':<8} {format_estimate(c.p_industry_ahead):>18} {format_estimate(c.median_lead, 'usd'):>18} "
             f"{format_usd(lo) + ' to ' + format_usd(hi):>22} {ratio:>13} {format_estimate(c.p_industry_ahead_by_margin):>20}"
         )
-    last = claim.checkpoints[-1].age if claim.checkpoints else None
     lines.append(
-        f"The PhD never catches up by age {last} in {format_estimate(claim.p_never_catches_up)} of worlds; "
+        f"The PhD never catches up by age {claim.horizon_age} (the horizon) in {format_estimate(claim.p_never_catches_up)} of worlds; "
         f"a bidding war happens in {format_share(claim.breakthrough_rate.value)} of them. "
         f"Median ratio: industry's median net worth over the PhD's (n/a while the PhD's median is not above zero)."
     )

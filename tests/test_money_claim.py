@@ -24,6 +24,7 @@ import pytest
 
 import careersim
 from careersim import claims, plotting
+from careersim._format import format_estimate
 from careersim._market import load_history
 from careersim._params import ScenarioError
 
@@ -355,8 +356,14 @@ def test_claim_headline_and_document(small):
     text = claims.claim_headline(c)
     for cp in c.checkpoints:
         assert cp.label + ":" in text
-    assert "never catches up" in text
+    horizon_age = small.scenario.simulation.start_age + small.horizon_years
+    assert c.horizon_age == horizon_age
+    assert f"never catches up by age {horizon_age} (the horizon) in {format_estimate(c.p_never_catches_up)}" in text
+    # the share is over the whole horizon, so it is not labelled with an earlier last checkpoint
+    early = claims.money_claim(small, ages=(30,))
+    assert early.checkpoints[-1].age < horizon_age and f"by age {horizon_age} (the horizon)" in claims.claim_headline(early)
     doc = claims.claim_document(c)
+    assert doc["horizon_age"] == horizon_age
     json.dumps(doc)  # plain JSON types
     assert [p["label"] for p in doc["checkpoints"]] == [cp.label for cp in c.checkpoints]
     assert doc["checkpoints"][0]["p_industry_ahead"]["value"] == c.checkpoints[0].p_industry_ahead.value
