@@ -96,7 +96,7 @@ class Prior:
     why: str = ""
 
     def __post_init__(self) -> None:
-        if self.kind not in PRIOR_KINDS:
+        if not isinstance(self.kind, str) or self.kind not in PRIOR_KINDS:
             raise ScenarioError(f"prior kind = {short_repr(self.kind)}: must be one of {', '.join(PRIOR_KINDS)}")
         lowest = 1.0 if self.kind in ("odds", "ratio") else 0.0
         if isinstance(self.spread, bool) or not isinstance(self.spread, numbers.Real) or not math.isfinite(self.spread) or self.spread < lowest:

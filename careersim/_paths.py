@@ -33,7 +33,7 @@ OFFER_SECTIONS: tuple[str, ...] = ("employment", "layoffs", "finances")
 #: the most paths one scenario may define
 MAX_PATHS = 16
 #: a path's name: lower-case letters, digits, "-" and "_", starting with a letter
-NAME_PATTERN = re.compile(r"^[a-z][a-z0-9_-]{0,39}$")
+NAME_PATTERN = re.compile(r"\A[a-z][a-z0-9_-]{0,39}\Z")  # \Z: "$" also matches before a final newline
 
 
 @dataclasses.dataclass(frozen=True)

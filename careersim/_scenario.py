@@ -350,6 +350,10 @@ class Scenario:
                 raise ScenarioError(f"priors.{key}: only a real-valued parameter can have a prior (this one is {allowed_text(f)})")
             if prior is not None and not isinstance(prior, Prior):
                 raise ScenarioError(f"priors.{key} = {short_repr(prior)}: must be a careersim Prior or None (off)")
+            low, high = f.metadata.get("low"), f.metadata.get("high")
+            if prior is not None and prior.kind == "odds" and (low is None or high is None or low < 0.0 or high > 1.0):
+                # odds move only a value in (0, 1); elsewhere the draw would silently keep the value
+                raise ScenarioError(f"priors.{key}: kind 'odds' is for a probability or a share in [0, 1], and this key is {allowed_text(f)}; use 'ratio' or 'shift'")
             if key in seen:
                 raise ScenarioError(f"priors.{key}: given twice")
             seen.add(key)

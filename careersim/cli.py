@@ -127,6 +127,8 @@ def _parse_set(items: Sequence[str]) -> dict[str, Any]:
         except ValueError as exc:  # e.g. an integer literal beyond Python's digit limit
             raise ScenarioError(f"--set {key}={_shown(raw)}: cannot be read as a value ({exc})") from None
         check_toml_values({key: value}, origin="--set", single_key=True)
+        if key in changes:  # neither silently wins
+            raise ScenarioError(f"--set {key}: given twice ({_shown(str(changes[key]))} and {_shown(raw)}); give it once")
         changes[key] = value
     return changes
 
@@ -246,6 +248,8 @@ def _check_every_set_is_read(scenario: Scenario, name: str, changes: dict[str, A
     specs = scenario.path_specs()
     for key in changes:
         section = key.partition(".")[0]
+        if section in ("name", "description", "paths"):
+            continue  # a label no path reads, or not a parameter: Scenario.replace takes or refuses it
         readers = [p for p in specs if section not in _sections_not_read(p.kind) and key not in p.changes]
         if specs and not readers:
             own = [p.name for p in specs if key in p.changes]

@@ -99,6 +99,10 @@ def test_priors_in_scenario_files_round_trip_and_bad_ones_are_refused():
         ({"priors": {"phd.attrition_probability": {"kind": "odds", "spred": 2}}}, "did you mean 'spread'"),
         ({"priors": {"simulation.horizon_years": {"kind": "shift", "spread": 2}}}, "real-valued"),
         ({"priors": {"phd.attrition_probability": 3}}, '"off" or a table'),
+        ({"priors": {"phd.attrition_probability": {"kind": ["shift"], "spread": 0.1}}}, r"prior kind = \['shift'\]: must be one of"),
+        ({"priors": {"phd.attrition_probability": {"kind": {"a": 1}, "spread": 0.1}}}, "must be one of odds, ratio, shift"),
+        # odds move a probability only: on an amount the draw kept the value (no uncertainty, no error)
+        ({"priors": {"phd.stipend_ta_usd": {"kind": "odds", "spread": 50}}}, r"kind 'odds' is for a probability .* use 'ratio' or 'shift'"),
     ]:
         with pytest.raises(ScenarioError, match=words):
             scenario_from_dict(table)

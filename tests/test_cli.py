@@ -144,6 +144,8 @@ def test_sigint_during_out_leaves_no_partial_files(tmp_path):
         (["run", "offers", "--worlds", "200", "--set", "engineer.start_pay_usd=1"], "no path of scenario 'offers' reads it"),
         (["run", "--worlds", "200", "--set", "simulation.horizon_years=10", "--horizon", "20"], "both set simulation.horizon_years"),
         (["run", "--worlds", "200", "--set", "finances.net_worth=pre-tax", "--net-worth", "after-tax"], "both set finances.net_worth"),
+        (["run", "--worlds", "200", "--set", "phd.stipend_ta_usd=1000", "--set", "phd.stipend_ta_usd=90000"], "--set phd.stipend_ta_usd: given twice ('1000' and '90000')"),
+        (["run", "--worlds", "200", "--set", "paths.x.kind=phd"], "a parameter key has the form section.name"),
         (["app", "--no-browser", "--preheat", "0", "--port", "18866", "--host", "not a host!"], "--host not a host!: not a name or address"),
         (["run", "--worlds", "many"], "--worlds"),
         (["run", "--seed", "-1"], "--seed"),
@@ -471,3 +473,11 @@ def test_a_one_path_scenario_writes_no_comparison_figures_and_no_warnings(tmp_pa
     assert r.returncode == 0 and "Warning" not in r.stderr, r.stderr
     written = {p.name for p in (tmp_path / "out").iterdir()}
     assert {"fan_chart.png", "distribution_at_horizon.png"} <= written and "p_ahead.png" not in written
+
+
+def test_set_name_renames_the_run_instead_of_being_refused(tmp_path):
+    # the scenario's name is a label, not read by any path: it was refused as "no path reads it"
+    out = tmp_path / "named"
+    r = run_cli("run", "--worlds", "200", "--horizon", "3", "--seed", "1", "--set", "name=mine", "--out", str(out))
+    assert r.returncode == 0, r.stderr
+    assert json.loads((out / "result.json").read_text())["provenance"]["scenario"] == "mine"

@@ -77,6 +77,7 @@ def test_each_phd_offer_lives_its_own_plan(threads):
     ({"x": {"kind": "phd", "phd": {"stipend": 1.0}}}, "did you mean 'phd.stipend_ta_usd'"),
     ({"x": {"kind": "phd", "phd": {"fellowship_probability": 2.0}}}, r"must be a finite number in \[0, 1\]"),
     ({"Bad Name": {"kind": "phd"}}, "lower-case letters"),
+    ({"lab\n": {"kind": "engineer"}}, "lower-case letters"),  # "$" matched before a final newline
     ({"x": {"kind": "phd", "finances": {"net_worth": "pre-tax"}}}, "same for every path"),
     ({f"p{i}": {"kind": "phd"} for i in range(MAX_PATHS + 1)}, f"at most {MAX_PATHS}"),
     ({"x": {"kind": "phd", "phd": 3}}, "tables of overrides"),

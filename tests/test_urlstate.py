@@ -135,6 +135,7 @@ def test_path_decode_round_trip_is_identity(ex):
 
 @pytest.mark.parametrize("query, words", [
     ("path1=Bad~engineer~200000~seattle~mix~1", "lower-case"),
+    ("path1=lab%0A~engineer~200000~seattle~mix~1", "lower-case"),  # a hidden final newline
     ("path1=phd~engineer~200000~seattle~mix~1", "taken by a career"),
     ("path1=a~pilot~200000~seattle~mix~1", "kind"),
     ("path1=a~engineer~9999999~seattle~mix~1", "from 50000 to 500000"),
