@@ -36,7 +36,7 @@ from typing import Any
 import pandas as pd
 
 from ._params import ScenarioError
-from ._results import Result
+from ._results import Result, resolve_baseline
 from ._streaming import SummaryResult
 
 #: the file that marks a folder as written by careersim (and holds the provenance)
@@ -52,11 +52,11 @@ PARTIAL_MARK = ".careersim-partial-"
 _LIVE_PARTIALS: set[Path] = set()
 
 
-def _pairs(result: Result) -> list[tuple[str, str]]:
-    """The comparisons written by --out: each career against the engineer, and the
-    residency against the PhD (the money claim's pair)."""
-    pairs = [(a, "engineer") for a in result.careers if a != "engineer" and "engineer" in result.careers]
-    if "phd" in result.careers and "residency" in result.careers:
+def _pairs(result: Result, baseline: str) -> list[tuple[str, str]]:
+    """The comparisons written by --out: each path against the baseline, and the residency
+    against the PhD (the money claim's pair) when both are simulated."""
+    pairs = [(a, baseline) for a in result.careers if a != baseline]
+    if {"phd", "residency"} <= set(result.careers) and not {("residency", "phd"), ("phd", "residency")} & set(pairs):
         pairs.append(("residency", "phd"))
     return pairs
 
@@ -98,14 +98,16 @@ def _provenance_text(record: dict[str, Any]) -> str:
     return json.dumps(record, sort_keys=True)  # one line, ASCII
 
 
-def tidy_tables(result: Result | SummaryResult) -> dict[str, pd.DataFrame]:
-    """The tables written by ``careersim run --out``, by file stem."""
+def tidy_tables(result: Result | SummaryResult, *, baseline: str | None = None) -> dict[str, pd.DataFrame]:
+    """The tables written by ``careersim run --out``, by file stem; P(ahead) and the paired
+    comparisons against ``baseline`` (default: the run's, as :func:`careersim.resolve_baseline`)."""
+    baseline = resolve_baseline(result.scenario, result.careers, baseline if baseline is not None else getattr(result, "baseline", None))
     if isinstance(result, SummaryResult):
-        return {"summary": result.summary(), "horizon": result.horizon_table().reset_index(), "comparisons": result.comparisons()}
-    comparisons = [result.compare(a, b) for a, b in _pairs(result)]
+        return {"summary": result.summary(), "horizon": result.horizon_table(baseline=baseline).reset_index(), "comparisons": result.comparisons()}
+    comparisons = [result.compare(a, b) for a, b in _pairs(result, baseline)]
     tables = {
         "summary": pd.concat([result.summary("net_worth"), result.summary("income")], ignore_index=True),
-        "horizon": result.horizon_table().reset_index(),
+        "horizon": result.horizon_table(baseline=baseline).reset_index(),
         "status_shares": result.status_shares(),
     }
     if comparisons:
@@ -114,7 +116,7 @@ def tidy_tables(result: Result | SummaryResult) -> dict[str, pd.DataFrame]:
     return tables
 
 
-def _figures(result: Result | SummaryResult, folder: Path, *, metadata: dict[str, str] | None = None) -> list[str]:
+def _figures(result: Result | SummaryResult, folder: Path, *, baseline: str, metadata: dict[str, str] | None = None) -> list[str]:
     from . import plotting
 
     if isinstance(result, SummaryResult):
@@ -125,8 +127,8 @@ def _figures(result: Result | SummaryResult, folder: Path, *, metadata: dict[str
         "distribution_at_horizon.png": lambda ax: plotting.plot_distribution(result, ax=ax),
     }
     if len(result.careers) > 1:  # one path has no other to be ahead of
-        jobs["p_ahead.png"] = lambda ax: plotting.plot_p_ahead(result, ax=ax)
-    for a, b in _pairs(result):
+        jobs["p_ahead.png"] = lambda ax: plotting.plot_p_ahead(result, baseline=baseline, ax=ax)
+    for a, b in _pairs(result, baseline):
         jobs[f"difference_{a}_vs_{b}.png"] = lambda ax, a=a, b=b: plotting.plot_difference(result, a, b, ax=ax)
     return _draw(jobs, folder, metadata=metadata)
 
@@ -471,6 +473,7 @@ def write_outputs(
     *,
     document: dict[str, Any] | None = None,
     seed: int | None = None,
+    baseline: str | None = None,
 ) -> list[Path]:
     """Write PNG figures, CSV and Parquet tables, ``scenario.toml``, ``provenance.json``
     (and ``result.json``) to ``out_dir``, replacing its contents as a whole.
@@ -485,6 +488,9 @@ def write_outputs(
         Written as ``result.json`` (given a ``provenance`` key if it has none).
     seed
         The run's seed, for the provenance (see :func:`provenance`).
+    baseline
+        The path the tables' P(ahead) and the comparisons are against (default: the run's
+        baseline, else the first engineer-kind path, else the first path).
 
     Returns
     -------
@@ -499,6 +505,7 @@ def write_outputs(
     """
     given = os.fspath(out_dir)
     out = check_out_dir(out_dir)
+    baseline = resolve_baseline(result.scenario, result.careers, baseline if baseline is not None else getattr(result, "baseline", None))
     record = provenance(result, seed=seed)
     record_text = _provenance_text(record)
     missing_parents = []
@@ -514,8 +521,8 @@ def write_outputs(
         tmp = _new_partial_folder(out)
         _LIVE_PARTIALS.add(tmp)
         metadata = {PROVENANCE_KEY: record_text}
-        names = _figures(result, tmp, metadata=metadata)
-        tables = tidy_tables(result)
+        names = _figures(result, tmp, baseline=baseline, metadata=metadata)
+        tables = tidy_tables(result, baseline=baseline)
         if isinstance(result, Result) and {"phd", "residency"} <= set(result.careers):
             from .claims import claim_outputs
 

@@ -34,6 +34,15 @@ CAREER_LABELS: dict[str, str] = {
     "independent": "Independent research",
 }
 
+def label_in_sentence(name: str) -> str:
+    """A path's plain name inside a sentence: the first letter lower-cased unless it starts an
+    acronym ("research engineer", but "ML PhD" and "AI residency", not "ml phd")."""
+    label = CAREER_LABELS.get(name, name)
+    if len(label) > 1 and label[1].isupper():
+        return label
+    return label[:1].lower() + label[1:]
+
+
 #: colours for further named paths, after the four careers' own (the rest of Okabe-Ito)
 EXTRA_COLORS: tuple[str, ...] = ("#D55E00", "#56B4E9", "#000000", "#F0E442")
 

@@ -405,7 +405,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
         doc["claim"] = claim_document(claim)
     if out is not None:
-        write_outputs(result, out, document=doc, seed=seed)
+        write_outputs(result, out, document=doc, seed=seed, baseline=args.baseline)
     if args.json:
         print(json.dumps(doc, indent=2))
     else:

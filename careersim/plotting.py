@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from ._palette import CAREER_COLORS, CAREER_LABELS, CAREER_LINESTYLES, NEUTRAL_COLORS, path_styles
+from ._palette import CAREER_COLORS, CAREER_LABELS, CAREER_LINESTYLES, NEUTRAL_COLORS, label_in_sentence, path_styles
 from ._engine import _whole_number, check_careers
 from ._params import ArgumentError, ScenarioError, is_number, is_whole_number, short_repr
 from ._results import Result, proportion_with_se, quantiles_with_se
@@ -343,8 +343,8 @@ def plot_p_ahead(
     ax.axhline(0.5, color="0.6", linewidth=0.8, linestyle=":")
     ax.set_ylim(0, 1)
     ax.set_xlabel("age")
-    ax.set_ylabel(f"P(ahead of {CAREER_LABELS.get(baseline, baseline).lower()})")
-    ax.set_title(f"Chance of more net worth than the {CAREER_LABELS.get(baseline, baseline).lower()} in the same world (±2 se)")
+    ax.set_ylabel(f"P(ahead of {label_in_sentence(baseline)})")
+    ax.set_title(f"Chance of more net worth than the {label_in_sentence(baseline)} in the same world (±2 se)")
     if ax.get_legend_handles_labels()[0]:  # none when the baseline is the only path drawn
         ax.legend(frameon=False, fontsize="small")
     return ax
@@ -432,7 +432,7 @@ def plot_catch_up(result: Result, a: str, b: str, *, ax: Axes | None = None) -> 
     ax.annotate(f"never\n{never:.0%}", (x_never, never), ha="center", va="bottom", fontsize="small")
     ax.set_xlabel("age when first caught up")
     ax.set_ylabel("probability")
-    ax.set_title(f"When does the {CAREER_LABELS.get(a, a).lower()} first catch up with the {CAREER_LABELS.get(b, b).lower()}?")
+    ax.set_title(f"When does the {label_in_sentence(a)} first catch up with the {label_in_sentence(b)}?")
     return ax
 
 
@@ -1023,7 +1023,7 @@ def plot_variance_breakdown(breakdown: Any, *, ax: Axes | None = None, quantity:
     ax.set_xlim(left=0)
     row = breakdown.shares.set_index("quantity").loc[quantity]
     a, b = CAREER_LABELS.get(breakdown.a, breakdown.a), CAREER_LABELS.get(breakdown.b, breakdown.b)
-    what = f"{a} minus {b}, net worth at {breakdown.age}" if quantity == "difference" else f"Whether {a.lower()} is ahead of {b.lower()} at {breakdown.age}"
+    what = f"{a} minus {b}, net worth at {breakdown.age}" if quantity == "difference" else f"Whether {label_in_sentence(breakdown.a)} is ahead of {label_in_sentence(breakdown.b)} at {breakdown.age}"
     ax.set_title(f"{what}\nfrom the assumptions: {100 * row.assumptions_share:.1f}% (\u00b1 {200 * row.share_se:.1f}); "
                  f"from luck: {100 * row.luck_share:.1f}%", fontsize=10)
     return ax

@@ -61,7 +61,7 @@ import pandas as pd
 
 from . import CAREERS, PLACE_NAMES, Scenario, ScenarioError, load_places, load_scenario, plotting, simulate
 from ._engine import map_on_threads, resolve_threads
-from ._palette import CAREER_COLORS, CAREER_LABELS, CAREER_LINESTYLES, path_styles
+from ._palette import CAREER_COLORS, CAREER_LABELS, CAREER_LINESTYLES, label_in_sentence, path_styles
 from ._params import is_whole_number, short_repr
 from ._paths import PathSpec
 from ._results import LENS_NAMES
@@ -1691,7 +1691,7 @@ class Explorer:
         ax.set_xlim(edges[0], edges[-1])
         ax.set_ylim(0, 1.08 * max(float(dens[idx].max()), 1e-300))
         art["dist_title"].set_text(f"{short} at age {age}" + ("" if narrow or lens != "net_worth" else " (thin: medians)"))
-        art["p_title"].set_text(f"P(ahead of {self.label(baseline) if baseline not in CAREER_LABELS else CAREER_LABELS[baseline].lower()}) \u00b12 se")
+        art["p_title"].set_text(f"P(ahead of {self.label(baseline) if baseline not in CAREER_LABELS else label_in_sentence(baseline)}) \u00b12 se")
 
     # -- layout ----------------------------------------------------------------------------
     def _layout(self) -> W.VBox:

@@ -104,6 +104,25 @@ def test_out_writes_figures_and_tables(tmp_path, capsys):
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")], "temporary folder left behind"
 
 
+@pytest.mark.parametrize("args, baseline, differences", [
+    (["default", "--baseline", "phd"], "phd", {"residency_vs_phd", "engineer_vs_phd", "independent_vs_phd"}),
+    (["offers"], "lab-engineer", {"phd-boston-fellowship_vs_lab-engineer", "phd-bay-area-grant_vs_lab-engineer", "startup-engineer_vs_lab-engineer"}),
+])
+def test_out_compares_with_the_runs_baseline(tmp_path, capsys, args, baseline, differences):
+    """--out's tables and figures follow --baseline and name any path (they were always against
+    'engineer': a P(ahead of engineer) column under "baseline": "phd", and no comparisons at all
+    for the offers' own path names)."""
+    out = tmp_path / "res"
+    assert cli.main(["run", *args, "--worlds", "500", "--seed", "1", "--horizon", "8", "--out", str(out)]) == 0
+    doc = json.loads((out / "result.json").read_text())
+    assert doc["baseline"] == baseline
+    horizon = pd.read_csv(out / "horizon.csv", comment="#")
+    assert f"p_ahead_of_{baseline}" in horizon.columns
+    comparisons = pd.read_csv(out / "comparisons.csv", comment="#")
+    assert {f"{a}_vs_{b}" for a, b in comparisons[["a", "b"]].drop_duplicates().itertuples(index=False)} == differences
+    assert {p.stem.removeprefix("difference_") for p in out.glob("difference_*.png")} == differences
+
+
 def test_out_failure_midway_leaves_nothing(tmp_path, monkeypatch, capsys):
     from careersim import _output
 

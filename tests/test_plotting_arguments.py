@@ -275,3 +275,13 @@ def test_valid_calls_still_draw(r, s, rM, vb, voi):
     ]
     assert all(isinstance(ax, matplotlib.axes.Axes) for ax in axes)
     assert re.search(r"300 worlds", axes[0].get_title())
+
+
+def test_titles_keep_acronyms_in_a_sentence(r):
+    """Names are lower-cased inside a sentence, but not an acronym: "ML PhD", not "ml phd"."""
+    from careersim._palette import label_in_sentence
+
+    assert [label_in_sentence(c) for c in ("phd", "residency", "engineer", "independent", "lab-engineer")] == \
+        ["ML PhD", "AI residency", "research engineer", "independent research", "lab-engineer"]
+    ax = plotting.plot_p_ahead(r, baseline="phd")
+    assert ax.get_ylabel() == "P(ahead of ML PhD)" and "than the ML PhD in the same world" in ax.get_title()
