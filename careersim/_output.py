@@ -324,6 +324,19 @@ def check_out_dir(out_dir: str | os.PathLike[str]) -> Path:
         probe = probe.parent
     if not probe.is_dir() or not os.access(probe, os.W_OK | os.X_OK):
         raise ScenarioError(f"--out {given}: cannot create or write here ({probe} is not a writable folder)")
+    try:
+        name_max = os.pathconf(probe, "PC_NAME_MAX")
+    except (OSError, ValueError):
+        name_max = 255
+    # the folder is written beside itself under ".{name}{PARTIAL_MARK}{pid}-{8 hex}" first
+    longest = name_max - (1 + len(PARTIAL_MARK.encode()) + 10 + 1 + 8)
+    if len(out.name.encode()) > longest:
+        raise ScenarioError(f"--out {given}: the folder's name is {len(out.name.encode())} bytes long; at most {longest} here "
+                            f"(it is first written beside itself under a longer temporary name)")
+    try:
+        import pyarrow.parquet  # noqa: F401
+    except ImportError:
+        raise ScenarioError(f"--out {given}: writes its tables as Parquet too, which needs pyarrow: pip install 'careersim[parquet]'") from None
     return out
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 # Ctrl-C is handled from the first line: nothing heavy is imported before the handler.
 import contextlib
+import errno
 import os
 import signal
 import sys
@@ -519,6 +520,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, sys.stdout.fileno())
             return 0
+        if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EIO, errno.EDQUOT, errno.EFBIG):
+            # the output could not be written (a full disk, `> /dev/full`): say so, not a traceback;
+            # stdout goes to /dev/null so the interpreter's last flush does not fail again
+            with contextlib.suppress(OSError, ValueError):
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            print(f"careersim: error: cannot write the output: {exc.strerror or exc}", file=sys.stderr)
+            return 1
         raise
     finally:
         _sigint["phase"] = "done"

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+import careersim
 from careersim import cli
 
 CLI = [sys.executable, "-m", "careersim.cli"]
@@ -500,3 +501,25 @@ def test_set_name_renames_the_run_instead_of_being_refused(tmp_path):
     r = run_cli("run", "--worlds", "200", "--horizon", "3", "--seed", "1", "--set", "name=mine", "--out", str(out))
     assert r.returncode == 0, r.stderr
     assert json.loads((out / "result.json").read_text())["provenance"]["scenario"] == "mine"
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+@pytest.mark.parametrize("args", [["run", "--worlds", "200", "--horizon", "3", "--json"], ["scenarios"]])
+def test_a_full_device_is_one_line_not_a_traceback(args):
+    with open("/dev/full", "w") as full:
+        r = subprocess.run([*CLI, *args], stdout=full, stderr=subprocess.PIPE, text=True, timeout=300, cwd=ROOT)
+    assert r.returncode == 1 and "Traceback" not in r.stderr, r.stderr
+    assert r.stderr.strip() == "careersim: error: cannot write the output: No space left on device"
+
+
+def test_out_is_checked_before_any_work(tmp_path, monkeypatch):
+    """A name too long for its temporary twin, or no pyarrow for the Parquet tables, is refused
+    before the simulation (both failed only after it, the second with a traceback)."""
+    from careersim._output import check_out_dir
+
+    with pytest.raises(careersim.ScenarioError, match=r"the folder's name is 240 bytes long; at most \d+ here"):
+        check_out_dir(tmp_path / ("x" * 240))
+    check_out_dir(tmp_path / ("x" * 200))
+    monkeypatch.setitem(sys.modules, "pyarrow.parquet", None)
+    with pytest.raises(careersim.ScenarioError, match=r"needs pyarrow: pip install 'careersim\[parquet\]'"):
+        check_out_dir(tmp_path / "res")
