@@ -75,6 +75,22 @@ def _segment(xs: np.ndarray, starts: np.ndarray, scan: int, inv_width: float, x:
     return i + c
 
 
+@njit(cache=True, inline="always", error_model="numpy", boundscheck=False)
+def _deferral_after(order: np.ndarray, first: int, steps: int, deferral: float, left: float, matched: float, room: float,
+                    keep: float, ikeep: float) -> float:
+    """The year's 401(k) deferral once the order's 401(k) steps from ``first`` on have run with
+    ``left`` of the budget (the Roth IRA step, if any, skipped): what the Roth IRA's phase-out
+    reads, since modified AGI is the year's income less the whole year's deferral."""
+    for k in range(first, steps):
+        o = order[k]
+        if o == ROTH:
+            continue
+        add = max(min((matched if o == MATCH else room) - deferral, left * ikeep), 0.0)
+        deferral += add
+        left = max(left - add * keep, 0.0)
+    return deferral
+
+
 @njit(cache=True, error_model="numpy", boundscheck=False)
 def _records(xs: np.ndarray, ys: np.ndarray, slopes: np.ndarray, m0: int, m1: int) -> np.ndarray:
     """A merged table as one record of :data:`_REC` floats per segment (flat): the knot, the
@@ -244,13 +260,24 @@ def money_kernel(
             for k in range(steps):
                 o = order[k]
                 if o == ROTH:
+                    # the phase-out reads the year's whole deferral, the steps after this one
+                    # included: first with all of the budget left to them (the most they can
+                    # defer), then with what this first amount leaves them, which can only
+                    # lower the limit; the second amount is within the law either way, and the
+                    # same as the first when the budget covers both (the usual case)
                     for w in range(m):
                         deferral = a_def[w]
                         roth = a_roth[w]
                         left = a_left[w]
-                        limit = roth_limit * min(max((roth_end - (inc_t[w] - deferral)) * inv_roth_width, 0.0), 1.0)
-                        comp = a_comp[w]
-                        add = max(min(min(limit, max(comp, 0.0)) - roth, left), 0.0)
+                        cap = max(a_comp[w], 0.0)
+                        matched = a_matched[w]; room = a_room[w]; keep = a_keep[w]; ikeep = a_ikeep[w]
+                        year_def = _deferral_after(order, k + 1, steps, deferral, left, matched, room, keep, ikeep)
+                        limit = roth_limit * min(max((roth_end - (inc_t[w] - year_def)) * inv_roth_width, 0.0), 1.0)
+                        add = max(min(min(limit, cap) - roth, left), 0.0)
+                        if add > 0.0:
+                            year_def = _deferral_after(order, k + 1, steps, deferral, left - add, matched, room, keep, ikeep)
+                            limit = roth_limit * min(max((roth_end - (inc_t[w] - year_def)) * inv_roth_width, 0.0), 1.0)
+                            add = max(min(min(limit, cap) - roth, left), 0.0)
                         a_roth[w] = roth + add
                         a_left[w] = left - add
                 else:

@@ -172,6 +172,23 @@ def test_a_401k_at_the_limit_with_its_match_through_the_engine():
     np.testing.assert_allclose(f.net_worth_after_tax - f.net_worth_pre_tax, -rate * f.balances.traditional + 0.0, atol=1e-6)
 
 
+@pytest.mark.parametrize("order", ["match,roth,401k,taxable", "match,401k,roth,taxable", "roth,match,401k,taxable"])
+def test_the_roth_phase_out_reads_the_years_whole_deferral(order):
+    """Modified AGI is the income less the year's whole 401(k) deferral, also when the order puts
+    the Roth IRA before the rest of the 401(k) (it read the match's deferral alone, and the Roth
+    IRA got $0-7,500 less than the law allows between about $161k and $192k of pay)."""
+    pay = np.arange(150_000.0, 200_001.0, 2_500.0)
+    n, T = len(pay), 1
+    p = Scenario().replace({"finances.living_cost_usd": 10_000.0, "finances.spending_rule": "savings_rate", "finances.savings_rate": 1.0,
+                            "finances.contribution_order": order}).finances
+    path = CareerPath(income=pay[None, :].copy(), status=np.full((T, n), EMPLOYED, dtype=np.int8), ui_income=np.zeros((T, n)),
+                      self_employed=np.zeros((T, n), dtype=bool))
+    f = money_paths(path, quiet_world(T, n, stock=0.0, bond=0.0), p, start_age=22, keep_flows=True)
+    np.testing.assert_allclose(f.contributions.deferral[0], 24_500.0)  # a budget that covers both
+    magi = pay - 24_500.0
+    np.testing.assert_allclose(f.contributions.roth[0], 7_500.0 * np.clip((168_000.0 - magi) / 15_000.0, 0.0, 1.0), atol=1e-6)
+
+
 @pytest.mark.parametrize("place", list(PLACE_IDS))
 @pytest.mark.parametrize("retirement_income", [1.0, 5_000.0, 12_000.0, 100_000.0, 1e7])
 def test_a_401k_never_counts_above_its_balance_after_tax(place, retirement_income):

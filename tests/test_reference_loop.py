@@ -190,17 +190,28 @@ def finances_one_world(s, world, w, incomes, statuses, uis, grants):
             room = min(f.limit_401k_usd, plan)
             matched = min(room, f.employer_match_cap_share * plan) if f.employer_match_rate > 0 else 0.0
             left = budget
-            for step in f.contribution_order.split(","):
-                if step == "taxable":
-                    break
+            order = f.contribution_order.split(",")
+            order = order[: order.index("taxable")] if "taxable" in order else order
+
+            def pretax_step(step, deferral, left):
+                add = max(min((matched if step == "match" else room) - deferral, left / keep), 0.0)
+                return deferral + add, max(left - add * keep, 0.0)
+
+            def roth_amount(later, deferral, left, roth_in, spent):
+                # modified AGI: the income less the year's whole deferral, the later steps' included
+                year_deferral, rest = deferral, left - spent
+                for later_step in later:
+                    year_deferral, rest = pretax_step(later_step, year_deferral, rest)
+                limit = f.roth_ira_limit_usd * min(max((f.roth_phaseout_end_usd - (income - year_deferral)) / (f.roth_phaseout_end_usd - f.roth_phaseout_start_usd), 0.0), 1.0)
+                return max(min(min(limit, max(compensation, 0.0)) - roth_in, left), 0.0)
+
+            for i, step in enumerate(order):
                 if step in ("match", "401k"):
-                    add = max(min((matched if step == "match" else room) - deferral, left / keep), 0.0)
-                    deferral += add
-                    left = max(left - add * keep, 0.0)
+                    deferral, left = pretax_step(step, deferral, left)
                 else:
-                    magi = income - deferral
-                    limit = f.roth_ira_limit_usd * min(max((f.roth_phaseout_end_usd - magi) / (f.roth_phaseout_end_usd - f.roth_phaseout_start_usd), 0.0), 1.0)
-                    add = max(min(min(limit, max(compensation, 0.0)) - roth_in, left), 0.0)
+                    later = [x for x in order[i + 1 :] if x != "roth"]
+                    first = roth_amount(later, deferral, left, roth_in, 0.0)  # the later steps with all of the budget
+                    add = roth_amount(later, deferral, left, roth_in, first) if first > 0 else 0.0  # with what it leaves them
                     roth_in += add
                     left = max(left - add, 0.0)
             match = f.employer_match_rate * min(deferral, matched)
