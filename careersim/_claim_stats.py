@@ -23,7 +23,7 @@ import pandas as pd
 
 from ._format import format_estimate, format_share, format_usd
 from ._params import ScenarioError, is_number, is_whole_number, one_or_many
-from ._results import Result, mean_with_se, proportion_with_se, quantiles_with_se
+from ._results import Result, check_independent_worlds, mean_with_se, proportion_with_se, quantiles_with_se
 
 #: the claim, quoted briefly, and where it comes from
 CLAIM = {
@@ -309,6 +309,7 @@ def check_ages(ages: Any, what: str = "ages") -> tuple[int, ...]:
 def _check_pair(result: Result, phd: str, industry: str, name: str = "result") -> tuple[int, int]:
     if not isinstance(result, Result):
         raise ScenarioError(f"{name} = {type(result).__name__}: must be a careersim.Result (from careersim.simulate)")
+    check_independent_worlds(result, "the money claim", name)
     if phd == industry:
         raise ScenarioError(f"phd = industry = {phd!r}: compare two different careers")
     return result.index(phd), result.index(industry)

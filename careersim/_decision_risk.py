@@ -40,6 +40,7 @@ def crra_certainty_equivalent(
     risk_aversion: float,
     wealth_floor_usd: float = 100_000.0,
     axis: int = -1,
+    groups: int = 1,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Certainty-equivalent wealth under CRRA utility, with its Monte Carlo standard error.
 
@@ -65,6 +66,9 @@ def crra_certainty_equivalent(
         The floor, >= 0.
     axis
         The worlds axis.
+    groups
+        Runs of this many worlds along ``axis`` share their assumptions
+        (:attr:`careersim.Result.group_worlds`): the standard error is clustered by run.
 
     Returns
     -------
@@ -86,17 +90,19 @@ def crra_certainty_equivalent(
     g = float(_finite("risk_aversion", risk_aversion, low=0.0))
     floor = float(_finite("wealth_floor_usd", wealth_floor_usd, low=0.0))
     raw = np.moveaxis(np.asarray(wealth, dtype=float), axis, -1)
-    n = raw.shape[-1]
+
+    def mean_se(v: np.ndarray) -> np.ndarray:  # of the mean over the last axis, world order kept
+        return mean_with_se(v, axis=-1, groups=groups)[1]
+
     if g == 0.0:
         # risk neutral: linear utility is defined at any wealth, so nothing is clipped and the
         # certainty equivalent is the mean itself, debts and all
         ce = raw.mean(axis=-1)
-        se = raw.std(axis=-1, ddof=1) / np.sqrt(n) if n > 1 else np.full(ce.shape, np.nan)
-        return ce, np.asarray(se) * np.ones_like(ce)
+        return ce, np.asarray(mean_se(raw)) * np.ones_like(ce)
     x, _ = _shifted(raw, floor)
     logx = np.log(x)
     if abs(1.0 - g) < 1e-12:
-        mean_log, se_log = logx.mean(axis=-1), (logx.std(axis=-1, ddof=1) / np.sqrt(n) if n > 1 else np.nan)
+        mean_log, se_log = logx.mean(axis=-1), mean_se(logx)
         ce = np.exp(mean_log)
         se = ce * se_log
     else:
@@ -104,7 +110,7 @@ def crra_certainty_equivalent(
         top = a.max(axis=-1, keepdims=True)
         v = np.exp(a - top)
         m = v.mean(axis=-1)
-        rel_se = (v.std(axis=-1, ddof=1) / np.sqrt(n) / m) if n > 1 else np.nan
+        rel_se = mean_se(v) / m
         ce = np.exp((np.log(m) + top[..., 0]) / (1.0 - g))
         se = ce * np.abs(rel_se / (1.0 - g))
     return ce - floor, np.asarray(se) * np.ones_like(ce)
@@ -155,12 +161,12 @@ def certainty_equivalent(
     if not listed:
         raise ScenarioError(f"risk_aversion = {risk_aversion!r}: must be a number or a non-empty list of numbers >= 0")
     gammas = np.array([float(_finite("risk_aversion", g, low=0.0)) for g in listed])
-    mean, mean_se = mean_with_se(w, axis=1)
+    mean, mean_se = mean_with_se(w, axis=1, groups=result.group_worlds)
     q, _ = quantiles_with_se(w, [0.05, 0.5], axis=1)
     _, clipped = _shifted(w, float(_finite("wealth_floor_usd", wealth_floor_usd, low=0.0)))
     frames = []
     for g in gammas:
-        ce, se = crra_certainty_equivalent(w, risk_aversion=float(g), wealth_floor_usd=wealth_floor_usd, axis=1)
+        ce, se = crra_certainty_equivalent(w, risk_aversion=float(g), wealth_floor_usd=wealth_floor_usd, axis=1, groups=result.group_worlds)
         frame = pd.DataFrame(
             {
                 "risk_aversion": float(g),

@@ -16,7 +16,7 @@ from ._decision_dims import DEFAULT_PRIORS, DIMENSIONS, Prior
 from ._decision_risk import _finite, money_scores
 from ._draws import root_seed_sequence
 from ._params import ScenarioError
-from ._results import Result, mean_with_se, quantiles_with_se
+from ._results import Result, check_independent_worlds, mean_with_se, quantiles_with_se
 from .careers import CAREERS, STATUS_NAMES
 
 if TYPE_CHECKING:
@@ -260,6 +260,7 @@ def score_worlds(
     model = ScoreModel() if model is None else model
     if not isinstance(result, Result):
         raise ScenarioError(f"result = {type(result).__name__}: must be a careersim.Result (from careersim.simulate)")
+    check_independent_worlds(result, "score_worlds")
     if not isinstance(model, ScoreModel):
         raise ScenarioError(f"model = {model!r}: must be a careersim.decision.ScoreModel")
     if not isinstance(rng, (np.random.Generator, np.random.BitGenerator)):

@@ -662,7 +662,9 @@ def simulate(
         With ``"uncertain"``: how many consecutive worlds share one draw of the assumptions (a
         power of two up to 2048). 1, the default, draws them per world; larger groups make a
         nested design, which separates the assumptions' share of the spread from luck's
-        (:func:`careersim.uncertainty.variance_breakdown`).
+        (:func:`careersim.uncertainty.variance_breakdown`). A group's worlds are not
+        independent: the result's standard errors are clustered by group
+        (:attr:`Result.group_worlds`), and the money claim and the decision scores refuse it.
     threads
         Threads in this process: chunks of worlds side by side, or for a single chunk (up to
         8,192 worlds) its paths side by side (draws and the compiled kernels run without the
@@ -756,6 +758,7 @@ def simulate(
         seed_spawn_key=tuple(root.spawn_key),
         assumptions=assumptions,
         assumption_values=values,
+        group_worlds=group_worlds if assumptions == "uncertain" else 1,  # fixed assumptions: every world independent
     )
 
 

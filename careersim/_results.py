@@ -81,12 +81,46 @@ def quantile_label(q: float) -> str:
     return f"p{100 * q:g}"
 
 
-def quantiles_with_se(x: np.ndarray, quantiles: Sequence[float], axis: int = 0) -> tuple[np.ndarray, np.ndarray]:
+def _clustered_var_of_mean(x: np.ndarray, groups: int) -> np.ndarray:
+    """Variance of the mean over axis 0 when runs of ``groups`` consecutive worlds share a draw
+    of the assumptions (a nested design): the cluster-robust (sandwich) estimator,
+    ``G / (G - 1) sum_g (S_g - n_g mean)^2 / n^2`` over the G groups' sums ``S_g``."""
+    n = x.shape[0]
+    starts = np.arange(0, n, groups)
+    G = len(starts)
+    if G < 2:
+        return np.full(x.shape[1:], np.nan)
+    sums = np.add.reduceat(x, starts, axis=0)
+    sizes = np.diff(np.r_[starts, n]).reshape((-1,) + (1,) * (x.ndim - 1))
+    mean = x.mean(axis=0)
+    return G / (G - 1) * ((sums - sizes * mean) ** 2).sum(axis=0) / n**2
+
+
+def _check_groups(groups: int) -> int:
+    if not is_whole_number(groups) or not 1 <= groups:
+        raise ScenarioError(f"groups = {groups!r}: must be a whole number >= 1 (worlds sharing one draw of the assumptions)")
+    return int(groups)
+
+
+def check_independent_worlds(result: "Result", what: str, name: str = "result") -> None:
+    """Refuse a result whose worlds share their assumptions in groups (``simulate(...,
+    group_worlds=...)``) for an analysis whose standard errors treat every world as independent."""
+    g = getattr(result, "group_worlds", 1)
+    if g > 1:
+        raise ScenarioError(f"{name}: its worlds share their assumptions in runs of {g} (simulate(..., group_worlds={g})), "
+                            f"and {what} counts every world as independent, so its standard errors would be too small; "
+                            f"simulate with group_worlds=1 (the default) for it")
+
+
+def quantiles_with_se(x: np.ndarray, quantiles: Sequence[float], axis: int = 0, *, groups: int = 1) -> tuple[np.ndarray, np.ndarray]:
     """Sample quantiles along ``axis`` and their Monte Carlo standard errors.
 
     The standard error comes from the distribution-free order-statistic interval: the
     95% interval of the ``q``-quantile runs between the order statistics at
-    ``n q -/+ 1.96 sqrt(n q (1 - q))``, and se = its width / (2 x 1.96).
+    ``n q -/+ 1.96 sqrt(n q (1 - q))``, and se = its width / (2 x 1.96). With ``groups`` > 1
+    (runs of that many worlds share their assumptions, so they are not independent) it is
+    widened by the design effect at the quantile: the clustered variance of the share of
+    worlds below it over the binomial one.
 
     Returns
     -------
@@ -102,21 +136,35 @@ def quantiles_with_se(x: np.ndarray, quantiles: Sequence[float], axis: int = 0) 
     lo = np.clip(np.floor(n * qs - half).astype(int), 0, n - 1)
     hi = np.clip(np.ceil(n * qs + half).astype(int), 0, n - 1)
     se = (xs[hi] - xs[lo]) / (2.0 * _Z95)
+    if _check_groups(groups) > 1:
+        x0 = np.moveaxis(np.asarray(x, dtype=float), axis, 0)  # world order: the groups are runs
+        for i in range(len(qs)):
+            below = (x0 <= values[i][None]).astype(float)
+            p = below.mean(axis=0)
+            binomial = p * (1.0 - p) / n
+            deff = np.where(binomial > 0, _clustered_var_of_mean(below, groups) / np.where(binomial > 0, binomial, 1.0), 1.0)
+            se[i] = se[i] * np.sqrt(np.maximum(deff, 0.0))
     return values, se
 
 
-def mean_with_se(x: np.ndarray, axis: int = 0) -> tuple[np.ndarray, np.ndarray]:
-    """Mean along ``axis`` and its standard error, sd / sqrt(n)."""
+def mean_with_se(x: np.ndarray, axis: int = 0, *, groups: int = 1) -> tuple[np.ndarray, np.ndarray]:
+    """Mean along ``axis`` and its standard error, sd / sqrt(n); with ``groups`` > 1 (runs of
+    that many worlds share their assumptions) the cluster-robust one."""
     n = x.shape[axis]
     mean = x.mean(axis=axis)
+    if _check_groups(groups) > 1:
+        return mean, np.sqrt(_clustered_var_of_mean(np.moveaxis(np.asarray(x, dtype=float), axis, 0), groups))
     se = x.std(axis=axis, ddof=1) / np.sqrt(n) if n > 1 else np.full_like(mean, np.nan)
     return mean, se
 
 
-def proportion_with_se(mask: np.ndarray, axis: int = 0) -> tuple[np.ndarray, np.ndarray]:
-    """Share of True along ``axis`` and its binomial standard error."""
+def proportion_with_se(mask: np.ndarray, axis: int = 0, *, groups: int = 1) -> tuple[np.ndarray, np.ndarray]:
+    """Share of True along ``axis`` and its binomial standard error; with ``groups`` > 1 (runs of
+    that many worlds share their assumptions) the cluster-robust one."""
     n = mask.shape[axis]
     p = mask.mean(axis=axis)
+    if _check_groups(groups) > 1:
+        return p, np.sqrt(_clustered_var_of_mean(np.moveaxis(np.asarray(mask, dtype=float), axis, 0), groups))
     return p, np.sqrt(p * (1.0 - p) / n)
 
 
@@ -169,15 +217,16 @@ def summary_frame(axis: YearAxis, careers: Sequence[str], variable: str, mean: n
 
 
 def horizon_frame(careers: Sequence[str], q: np.ndarray, mean: np.ndarray, mean_se: np.ndarray, *,
-                  baseline: str, p_ahead: np.ndarray | None, worlds: int) -> pd.DataFrame:
+                  baseline: str, p_ahead: np.ndarray | None, worlds: int, p_ahead_se: np.ndarray | None = None) -> pd.DataFrame:
     """One row per career from ``(quantile, career)`` values at one year, the mean and its
-    se, and P(ahead of ``baseline``) per career (None: no baseline column)."""
+    se, and P(ahead of ``baseline``) per career (None: no baseline column) with its se
+    (default: binomial over ``worlds``)."""
     table = pd.DataFrame({quantile_label(qq): q[i] for i, qq in enumerate(DEFAULT_QUANTILES)}, index=pd.Index(careers, name="career"))
     table["mean"] = mean
     table["mean_se"] = mean_se
     if p_ahead is not None:
         table[f"p_ahead_of_{baseline}"] = p_ahead
-        table[f"p_ahead_of_{baseline}_se"] = np.sqrt(p_ahead * (1.0 - p_ahead) / worlds)
+        table[f"p_ahead_of_{baseline}_se"] = np.sqrt(p_ahead * (1.0 - p_ahead) / worlds) if p_ahead_se is None else p_ahead_se
     return table
 
 
@@ -192,6 +241,9 @@ class Comparison:
     catch_up_year
         ``(world,)`` first year in which ``a``'s net worth is at least ``b``'s;
         0 where it never is within the horizon.
+    group_worlds
+        Runs of this many worlds share their assumptions (:attr:`Result.group_worlds`); the
+        standard errors count them as such.
     """
 
     a: str
@@ -199,6 +251,7 @@ class Comparison:
     start_age: int
     difference: np.ndarray
     catch_up_year: np.ndarray
+    group_worlds: int = 1
 
     @property
     def years(self) -> np.ndarray:
@@ -221,10 +274,11 @@ class Comparison:
         quantiles = check_quantiles(quantiles)
         d = self.difference
         rows = {}
+        g = self.group_worlds
         for name, mask in (("p_a_ahead", d > 0), ("p_b_ahead", d < 0), ("p_tie", d == 0)):
-            rows[name] = proportion_with_se(mask)
-        rows["mean_difference"] = mean_with_se(d)
-        values, se = quantiles_with_se(d, quantiles)
+            rows[name] = proportion_with_se(mask, groups=g)
+        rows["mean_difference"] = mean_with_se(d, groups=g)
+        values, se = quantiles_with_se(d, quantiles, groups=g)
         for i, q in enumerate(quantiles):
             rows[f"{quantile_label(q)}_difference"] = (values[i], se[i])
         frames = [
@@ -248,6 +302,8 @@ class Comparison:
         counts = np.bincount(self.catch_up_year, minlength=T + 1)
         p = counts / n
         se = np.sqrt(p * (1 - p) / n)
+        if self.group_worlds > 1:
+            _, se = proportion_with_se(self.catch_up_year[:, None] == np.arange(T + 1)[None], groups=self.group_worlds)
         years = pd.array(list(range(1, T + 1)) + [None], dtype="Int64")
         return pd.DataFrame(
             {
@@ -319,6 +375,11 @@ class Result(YearAxis):
         ``"fixed"`` or ``"uncertain"``: whether the assumptions with a prior were drawn per world.
     assumption_values
         With ``"uncertain"``: each uncertain key's ``(world,)`` values (empty when fixed).
+    group_worlds
+        How many consecutive worlds share one draw of the assumptions (``simulate(...,
+        group_worlds=...)``; 1: every world its own). Such worlds are not independent: the
+        result's own standard errors (:meth:`summary`, :meth:`horizon_table`, :meth:`compare`)
+        are clustered by group, and the analyses that assume independent worlds refuse it.
     """
 
     scenario: Scenario
@@ -337,6 +398,7 @@ class Result(YearAxis):
     consumption: np.ndarray | None = None
     assumptions: str = "fixed"
     assumption_values: dict[str, np.ndarray] = dataclasses.field(default_factory=dict)
+    group_worlds: int = 1
 
     # -- shape helpers ---------------------------------------------------------------------
     @property
@@ -416,8 +478,8 @@ class Result(YearAxis):
             x, variable = self.lens_paths(lens, discount_rate=discount_rate), lens
         else:
             x = self.values(variable, dollars=dollars)
-        mean, mean_se = mean_with_se(x, axis=1)
-        q, q_se = quantiles_with_se(x, quantiles, axis=1)  # (quantile, career, year)
+        mean, mean_se = mean_with_se(x, axis=1, groups=self.group_worlds)
+        q, q_se = quantiles_with_se(x, quantiles, axis=1, groups=self.group_worlds)  # (quantile, career, year)
         return summary_frame(self, self.careers, variable, mean, mean_se, q, q_se, quantiles)
 
     def lens_paths(self, lens: str = "net_worth", *, discount_rate: float = 0.0) -> np.ndarray:
@@ -461,7 +523,7 @@ class Result(YearAxis):
         d = x[self.index(a)] - x[self.index(b)]
         caught = d >= 0
         first = np.where(caught.any(axis=1), caught.argmax(axis=1) + 1, 0)
-        return Comparison(a=a, b=b, start_age=self.scenario.simulation.start_age, difference=d, catch_up_year=first)
+        return Comparison(a=a, b=b, start_age=self.scenario.simulation.start_age, difference=d, catch_up_year=first, group_worlds=self.group_worlds)
 
     def horizon_table(self, *, baseline: str | None = None, year: int | None = None, lens: str = "net_worth", discount_rate: float = 0.0) -> pd.DataFrame:
         """One row per path: money through ``lens`` (default: net worth; see :meth:`lens_paths`)
@@ -475,10 +537,10 @@ class Result(YearAxis):
         if not 1 <= year <= self.horizon_years:
             raise ScenarioError(f"year = {year!r}: must be between 1 and {self.horizon_years}")
         x = self.lens_paths(lens, discount_rate=discount_rate)[:, :, year - 1]
-        q, _ = quantiles_with_se(x, DEFAULT_QUANTILES, axis=1)
-        mean, se = mean_with_se(x, axis=1)
-        p = (x > x[self.index(baseline)][None]).mean(axis=1)
-        return horizon_frame(self.careers, q, mean, se, baseline=baseline, p_ahead=p, worlds=self.worlds)
+        q = np.quantile(x, DEFAULT_QUANTILES, axis=1)
+        mean, se = mean_with_se(x, axis=1, groups=self.group_worlds)
+        p, p_se = proportion_with_se(x > x[self.index(baseline)][None], axis=1, groups=self.group_worlds)
+        return horizon_frame(self.careers, q, mean, se, baseline=baseline, p_ahead=p, worlds=self.worlds, p_ahead_se=p_se)
 
     def status_shares(self) -> pd.DataFrame:
         """Tidy share of worlds in each status, per career and year (with binomial se)."""

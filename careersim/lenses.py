@@ -45,14 +45,14 @@ def lens_table(result: Result, *, age: int | None = None, lenses: Sequence[str] 
     rows = []
     for lens in lenses:
         x = result.lens_values(lens, age=age, discount_rate=discount_rate)
-        q, q_se = quantiles_with_se(x, (0.5,), axis=1)
-        mean, mean_se = mean_with_se(x, axis=1)
-        ce, ce_se = crra_certainty_equivalent(x, risk_aversion=risk_aversion, wealth_floor_usd=wealth_floor_usd, axis=1)
+        q, q_se = quantiles_with_se(x, (0.5,), axis=1, groups=result.group_worlds)
+        mean, mean_se = mean_with_se(x, axis=1, groups=result.group_worlds)
+        ce, ce_se = crra_certainty_equivalent(x, risk_aversion=risk_aversion, wealth_floor_usd=wealth_floor_usd, axis=1, groups=result.group_worlds)
         for ci, career in enumerate(result.careers):
             row = {"lens": lens, "lens_name": LENS_NAMES[lens], "career": career, "median": q[0, ci], "median_se": q_se[0, ci],
                    "mean": mean[ci], "mean_se": mean_se[ci], "certainty_equivalent": ce[ci], "certainty_equivalent_se": ce_se[ci]}
             if baseline in result.careers and career != baseline:
-                p, p_se = proportion_with_se(x[ci] > x[result.index(baseline)])
+                p, p_se = proportion_with_se(x[ci] > x[result.index(baseline)], groups=result.group_worlds)
                 row.update(p_ahead=float(p), p_ahead_se=float(p_se))
             else:
                 row.update(p_ahead=np.nan, p_ahead_se=np.nan)

@@ -281,7 +281,7 @@ def plot_distribution(
     for career in sel:
         v = x[result.index(career)]
         color = _path_style(result, career)[0]
-        med, med_se = quantiles_with_se(v, [0.5])
+        med, med_se = quantiles_with_se(v, [0.5], groups=result.group_worlds)
         ax.hist(np.clip(v, lo, hi), bins=edges, histtype="step", linewidth=1.6, color=color, density=True,
                 label=f"{CAREER_LABELS.get(career, career)} (median {med[0] / 1e6:,.2f}M ± {med_se[0] / 1e6:,.2f}M)", **(hist_kwargs or {}))
         ax.axvline(med[0], color=color, linestyle="--", linewidth=1)
@@ -331,12 +331,10 @@ def plot_p_ahead(
     baseline = resolve_baseline(result.scenario, result.careers, baseline)
     sel = check_careers(careers, result.careers)
     ax = _axes(ax)
-    n = result.worlds
     for career in sel:
         if career == baseline:
             continue
-        p = result.compare(career, baseline).p_a_ahead
-        se = np.sqrt(p * (1 - p) / n)
+        p, se = proportion_with_se(result.compare(career, baseline).difference > 0, groups=result.group_worlds)
         color, line = _path_style(result, career)
         ax.plot(result.ages, p, color=color, linestyle=line, label=CAREER_LABELS.get(career, career))
         ax.fill_between(result.ages, p - 2 * se, p + 2 * se, color=color, alpha=0.2, linewidth=0)
@@ -736,7 +734,7 @@ def plot_p_industry_ahead(
     ax = _axes(ax)
     for i, (label, r) in enumerate(lenses.items()):
         ip, ii = pairs[label]
-        p, se = proportion_with_se(r.net_worth[ii] > r.net_worth[ip])
+        p, se = proportion_with_se(r.net_worth[ii] > r.net_worth[ip], groups=r.group_worlds)
         ax.plot(r.ages, p, label=label, **_lens_style(i))
         ax.fill_between(r.ages, p - 2 * se, p + 2 * se, color=_lens_style(i)["color"], alpha=0.2, linewidth=0)
     a0 = r0.scenario.simulation.start_age

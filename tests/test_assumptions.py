@@ -118,3 +118,33 @@ def test_cli_assumptions_flag(capsys):
     assert doc["careers"]["phd"]["net_worth_at_horizon"]["p50"] == pytest.approx(float(np.median(r.net_worth[0, :, -1])), rel=1e-9)
     assert cli.main(["run", "default", "--worlds", "1000", "--seed", "3", "--horizon", "8"]) == 0
     assert "Assumptions uncertain" in capsys.readouterr().out
+
+
+def test_a_nested_designs_standard_errors_count_its_groups():
+    """Worlds sharing one draw of the assumptions are not independent: the result's own standard
+    errors are those of the groups (they were 1.1-3.9 times too small), and analyses that count
+    every world as independent refuse such a result."""
+    from careersim import claims, decision
+
+    r = careersim.simulate(S, worlds=2048, rng=4, assumptions="uncertain", group_worlds=128)
+    assert r.group_worlds == 128
+    x = r.net_worth[r.index("residency"), :, -1]
+    group_means = x.reshape(16, 128).mean(axis=1)
+    s = r.summary()
+    mean_se = s[(s.career == "residency") & (s.year == r.horizon_years) & (s.statistic == "mean")].se.item()
+    assert mean_se == pytest.approx(group_means.std(ddof=1) / 4, rel=1e-9)
+    ahead = (r.net_worth[r.index("residency"), :, -1] > r.net_worth[r.index("engineer"), :, -1]).reshape(16, 128).mean(axis=1)
+    c = r.compare("residency", "engineer").summary()
+    p_se = c[(c.year == r.horizon_years) & (c.statistic == "p_a_ahead")].se.item()
+    assert p_se == pytest.approx(ahead.std(ddof=1) / 4, rel=1e-9)
+    assert r.horizon_table()["p_ahead_of_engineer_se"]["residency"] == pytest.approx(p_se, rel=1e-9)
+    # the median's se grows by the design effect; a plain run's is the order-statistic one
+    iid = careersim._results.quantiles_with_se(x, [0.5])[1][0]
+    assert s[(s.career == "residency") & (s.year == r.horizon_years) & (s.statistic == "p50")].se.item() > 1.2 * iid
+    ce_se = decision.certainty_equivalent(r, risk_aversion=0.0).set_index("career").se["residency"]
+    assert ce_se == pytest.approx(mean_se, rel=1e-9)
+    for call in (lambda: claims.money_claim(r), lambda: decision.score_worlds(r, rng=1)):
+        with pytest.raises(careersim.ScenarioError, match=r"share their assumptions in runs of 128 .* group_worlds=1"):
+            call()
+    # fixed assumptions: no shared draw, every world its own
+    assert careersim.simulate(S, worlds=256, rng=4, group_worlds=128).group_worlds == 1
