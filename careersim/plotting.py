@@ -1041,9 +1041,22 @@ def plot_value_of_information(voi: Any, *, ax: Axes | None = None, top: int = 8)
     ax = _axes(ax, figsize=(7.5, 0.45 * max(len(t), 3) + 1.6))
     y = np.arange(len(t))
     colors = [NEUTRAL_COLORS[0] if a == "all assumptions" else NEUTRAL_COLORS[1] for a in t.assumption]
-    ax.barh(y, t.evpi_usd, xerr=2 * t.se_usd, color=colors, capsize=3)
+    bars = ax.barh(y, t.evpi_usd, xerr=2 * t.se_usd, color=colors, capsize=3)
+    bounded = t["at_bound"].to_numpy(dtype=bool) if "at_bound" in t else np.zeros(len(t), dtype=bool)
+    for bar, at_bound in zip(bars, bounded):
+        if at_bound:  # the estimate reached what it cannot exceed: an upper bound, not a value
+            bar.set_hatch("//")
+            bar.set_edgecolor("white")
+    if bounded.any():
+        from matplotlib.patches import Patch
+
+        ax.legend(handles=[Patch(facecolor=NEUTRAL_COLORS[1], edgecolor="white", hatch="//", label="at its bound (not resolved): at most this")],
+                  frameon=False, fontsize="small", loc="lower right")
     ax.set_yticks(y, ["All assumptions at once" if a == "all assumptions" else parameter_label(a) for a in t.assumption])
     _dollars(ax, "x")
+    from matplotlib.ticker import MaxNLocator
+
+    ax.xaxis.set_major_locator(MaxNLocator(nbins=5))  # dollar labels are wide: room between them
     top_usd = float((t.evpi_usd + 2 * t.se_usd).max())
     ax.set_xlim(0, max(top_usd * 1.1, 1_000.0))
     if top_usd < 1.0:  # nothing to learn: say so rather than draw an empty chart
@@ -1054,5 +1067,5 @@ def plot_value_of_information(voi: Any, *, ax: Axes | None = None, top: int = 8)
     names = ", ".join(CAREER_LABELS.get(c, c) for c in voi.careers)
     import textwrap
 
-    ax.set_title("Which unknown is worth finding out before choosing\n" + textwrap.fill(f"({names}; {risk})", 70), fontsize=10)
+    ax.set_title("Which unknown is worth finding out before choosing\n" + textwrap.fill(f"({names}; {risk})", 70, break_on_hyphens=False), fontsize=10)
     return ax

@@ -44,6 +44,8 @@ if TYPE_CHECKING:
 
 #: bootstrap resamples for the standard errors
 BOOTSTRAP = 200
+#: shuffles of an assumption's quantiles that measure the EVPPI fit's bias from noise alone
+NULL_SHUFFLES = 8
 
 
 def _scenario(scenario: Scenario | None) -> Scenario:
@@ -316,7 +318,11 @@ class ValueOfInformation:
     table
         One row for ``all assumptions`` (EVPI) and one per assumption (EVPPI): ``evpi_usd``
         (certainty-equivalent dollars of net worth at ``age``) and its bootstrap ``se_usd``,
-        sorted by value; ``best_without`` is the career chosen without the information.
+        sorted by value; ``best_without`` is the career chosen without the information;
+        ``at_bound`` is True where an assumption's estimate reached a bound it cannot exceed
+        (the value of all assumptions together, or of knowing each world's outcome): the fit
+        did not resolve its value with this many worlds (common under a strong risk aversion,
+        whose utilities are heavy-tailed), so read it as "at most this much".
     """
 
     careers: tuple[str, ...]
@@ -405,29 +411,42 @@ def value_of_information(
         g = boot.integers(0, groups, groups)
         e, b0 = _nested_evpi_util(u[:, g])
         reps.append(usd(e, b0))
-    rows = [{"assumption": "all assumptions", "evpi_usd": _tidy(usd(evpi_u, base_u)), "se_usd": _tidy(float(np.std(reps, ddof=1))), "best_without": best}]
+    overall_usd = usd(evpi_u, base_u)
+    rows = [{"assumption": "all assumptions", "evpi_usd": _tidy(overall_usd), "se_usd": _tidy(float(np.std(reps, ddof=1))), "best_without": best,
+             "at_bound": False}]
 
     uw = util(per_world.net_worth[:, :, year - 1])
     best_w = careers_t[int(uw.mean(axis=1).argmax())]
+    shuffles = np.random.default_rng(_child(root, 13))
     for key in priors:
         theta = per_world.assumption_values[key]
         if np.ptp(theta) == 0:
-            rows.append({"assumption": key, "evpi_usd": 0.0, "se_usd": 0.0, "best_without": best_w})
+            rows.append({"assumption": key, "evpi_usd": 0.0, "se_usd": 0.0, "best_without": best_w, "at_bound": False})
             continue
         q = (np.argsort(np.argsort(theta, kind="stable"), kind="stable") + 0.5) / len(theta)
+        # what the fit finds in noise alone: the maximum over careers of noisy fitted values
+        # is biased upwards, most under a strong risk aversion, whose utilities are heavy-tailed
+        # (at 10 every assumption came out at its ceiling, above all of them together); the same
+        # fit on the quantiles shuffled, whose true value is 0, measures that bias
+        null_u = float(np.mean([evpi_from_expected_utilities(_cubic_fit(q[shuffles.permutation(worlds)], uw)) for _ in range(NULL_SHUFFLES)]))
 
-        def evppi(idx: np.ndarray) -> float:
+        def evppi(idx: np.ndarray) -> tuple[float, bool]:
             u_idx = uw[:, idx]
             fitted = _cubic_fit(q[idx], u_idx)
             # an EVPPI lies between 0 and the value of knowing each world's outcome (which
             # includes every assumption and luck); the fit's noise can leave that range, and
-            # past the upper end a strong risk aversion has no certainty equivalent
+            # past the upper end a strong risk aversion has no certainty equivalent. Knowing one
+            # assumption is worth no more than knowing all of them: at most the overall EVPI
             ceiling = evpi_from_expected_utilities(u_idx)
-            return usd(min(max(evpi_from_expected_utilities(fitted), 0.0), ceiling), float(u_idx.mean(axis=1).max()))
+            raw = evpi_from_expected_utilities(fitted) - null_u
+            value = usd(min(max(raw, 0.0), ceiling), float(u_idx.mean(axis=1).max()))
+            cap = max(overall_usd, 0.0)
+            return min(value, cap), bool(raw > ceiling or value > cap)
 
-        value = evppi(np.arange(worlds))
-        reps = [evppi(boot.integers(0, worlds, worlds)) for _ in range(50)]
-        rows.append({"assumption": key, "evpi_usd": _tidy(value), "se_usd": _tidy(float(np.std(reps, ddof=1))), "best_without": best_w})
+        value, at_bound = evppi(np.arange(worlds))
+        reps = [evppi(boot.integers(0, worlds, worlds))[0] for _ in range(50)]
+        rows.append({"assumption": key, "evpi_usd": _tidy(value), "se_usd": _tidy(float(np.std(reps, ddof=1))), "best_without": best_w,
+                     "at_bound": at_bound})
     table = pd.DataFrame(rows)
     table = pd.concat([table.iloc[:1], table.iloc[1:].sort_values("evpi_usd", ascending=False)], ignore_index=True)
     return ValueOfInformation(careers=careers_t, age=scenario.simulation.start_age + year, risk_aversion=util.risk_aversion,

@@ -66,6 +66,21 @@ def test_value_of_information_zero_when_no_assumption_moves_the_choice_and_posit
     assert v.table.iloc[0].assumption == "all assumptions"
 
 
+@pytest.mark.parametrize("g", [0.0, 10.0])
+def test_no_single_assumption_is_worth_more_than_all_of_them(g):
+    """EVPPI <= EVPI: under a strong risk aversion every assumption's fit sat at its ceiling,
+    ten times the value of all assumptions together; an estimate at a bound is flagged."""
+    v = value_of_information(groups=32, group_worlds=64, worlds=2048, rng=3, risk_aversion=g)
+    overall = v.table.iloc[0]
+    assert overall.assumption == "all assumptions" and not overall.at_bound
+    each = v.table.iloc[1:]
+    assert (each.evpi_usd <= overall.evpi_usd + 1e-9).all()
+    assert v.table.at_bound.dtype == bool
+    assert (each[each.evpi_usd == overall.evpi_usd].evpi_usd.eq(0) | each[each.evpi_usd == overall.evpi_usd].at_bound).all()
+    if g == 10.0:  # heavy-tailed utilities: the fit cannot resolve them at 2,048 worlds, and says so
+        assert each.at_bound.any()
+
+
 def test_analyses_refuse_a_scenario_without_priors_and_bad_arguments():
     with pytest.raises(careersim.ScenarioError, match="no uncertain assumptions"):
         value_of_information(NONE, worlds=256, groups=4, group_worlds=64)
