@@ -261,23 +261,41 @@ def money_kernel(
                 o = order[k]
                 if o == ROTH:
                     # the phase-out reads the year's whole deferral, the steps after this one
-                    # included: first with all of the budget left to them (the most they can
-                    # defer), then with what this first amount leaves them, which can only
-                    # lower the limit; the second amount is within the law either way, and the
-                    # same as the first when the budget covers both (the usual case)
+                    # included. That deferral ends between its value now and the 401(k) room
+                    # (room >= matched), so most years are below the phase-out or above it
+                    # whatever comes after: one branch-free pass with the most the later steps
+                    # can defer, which is exact for them (a_tax and a_cash keep each world's
+                    # roth and left meanwhile: steps 4 and 5 write them before they read them)
+                    cnt = 0
                     for w in range(m):
                         deferral = a_def[w]
                         roth = a_roth[w]
                         left = a_left[w]
-                        cap = max(a_comp[w], 0.0)
+                        inc = inc_t[w]
+                        lowest = inc - max(deferral, a_room[w])
+                        limit = roth_limit * min(max((roth_end - lowest) * inv_roth_width, 0.0), 1.0)
+                        add = max(min(min(limit, max(a_comp[w], 0.0)) - roth, left), 0.0)
+                        a_tax[w] = roth
+                        a_cash[w] = left
+                        a_roth[w] = roth + add
+                        a_left[w] = left - add
+                        a_list[cnt] = w
+                        cnt += (inc - deferral > roth_start) & (lowest < roth_end)
+                    # within the phase-out: the later steps with all of the budget left to them
+                    # (the most they can defer), then with what this first amount leaves them,
+                    # which can only lower the limit; the second amount is within the law either
+                    # way, and the same as the first when the budget covers both
+                    for q in range(cnt):
+                        w = a_list[q]
+                        deferral = a_def[w]; roth = a_tax[w]; left = a_cash[w]; inc = inc_t[w]; cap = max(a_comp[w], 0.0)
                         matched = a_matched[w]; room = a_room[w]; keep = a_keep[w]; ikeep = a_ikeep[w]
                         year_def = _deferral_after(order, k + 1, steps, deferral, left, matched, room, keep, ikeep)
-                        limit = roth_limit * min(max((roth_end - (inc_t[w] - year_def)) * inv_roth_width, 0.0), 1.0)
+                        limit = roth_limit * min(max((roth_end - (inc - year_def)) * inv_roth_width, 0.0), 1.0)
+                        first = max(min(min(limit, cap) - roth, left), 0.0)
+                        if first > 0.0:
+                            year_def = _deferral_after(order, k + 1, steps, deferral, left - first, matched, room, keep, ikeep)
+                            limit = roth_limit * min(max((roth_end - (inc - year_def)) * inv_roth_width, 0.0), 1.0)
                         add = max(min(min(limit, cap) - roth, left), 0.0)
-                        if add > 0.0:
-                            year_def = _deferral_after(order, k + 1, steps, deferral, left - add, matched, room, keep, ikeep)
-                            limit = roth_limit * min(max((roth_end - (inc_t[w] - year_def)) * inv_roth_width, 0.0), 1.0)
-                            add = max(min(min(limit, cap) - roth, left), 0.0)
                         a_roth[w] = roth + add
                         a_left[w] = left - add
                 else:
