@@ -65,6 +65,7 @@ from ._palette import CAREER_COLORS, CAREER_LABELS, CAREER_LINESTYLES, label_in_
 from ._params import is_whole_number, short_repr
 from ._paths import PathSpec
 from ._results import LENS_NAMES
+from ._scenario import SECTIONS
 from ._urlstate import MAX_LINK_PATHS, PathFields, Spec, URLStateError, decode, encode, encode_paths
 
 #: default number of worlds: a change recomputes and redraws in well under a second
@@ -563,6 +564,7 @@ class Explorer:
         self._stats_key: tuple | None = None
 
         self.controls = self._make_controls(worlds, rng, age)
+        self._page_base = self.base  # what a page opened with a link starts from
         self.defaults = self.values()
         self._default_exact = dict(self._exact)
         self._link_defaults = self._link_values(self.defaults)
@@ -618,7 +620,7 @@ class Explorer:
             # from the defaults, as a page opened with the link starts: what it leaves out is the default
             self._exact = dict(self._default_exact)
             self._apply({**self.defaults, "paths": []})
-            self._apply(values)
+            self._set(values)
         except (URLStateError, ScenarioError) as e:
             if self.paths or self.values() != self.defaults or self._exact != self._default_exact:  # partly applied: back to the defaults
                 self._restore(self.defaults, [], self._default_exact)
@@ -681,15 +683,31 @@ class Explorer:
 
     def scenario_for(self, values: Mapping[str, Any] | None = None) -> Scenario:
         """The scenario that the control values (default: the current ones) describe."""
-        v = self._exact_values({**self.values(), **(values or {})})
+        return self._scenario_from(self.base, self._exact_values({**self.values(), **(values or {})}), self.paths)
+
+    @staticmethod
+    def _scenario_from(base: Scenario, v: Mapping[str, Any], paths: list[dict[str, Any]]) -> Scenario:
         changes = {c.key: v[c.name] for c in CONTROLS if c.key}
         # RA stipend = the slider with 'not known yet'; the TA stipend keeps its difference from it
-        changes.update(phd_stipend_changes(self.base, v["stipend_usd"], v["funding"]))
-        scenario = self.base.replace(changes)
-        if not self.paths:
+        changes.update(phd_stipend_changes(base, v["stipend_usd"], v["funding"]))
+        scenario = base.replace(changes)
+        if not paths:
             return scenario  # the four careers, exactly as without paths
-        specs = (*(PathSpec(c, c) for c in CAREERS), *(PathSpec(p["name"], p["kind"], path_overrides(self.base, p)) for p in self.paths))
+        specs = (*(PathSpec(c, c) for c in CAREERS), *(PathSpec(p["name"], p["kind"], path_overrides(base, p)) for p in paths))
         return dataclasses.replace(scenario, paths=specs)
+
+    def link_leaves_out(self) -> list[str]:
+        """What the link cannot carry: the settings of loaded inputs (a scenario file) that no
+        control holds, as scenario keys, and the added paths whose loaded overrides it drops. A
+        page opened with the link starts from the page's own defaults, so these would be lost."""
+        if self.base is self._page_base and not any(p.get("extra") for p in self.paths):
+            return []
+        linked = self._scenario_from(self._page_base, self._link_values(self.values()), [{**p, "extra": ()} for p in self.paths])
+        here = self.scenario_for()
+        keys = [f"{section}.{f.name}" for section, cls in SECTIONS.items() for f in dataclasses.fields(cls)]
+        out = [k for k in keys if linked.get(k) != here.get(k)]
+        out += [f"paths.{p['name']} ({', '.join(k for k, _ in p['extra'])})" for p in self.paths if p.get("extra")]
+        return out
 
     def path_styles(self) -> dict[str, tuple[str, Any]]:
         """``{path: (colour, line style)}`` of the four careers and the added paths."""
@@ -936,6 +954,11 @@ class Explorer:
             f'<button class="cs-copy-link" type="button" onclick="{html.escape(_COPY_JS, quote=True)}">Copy link</button>'
             f'<a class="cs-open-link" href="?{html.escape(q, quote=True)}" target="_blank" rel="noopener" style="margin-left:8px">open</a></div>'
         )
+        left_out = self.link_leaves_out()
+        if left_out:  # a link starts from the page's defaults: say what it would lose
+            shown = ", ".join(left_out[:6]) + (f" and {len(left_out) - 6} more" if len(left_out) > 6 else "")
+            self.link.value += (f'<div class="cs-link-note">This link carries the page\'s controls only; the loaded inputs also set '
+                                f'{html.escape(shown)}, which it leaves out: share the downloaded inputs for those.</div>')
         self._sync.value = (f'<img alt="" src="data:," style="display:none" data-n="{uuid.uuid4().hex[:8]}" onerror="'
                             + html.escape(_SCRIPT % {"uid": self._uid, "query": json.dumps(q), "set_url": "true" if self._in_voila else "false"}, quote=True)
                             + '">')
@@ -983,6 +1006,7 @@ class Explorer:
         self.paths = rows
         if rows or careers != set(CAREERS):
             keep.update({f"show_{c}": c in careers for c in CAREERS})
+        self._exact = {}  # the loaded scenario's own values behind rounded sliders, none of the old ones
         fresh = self._make_controls(int(keep["worlds"]), int(keep["seed"]), None)
         self._holding = True
         try:
@@ -1029,6 +1053,16 @@ class Explorer:
         self.error = text
         self.message.value = f'<div class="cs-error" role="alert" style="color:#a00;white-space:normal">{html.escape(text)}</div>'
 
+    def _set(self, values: Mapping[str, Any]) -> None:
+        """Set controls as a person moving them would: each value is used as given (not a
+        default's exact value behind the same rounded slider position), and a new place
+        without a stipend brings the local one."""
+        self._apply(values)
+        for name in values:
+            self._exact.pop(name, None)
+        if "place" in values and "stipend_usd" not in values:
+            self._local_stipend(self.controls["place"].value)  # as the page does on a new place
+
     def _apply(self, values: Mapping[str, Any]) -> None:
         values = dict(values)
         if "paths" in values:
@@ -1067,6 +1101,9 @@ class Explorer:
                 self._holding = False
             self._show_error(f"At most {MAX_SHOWN} paths are drawn at once: hide one first.")
             return
+        # a slider moved by hand shows the value used from now on: its exact value (a default
+        # off the slider's grid) no longer applies, even back at the same rounded place
+        self._exact.pop(next((n for n, w in self.controls.items() if w is owner), ""), None)
         if owner is self.controls["place"]:
             self._local_stipend(change["new"])
         self.update()
@@ -1111,9 +1148,7 @@ class Explorer:
                 raise ScenarioError(f"{name} = nan: must be a number (a slider clamps it to its range)")
         before = (self.values(), [dict(p) for p in self.paths], dict(self._exact))
         try:  # all or nothing: a refused value leaves every control and path as it was
-            self._apply(values)
-            if "place" in values and "stipend_usd" not in values:
-                self._local_stipend(self.controls["place"].value)  # as the page does on a new place
+            self._set(values)
             if self._shown_count() > MAX_SHOWN:
                 raise ScenarioError(f"At most {MAX_SHOWN} paths are drawn at once ({', '.join(self._shown())} asked for): hide one first")
         except Exception:
@@ -1328,7 +1363,8 @@ class Explorer:
     def _table_html(self, age: int) -> str:
         t = self.summary()
         b = self._stats["baseline"]
-        # the control values these numbers were computed from (for scripts and the browser test)
+        # the controls' values as shown when these numbers were computed (for scripts and the
+        # browser test; a slider showing a rounded default is computed with its exact value)
         inputs = html.escape(json.dumps(self.values(), separators=(",", ":")), quote=True)
         rows = []
         styles = self.path_styles()

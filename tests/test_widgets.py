@@ -614,3 +614,51 @@ def test_a_career_shown_again_has_its_line_in_the_legend(fresh):
     fresh.render()
     assert [t.get_text() for t in fresh._legend.get_texts()][1] == "AI residency"
     assert all(h.get_visible() for h in fresh._legend.legend_handles)  # each entry has its line sample
+
+
+def test_a_value_asked_for_is_used_as_given_not_a_defaults_exact_value(fresh):
+    """A default off a slider's grid (the Bay Area stipend 52,288, shown as 52,000) is used
+    exactly only until the slider is set: asking for 52,000 (by hand, by recompute, in a link)
+    gives 52,000 (it gave 52,288, and a link reopened to other numbers than the page it came from)."""
+    assert fresh.scenario_for().phd.stipend_advisor_grant_usd == 52_288.0  # untouched: the exact default
+    fresh.recompute(stipend_usd=52_000)
+    assert fresh.scenario_for().phd.stipend_advisor_grant_usd == 52_000.0
+    by_hand = Explorer(worlds=WORLDS, figure="image")
+    by_hand.controls["stipend_usd"].value = 53_000
+    by_hand.controls["stipend_usd"].value = 52_000  # and back, as a person moves it
+    assert by_hand.scenario_for().phd.stipend_advisor_grant_usd == 52_000.0
+    page = Explorer(worlds=WORLDS, figure="image")
+    page.recompute(place="seattle")
+    page.recompute(stipend_usd=52_000)
+    again = Explorer(worlds=WORLDS, figure="image", query=page.query())
+    assert again.scenario_for() == page.scenario_for()
+    assert again.summary().equals(page.summary())
+    # a hand-written link with a place and no stipend brings the local stipend, as the page does
+    local = careersim.load_places()["seattle"].phd_stipend_usd
+    assert Explorer(worlds=WORLDS, figure="image", query="place=seattle").scenario_for().phd.stipend_advisor_grant_usd == local
+
+
+def test_loaded_inputs_are_used_as_written(fresh):
+    """Loading a file whose values sit on the sliders' grid (a stipend of 52,000, a layoff chance
+    of 2%) used the old defaults' exact values behind the same positions (52,288 and 1.8%)."""
+    s = careersim.load_scenario("default").replace({
+        "phd.stipend_advisor_grant_usd": 52_000.0, "phd.stipend_ta_usd": 52_000.0, "layoffs.annual_layoff_hazard": 0.02,
+        "finances.living_cost_usd": 37_000.0, "market.real_log_return_mean": 0.065, "simulation.horizon_years": fresh.base.simulation.horizon_years})
+    fresh.load_inputs(s.to_toml().encode())
+    got = fresh.result.scenario
+    for key in ("phd.stipend_advisor_grant_usd", "layoffs.annual_layoff_hazard", "finances.living_cost_usd", "market.real_log_return_mean"):
+        assert got.get(key) == s.get(key), key
+
+
+def test_a_link_says_what_loaded_inputs_it_leaves_out(fresh):
+    """A link carries the controls, from the page's defaults: loaded settings no control holds
+    (and a loaded path's own overrides) were dropped silently."""
+    fresh.recompute(place="seattle", offer_usd=230_000)
+    assert fresh.link_leaves_out() == [] and "cs-link-note" not in fresh.link.value
+    s = careersim.load_scenario("default").replace({"phd.breakthrough_probability": 0.3, "simulation.horizon_years": fresh.base.simulation.horizon_years})
+    fresh.load_inputs(s.to_toml().encode())
+    assert fresh.link_leaves_out() == ["phd.breakthrough_probability"]
+    assert "also set phd.breakthrough_probability, which it leaves out" in fresh.link.value
+    offers = Explorer(worlds=WORLDS, figure="image")
+    offers.load_inputs(careersim.load_scenario("offers").replace({"simulation.horizon_years": offers.base.simulation.horizon_years}).to_toml().encode())
+    assert any(x.startswith("paths.startup-engineer (") for x in offers.link_leaves_out())
