@@ -22,9 +22,9 @@ import pandas as pd
 
 from ._assumptions import check_assumptions
 from ._draws import root_seed_sequence
-from ._engine import check_careers, check_worlds, simulate
-from ._params import ScenarioError
-from ._results import DEFAULT_QUANTILES, check_quantiles, mean_with_se, proportion_with_se, quantile_label, quantiles_with_se
+from ._engine import _sections_not_read, check_careers, check_worlds, simulate
+from ._params import ScenarioError, is_whole_number
+from ._results import DEFAULT_QUANTILES, check_quantiles, mean_with_se, quantile_label, quantiles_with_se
 from ._scenario import SECTIONS, Scenario, _split_key
 
 __all__ = ["apply_changes", "evaluate_points", "sweep"]
@@ -47,11 +47,15 @@ def is_integer_key(key: str) -> bool:
     return isinstance(field.default, int) and not isinstance(field.default, bool)
 
 
-def apply_changes(scenario: Scenario, changes: Mapping[str, Any]) -> Scenario:
-    """``scenario.replace(changes)``, rounding values of integer parameters (e.g. a sampled 5.0)."""
+def apply_changes(scenario: Scenario, changes: Mapping[str, Any], *, whole: bool = False) -> Scenario:
+    """``scenario.replace(changes)``, rounding values of integer parameters (e.g. a sampled 5.0);
+    with ``whole``, a value of an integer parameter that is not a whole number is refused (a
+    value a person gave: 2.5 years was run as 2, and reported as 2.5)."""
     fixed = {}
     for key, value in changes.items():
         if is_integer_key(key) and isinstance(value, (float, np.floating)) and np.isfinite(value):
+            if whole and not float(value).is_integer():
+                raise ScenarioError(f"{key} = {value!r}: a whole-number parameter; give whole numbers (e.g. {int(np.floor(value))} or {int(np.ceil(value))})")
             value = int(round(float(value)))
         elif isinstance(value, np.generic):
             value = value.item()
@@ -64,6 +68,8 @@ def age_to_year(scenario: Scenario, age: int | None) -> int:
     sim = scenario.simulation
     if age is None:
         return sim.horizon_years
+    if not is_whole_number(age):
+        raise ScenarioError(f"age = {age!r}: must be a whole number between {sim.start_age + 1} and {sim.start_age + sim.horizon_years} (or None: the horizon)")
     year = int(age) - sim.start_age
     if not 1 <= year <= sim.horizon_years:
         raise ScenarioError(f"age = {age!r}: must be between {sim.start_age + 1} and {sim.start_age + sim.horizon_years} for this scenario")
@@ -114,8 +120,10 @@ def _sweep_point(changes: Mapping[str, Any], *, scenario: Scenario, worlds: int,
     year = age_to_year(s, age)
     mean, mean_se = mean_with_se(x, axis=1)
     q, q_se = quantiles_with_se(x, quantiles, axis=1)
-    best = np.argmax(x, axis=0)
-    p_best, p_best_se = proportion_with_se(best[None, :] == np.arange(len(careers))[:, None], axis=1)
+    # a tie for the best is shared: each of k tied careers is best in 1/k of the world (the
+    # first listed took it all), so the shares still sum to 1
+    top = x == x.max(axis=0)[None, :]
+    p_best, p_best_se = mean_with_se(top / top.sum(axis=0)[None, :], axis=1)
     frames = [pd.DataFrame({"career": list(careers), "statistic": "mean", "value": mean, "se": mean_se})]
     for i, qq in enumerate(quantiles):
         frames.append(pd.DataFrame({"career": list(careers), "statistic": quantile_label(qq), "value": q[i], "se": q_se[i]}))
@@ -141,8 +149,22 @@ def grid_points(grid: Mapping[str, Iterable[Any]], scenario: Scenario) -> list[d
         values.append([v.item() if isinstance(v, np.generic) else v for v in vals])
     points = [dict(zip(keys, combo)) for combo in itertools.product(*values)]
     for p in points:  # validate every point before any simulation runs
-        apply_changes(scenario, p)
+        apply_changes(scenario, p, whole=True)
     return points
+
+
+def check_keys_read(scenario: Scenario, keys: Iterable[str], careers: Sequence[str], what: str) -> None:
+    """Refuse a key that none of ``careers`` reads (another kind's section, or a key every one
+    of them overrides as its own offer): every point would give the same numbers."""
+    specs = {p.name: p for p in scenario.path_specs()}
+    for key in keys:
+        section = key.partition(".")[0]
+        readers = [c for c in careers if section not in _sections_not_read(specs[c].kind) and key not in specs[c].changes]
+        if not readers:
+            own = [c for c in careers if key in specs[c].changes]
+            why = (f"every one of them sets its own ({', '.join(own)})" if own else
+                   f"it belongs to another kind's section than theirs ({', '.join(f'{c}: {specs[c].kind}' for c in careers)})")
+            raise ScenarioError(f"{what}[{key!r}]: no simulated path reads it, so every point would give the same numbers: {why}")
 
 
 def sweep(
@@ -208,6 +230,7 @@ def sweep(
     worlds = check_worlds(worlds)
     quantiles_t = check_quantiles(quantiles)
     points = grid_points(grid, scenario)
+    check_keys_read(scenario, points[0].keys(), careers_t, "grid")
     for p in points:
         age_to_year(apply_changes(scenario, p), age)
     assumptions = check_assumptions(assumptions)

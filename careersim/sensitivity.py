@@ -59,8 +59,6 @@ __all__ = ["SobolResult", "Tornado", "paired_statistic", "sobol", "tornado"]
 
 Statistic = Literal["mean", "median", "p_a_ahead"]
 STATISTICS = ("mean", "median", "p_a_ahead")
-#: batches for the paired standard error of a change in the median
-_BATCHES = 20
 
 
 def paired_statistic(difference: np.ndarray, statistic: Statistic) -> tuple[float, float]:
@@ -88,14 +86,19 @@ def _change_se(d_new: np.ndarray, d_base: np.ndarray, statistic: Statistic) -> f
         return float(mean_with_se(d_new - d_base)[1])
     if statistic == "p_a_ahead":
         return float(mean_with_se((d_new > 0).astype(float) - (d_base > 0).astype(float))[1])
-    # median: batch means over contiguous groups of worlds
+    # median: each world's influence on each median, (1/2 - [d <= median]) / density there,
+    # paired world by world (the delta method for two medians of the same worlds); the
+    # density comes from the order-statistic interval, se = sqrt(1/4 / n) / density. Batch
+    # medians of 20 groups had too small an error below a few thousand worlds (0.72 of the
+    # spread over seeds at 400 worlds)
     n = len(d_new)
-    k = min(_BATCHES, n // 5)
-    if k < 2:
+    if n < 2:
         return float("nan")
-    parts = np.array_split(np.arange(n), k)
-    deltas = np.array([np.median(d_new[i]) - np.median(d_base[i]) for i in parts])
-    return float(deltas.std(ddof=1) / np.sqrt(k))
+    influence = []
+    for d in (np.asarray(d_new, dtype=float), np.asarray(d_base, dtype=float)):
+        (m,), (se_m,) = quantiles_with_se(d, [0.5])
+        influence.append((0.5 - (d <= m)) * (2.0 * se_m * np.sqrt(n)))
+    return float(np.std(influence[0] - influence[1], ddof=1) / np.sqrt(n))
 
 
 def _check_common(scenario: Scenario | None, ranges: Mapping[str, Any], a: str, b: str, statistic: str, worlds: int, age: int | None) -> tuple[Scenario, dict[str, tuple[float, float]], tuple[str, str], int]:
@@ -117,8 +120,8 @@ def _check_common(scenario: Scenario | None, ranges: Mapping[str, Any], a: str, 
             raise ScenarioError(f"ranges[{key!r}] = {rng_!r}: must be a pair (low, high) of numbers") from None
         if not (np.isfinite(lo) and np.isfinite(hi)) or not lo < hi:
             raise ScenarioError(f"ranges[{key!r}] = {rng_!r}: must be finite numbers with low < high")
-        apply_changes(scenario, {key: lo})  # raises a ScenarioError naming the allowed range
-        apply_changes(scenario, {key: hi})
+        apply_changes(scenario, {key: lo}, whole=True)  # raises a ScenarioError naming the allowed range
+        apply_changes(scenario, {key: hi}, whole=True)
         out[key] = (lo, hi)
     _check_age_in_every_point(scenario, out, age)
     return scenario, out, careers, worlds

@@ -80,3 +80,34 @@ def test_dask_cluster_gives_the_local_numbers(default_scenario):
     pd.testing.assert_frame_equal(local, remote)
     t_local = sensitivity.tornado(default_scenario, ranges, worlds=300, rng=4, age=35)
     pd.testing.assert_frame_equal(t_local.to_df(), t_remote.to_df())
+
+
+def test_a_tie_for_the_best_is_shared():
+    """Two paths with the same net worth in every world: each is best in half of each world
+    (the first listed took every tie)."""
+    from careersim._paths import PathSpec
+
+    s = careersim.load_scenario("default").replace({"simulation.horizon_years": 3})
+    s = s.__class__(**{**{f: getattr(s, f) for f in s.__dataclass_fields__}, "paths": (
+        PathSpec("a", "engineer", (("employment.promotion_raise", 0.10),)), PathSpec("b", "engineer", (("employment.promotion_raise", 0.20),)))})
+    t = sweep(s, {"engineer.start_pay_usd": [150_000.0]}, worlds=300, rng=1, age=23)
+    p_best = t[t.statistic == "p_best"].set_index("career").value
+    assert p_best["a"] == pytest.approx(0.5) and p_best["b"] == pytest.approx(0.5)
+
+
+@pytest.mark.parametrize("grid, careers, age, match", [
+    ({"residency.duration_years": [1.5, 2.5]}, None, None, r"residency.duration_years = 1.5: a whole-number parameter"),
+    ({"phd.stipend_ta_usd": [40_000]}, ["engineer", "residency"], None, r"grid\['phd.stipend_ta_usd'\]: no simulated path reads it"),
+    ({"phd.stipend_ta_usd": [40_000]}, None, 40.7, r"age = 40.7: must be a whole number"),
+    ({"phd.stipend_ta_usd": [40_000]}, None, "40", r"age = '40': must be a whole number"),
+])
+def test_a_sweep_refuses_what_would_give_silently_wrong_rows(grid, careers, age, match):
+    # 2.5 years ran as 2 under the label 2.5; an unread key gave identical rows; 40.7 read age 40
+    with pytest.raises(careersim.ScenarioError, match=match):
+        sweep(None, grid, worlds=100, rng=1, careers=careers, age=age)
+
+
+def test_a_key_every_path_sets_itself_is_refused():
+    with pytest.raises(careersim.ScenarioError, match=r"every one of them sets its own \(lab-engineer, startup-engineer\)"):
+        sweep(careersim.load_scenario("offers"), {"engineer.start_pay_usd": [150e3, 250e3]}, worlds=100, rng=1,
+              careers=["lab-engineer", "startup-engineer"])
