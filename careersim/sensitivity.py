@@ -127,6 +127,19 @@ def _check_common(scenario: Scenario | None, ranges: Mapping[str, Any], a: str, 
     return scenario, out, careers, worlds
 
 
+def _check_ranges_together(scenario: Scenario, ranges: Mapping[str, tuple[float, float]]) -> None:
+    """Sobol samples every key at once, so the ranges must be valid together, not only one at a
+    time (e.g. two funding shares that may not sum above 1): each pair of keys at the corners of
+    its box, before any work (it failed part way through the design)."""
+    for (k1, r1), (k2, r2) in itertools.combinations(ranges.items(), 2):
+        for v1, v2 in itertools.product(r1, r2):
+            try:
+                apply_changes(scenario, {k1: v1, k2: v2})
+            except ScenarioError as e:
+                raise ScenarioError(f"ranges: {k1} = {v1:g} together with {k2} = {v2:g} is not a valid scenario ({e}); "
+                                    f"Sobol samples every key at once, so narrow one of the two ranges") from None
+
+
 def _check_age_in_every_point(scenario: Scenario, ranges: Mapping[str, tuple[float, float]], age: int | None) -> None:
     """``age`` (None: each point's horizon) lies within the years every point simulates: the
     ranges may move the start age or the horizon (``simulation.*``), and then each point is
@@ -500,6 +513,7 @@ def sobol(
     from SALib.sample import sobol as sobol_sample
 
     scenario, ranges, careers, worlds = _check_common(scenario, ranges, a, b, statistic, worlds, age)
+    _check_ranges_together(scenario, ranges)
     _whole_number("n", n, 2, " (a power of 2 is best)")
     career_years = int(n) * (len(ranges) + 2) * worlds * len(careers) * scenario.simulation.horizon_years
     if career_years > MAX_CAREER_YEARS:

@@ -292,11 +292,12 @@ def _css(name: str) -> str:
 def _money(v: float, digits: int = 2) -> str:
     """$1.23M, $456k, -$78k, $1.2B: short, readable amounts."""
     sign, a = ("-" if v < 0 else ""), abs(v)
-    if a >= 1e9:
+    # each unit from where the smaller one would round up to 1,000 of itself ($999,800 is $1.00M, not $1,000k)
+    if a >= 1e9 - 0.5e6 * 10.0**-digits:
         return f"{sign}${a / 1e9:,.{digits}f}B"
-    if a >= 1e6:
+    if a >= 999_500:
         return f"{sign}${a / 1e6:,.{digits}f}M"
-    if a >= 1e3:
+    if a >= 999.5:
         return f"{sign}${a / 1e3:,.0f}k"
     return f"{sign}${a:,.0f}"
 

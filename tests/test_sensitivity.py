@@ -299,3 +299,10 @@ def test_a_whole_number_parameters_range_must_be_whole():
 
     with pytest.raises(careersim.ScenarioError, match=r"residency.duration_years = 2.5: a whole-number parameter"):
         S.tornado(None, {"residency.duration_years": (2.5, 3.5)}, a="residency", b="engineer", worlds=100, rng=1, age=40)
+
+
+def test_sobol_refuses_ranges_that_are_invalid_together_before_any_work():
+    from careersim import sensitivity as S
+
+    with pytest.raises(careersim.ScenarioError, match=r"phd.fellowship_probability = 0.6 together with phd.ta_probability = 0.6 is not a valid scenario"):
+        S.sobol(None, {"phd.fellowship_probability": (0.1, 0.6), "phd.ta_probability": (0.1, 0.6)}, n=8, worlds=16, rng=1)

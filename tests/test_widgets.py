@@ -662,3 +662,10 @@ def test_a_link_says_what_loaded_inputs_it_leaves_out(fresh):
     offers = Explorer(worlds=WORLDS, figure="image")
     offers.load_inputs(careersim.load_scenario("offers").replace({"simulation.horizon_years": offers.base.simulation.horizon_years}).to_toml().encode())
     assert any(x.startswith("paths.startup-engineer (") for x in offers.link_leaves_out())
+
+
+@pytest.mark.parametrize("usd, text", [(999.6, "$1k"), (999_499, "$999k"), (999_800, "$1.00M"), (999_996_000, "$1.00B"), (-45_600, "-$46k")])
+def test_short_amounts_never_show_a_thousand_of_a_unit(usd, text):
+    from careersim.widgets import _money
+
+    assert _money(usd) == text  # $999,800 showed as "$1,000k"
