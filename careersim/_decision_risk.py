@@ -228,6 +228,8 @@ def money_scores(net_worth: np.ndarray, *, risk_aversion: float, wealth_floor_us
     (0.0, 10.0, True)
     """
     g = float(_finite("risk_aversion", risk_aversion, low=0.0))
+    if not np.isfinite(np.asarray(net_worth, dtype=float)).all():  # a NaN or inf made every score 5 silently
+        raise ScenarioError("net_worth: must be finite amounts in dollars (it has NaN or infinite values)")
     x, _ = _shifted(net_worth, float(_finite("wealth_floor_usd", wealth_floor_usd, low=0.0)))
     lo, hi = np.quantile(x, MONEY_SCORE_QUANTILES)
     if not hi > lo:

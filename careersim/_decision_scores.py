@@ -261,6 +261,13 @@ def score_worlds(
     if not isinstance(result, Result):
         raise ScenarioError(f"result = {type(result).__name__}: must be a careersim.Result (from careersim.simulate)")
     check_independent_worlds(result, "score_worlds")
+    own_phd = [(p.name, [k for k in p.changes if k.startswith("phd.")]) for p in result.scenario.path_specs()
+               if p.kind == "phd" and p.name in result.careers and any(k.startswith("phd.") for k in p.changes)]
+    if own_phd:  # the facts (funding, leaving, years) are the scenario's own [phd] section's
+        name, keys = own_phd[0]
+        raise ScenarioError(f"score_worlds: path {name!r} sets its own {', '.join(keys)}, but the PhD's funding source, leaving and years that its "
+                            f"other dimensions read are those of the scenario's [phd] section, so its non-money scores would be another offer's; "
+                            f"score a scenario whose PhD paths do not override [phd] (its money is scored correctly by certainty_equivalent)")
     if not isinstance(model, ScoreModel):
         raise ScenarioError(f"model = {model!r}: must be a careersim.decision.ScoreModel")
     if not isinstance(rng, (np.random.Generator, np.random.BitGenerator)):

@@ -86,11 +86,14 @@ class Decision:
         """One row per career: ``career, expected_score, se, p_best, p_best_se, rank``.
 
         ``se`` is the Monte Carlo standard error of the expected score; ``p_best`` is the
-        share of worlds in which the career has the highest decision score, with its
-        binomial standard error; rank 1 = highest expected score (the choice).
+        share of worlds in which the career has the highest decision score (a tie shared
+        between the tied careers), with its standard error; rank 1 = highest expected score (the choice).
         """
         mean, se = mean_with_se(self.score, axis=1)
-        p, p_se = proportion_with_se(self.best_mask(), axis=1)
+        # a tie for the best is shared (each of k tied careers is best in 1/k of the world); the
+        # first listed took it all (money scores tie at their cap of 10)
+        top = self.score == self.score.max(axis=0)[None, :]
+        p, p_se = mean_with_se(top / top.sum(axis=0)[None, :], axis=1)
         out = pd.DataFrame({"career": list(self.careers), "expected_score": mean, "se": se, "p_best": p, "p_best_se": p_se})
         out["rank"] = out["expected_score"].rank(ascending=False, method="min").astype(int)
         return out
@@ -116,11 +119,13 @@ class Decision:
         the sampled dimension means). Two kinds of rows:
 
         * ``kind == "one_weight"``: change one dimension's weight, all others fixed, until
-          ``to_career`` ties the current choice (any further move flips). Infeasible
-          moves (a weight would go below zero) are left out.
+          ``to_career`` ties the best of all careers (any further move makes it the choice;
+          a career that another overtakes first along that move is not listed). Infeasible
+          moves (a weight would go below zero, or every weight to zero) are left out.
         * ``kind == "all_weights"``: the smallest total change (L1) over all weights at
-          once that makes ``to_career`` tie, from a linear program (weights stay >= 0);
-          one row per dimension whose weight moves, ``total_change`` on each.
+          once, their sum kept, that makes ``to_career`` tie the best, from a linear
+          program (weights stay >= 0); one row per dimension whose weight moves,
+          ``total_change`` on each.
 
         Returns
         -------
@@ -134,26 +139,42 @@ class Decision:
         w = self.weight_vector
         total = w.sum()
         b = self.careers.index(self.choice)
+        m = self.dimension_means
+        D = len(DIMENSIONS)
         rows = []
         for k, c in enumerate(self.careers):
             if k == b:
                 continue
-            g = self.dimension_means[k] - self.dimension_means[b]
-            gap = float(w @ g)  # <= 0: c is behind by -gap weighted points
+            # to flip to c, c must tie the best of all careers, not only the current choice
+            # (another career can overtake first): (w + change) . (m_c - m_j) >= 0 for every j
+            g = np.array([m[k] - m[j] for j in range(len(self.careers)) if j != k])  # (other, dimension)
+            ahead = g @ w  # c's current lead over each other career (negative: behind)
             for di, dim in enumerate(DIMENSIONS):
-                if g[di] == 0:
-                    continue
-                change = -gap / g[di]
+                lo, hi = -w[di], np.inf  # the weight stays >= 0
+                col = g[:, di]
+                if np.any((col == 0) & (ahead < 0)):
+                    continue  # behind someone this weight cannot move
+                up, down = col > 0, col < 0
+                if up.any():
+                    lo = max(lo, float(np.max(-ahead[up] / col[up])))
+                if down.any():
+                    hi = min(hi, float(np.min(-ahead[down] / col[down])))
+                if lo > hi or lo <= 0 <= hi:
+                    continue  # no such change, or c already ties the best
+                change = lo if lo > 0 else hi
                 new = w[di] + change
-                if new < 0:
-                    continue
+                if new <= 0 and not np.delete(w, di).any():
+                    continue  # every weight zero: no decision at all
                 rows.append({"kind": "one_weight", "choice": self.choice, "to_career": c, "dimension": dim, "weight": w[di], "new_weight": new, "change": change, "relative_change": change / total, "total_change": abs(change)})
-            # min sum(p + n) s.t. (w + p - n) . g >= 0, 0 <= n <= w, p >= 0
-            D = len(DIMENSIONS)
+            # min sum(p + q) s.t. (w + p - q) . (m_c - m_j) >= 0 for every j, 0 <= q <= w, p >= 0,
+            # and sum(p - q) = 0: the total weight kept (only ratios matter, and a total of zero,
+            # every weight removed, is no weighting: it "tied" every career before)
             res = linprog(
                 c=np.ones(2 * D),
-                A_ub=-np.concatenate([g, -g])[None, :],
-                b_ub=[gap],
+                A_ub=-np.concatenate([g, -g], axis=1),
+                b_ub=ahead,
+                A_eq=np.concatenate([np.ones(D), -np.ones(D)])[None, :],
+                b_eq=[0.0],
                 bounds=[(0, None)] * D + [(0, float(wi)) for wi in w],
                 method="highs",
             )

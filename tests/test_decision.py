@@ -250,10 +250,14 @@ def test_flips_are_exact(scores):
         dec = D.decide(scores, moved)
         exp = dict(zip(dec.careers, dec.expected))
         assert exp[target] == pytest.approx(exp[d.choice], abs=1e-9)
-        # the L1 optimum is never larger than the best single-weight move to the same career
-        single = one[one.to_career == target]
-        if len(single):
-            assert rows.total_change.iloc[0] <= single.total_change.min() + 1e-9
+        assert sum(moved.values()) == pytest.approx(sum(weights.values()))  # the total weight kept
+        # the L1 optimum is never larger than any single-weight move to the same career, that
+        # move's weights scaled back to the same total (only ratios matter)
+        for _, row in one[one.to_career == target].iterrows():
+            w1 = dict(weights)
+            w1[row.dimension] = row.new_weight
+            scale = sum(weights.values()) / sum(w1.values())
+            assert rows.total_change.iloc[0] <= sum(abs(scale * w1[k] - weights[k]) for k in weights) + 1e-9
 
 
 @pytest.mark.parametrize("weights, match", [({"happiness": 1.0}, "unknown dimension"), ({"money": -1.0}, ">= 0"), ({"money": 0.0}, "at least one"), ([1, 2], "mapping"), ({"money": float("nan")}, "finite")])
@@ -409,3 +413,42 @@ def test_certainty_equivalent_wants_a_result(thing):
 def test_certainty_equivalent_of_a_summary_says_why_not():
     with pytest.raises(careersim.ScenarioError, match=r"result = SummaryResult: .*a summary keeps no world's net worth"):
         D.certainty_equivalent(careersim.simulate_summary(worlds=200, rng=1))
+
+
+@pytest.mark.parametrize("weights", [dict(D.DEFAULT_WEIGHTS), {"research_lead": 1.0}, {"money": 1.0, "freedom": 0.5}])
+def test_every_flip_is_a_flip_to_the_career_it_names(scores, weights):
+    """A one-weight row's move makes its to_career the choice (another career could overtake
+    first, and was named anyway); no row sets every weight to zero (it 'tied' every career)."""
+    d = D.decide(scores, weights)
+    flips = d.flips()
+    for _, row in flips[flips.kind == "one_weight"].iterrows():
+        moved = dict(weights)
+        moved[row.dimension] = row.new_weight + 1e-7 * np.sign(row.change) * max(1.0, abs(row.change))
+        assert sum(moved.values()) > 0
+        assert D.decide(scores, moved).choice == row.to_career, row.to_dict()
+    for target, rows in flips[flips.kind == "all_weights"].groupby("to_career"):
+        moved = dict(weights)
+        for _, row in rows.iterrows():
+            moved[row.dimension] = row.new_weight
+        assert sum(moved.values()) == pytest.approx(sum(weights.values()))
+        dec = D.decide(scores, moved)
+        exp = dict(zip(dec.careers, dec.expected))
+        assert exp[target] == pytest.approx(max(exp.values()), abs=1e-9)
+
+
+def test_a_tie_for_the_best_is_shared():
+    score = np.array([[1.0, 2.0, 3.0], [1.0, 2.0, 3.0], [0.0, 5.0, 0.0]])
+    d = D.Decision(careers=("a", "b", "c"), weights={k: 1.0 for k in D.DIMENSIONS}, score=score, dimension_means=np.zeros((3, len(D.DIMENSIONS))))
+    np.testing.assert_allclose(d.summary().p_best, [1 / 3, 1 / 3, 1 / 3])  # the first listed took both ties
+
+
+def test_scores_refuse_phd_paths_with_their_own_phd_section():
+    """The non-money dimensions read the scenario's own PhD facts: two PhD offers got the same."""
+    r = careersim.simulate(careersim.load_scenario("offers").replace({"simulation.horizon_years": 10}), worlds=200, rng=1)
+    with pytest.raises(careersim.ScenarioError, match=r"score_worlds: path 'phd-boston-fellowship' sets its own phd\."):
+        D.score_worlds(r, rng=2)
+
+
+def test_money_scores_refuse_what_is_not_an_amount():
+    with pytest.raises(careersim.ScenarioError, match="NaN or infinite"):
+        D.money_scores(np.array([1.0, np.nan, 3.0]), risk_aversion=2.0)
