@@ -76,6 +76,21 @@ def _segment(xs: np.ndarray, starts: np.ndarray, scan: int, inv_width: float, x:
 
 
 @njit(cache=True, inline="always", error_model="numpy", boundscheck=False)
+def _pretax_step(target: float, deferral: float, left: float, keep: float, ikeep: float) -> tuple[float, float]:
+    """One 401(k) step of the contribution order: the deferral raised toward ``target`` as far as
+    ``left`` of the budget pays for it (a pre-tax dollar costs ``keep`` = 1 - the marginal rate
+    of take-home pay); the new deferral and what is left."""
+    add = max(min(target - deferral, left * ikeep), 0.0)
+    return deferral + add, max(left - add * keep, 0.0)
+
+
+@njit(cache=True, inline="always", error_model="numpy", boundscheck=False)
+def _roth_limit(magi: float, roth_limit: float, roth_end: float, inv_roth_width: float) -> float:
+    """The Roth IRA limit at modified AGI ``magi``: full below the phase-out, none above it."""
+    return roth_limit * min(max((roth_end - magi) * inv_roth_width, 0.0), 1.0)
+
+
+@njit(cache=True, inline="always", error_model="numpy", boundscheck=False)
 def _deferral_after(order: np.ndarray, first: int, steps: int, deferral: float, left: float, matched: float, room: float,
                     keep: float, ikeep: float) -> float:
     """The year's 401(k) deferral once the order's 401(k) steps from ``first`` on have run with
@@ -83,11 +98,8 @@ def _deferral_after(order: np.ndarray, first: int, steps: int, deferral: float, 
     reads, since modified AGI is the year's income less the whole year's deferral."""
     for k in range(first, steps):
         o = order[k]
-        if o == ROTH:
-            continue
-        add = max(min((matched if o == MATCH else room) - deferral, left * ikeep), 0.0)
-        deferral += add
-        left = max(left - add * keep, 0.0)
+        if o != ROTH:
+            deferral, left = _pretax_step(matched if o == MATCH else room, deferral, left, keep, ikeep)
     return deferral
 
 
@@ -273,7 +285,7 @@ def money_kernel(
                         left = a_left[w]
                         inc = inc_t[w]
                         lowest = inc - max(deferral, a_room[w])
-                        limit = roth_limit * min(max((roth_end - lowest) * inv_roth_width, 0.0), 1.0)
+                        limit = _roth_limit(lowest, roth_limit, roth_end, inv_roth_width)
                         add = max(min(min(limit, max(a_comp[w], 0.0)) - roth, left), 0.0)
                         a_tax[w] = roth
                         a_cash[w] = left
@@ -290,23 +302,18 @@ def money_kernel(
                         deferral = a_def[w]; roth = a_tax[w]; left = a_cash[w]; inc = inc_t[w]; cap = max(a_comp[w], 0.0)
                         matched = a_matched[w]; room = a_room[w]; keep = a_keep[w]; ikeep = a_ikeep[w]
                         year_def = _deferral_after(order, k + 1, steps, deferral, left, matched, room, keep, ikeep)
-                        limit = roth_limit * min(max((roth_end - (inc - year_def)) * inv_roth_width, 0.0), 1.0)
+                        limit = _roth_limit(inc - year_def, roth_limit, roth_end, inv_roth_width)
                         first = max(min(min(limit, cap) - roth, left), 0.0)
                         if first > 0.0:
                             year_def = _deferral_after(order, k + 1, steps, deferral, left - first, matched, room, keep, ikeep)
-                            limit = roth_limit * min(max((roth_end - (inc - year_def)) * inv_roth_width, 0.0), 1.0)
+                            limit = _roth_limit(inc - year_def, roth_limit, roth_end, inv_roth_width)
                         add = max(min(min(limit, cap) - roth, left), 0.0)
                         a_roth[w] = roth + add
                         a_left[w] = left - add
                 else:
                     tgt = a_matched if o == MATCH else a_room
                     for w in range(m):
-                        deferral = a_def[w]
-                        left = a_left[w]
-                        keep = a_keep[w]
-                        add = max(min(tgt[w] - deferral, left * a_ikeep[w]), 0.0)
-                        a_def[w] = deferral + add
-                        a_left[w] = max(left - add * keep, 0.0)
+                        a_def[w], a_left[w] = _pretax_step(tgt[w], a_def[w], a_left[w], a_keep[w], a_ikeep[w])
             # 4. the tax after the deferral: on the income's own segment when the deferral
             # leaves it there; the other worlds are listed and looked up in a short loop
             for w in range(m):
