@@ -15,7 +15,7 @@ import pandas as pd
 from ._decision_dims import DEFAULT_WEIGHTS, DIMENSIONS
 from ._decision_risk import _finite
 from ._params import ScenarioError
-from ._results import mean_with_se, proportion_with_se
+from ._results import mean_with_se, p_best_with_se, proportion_with_se
 
 
 def check_weights(weights: Mapping[str, float] | None) -> np.ndarray:
@@ -90,10 +90,7 @@ class Decision:
         between the tied careers), with its standard error; rank 1 = highest expected score (the choice).
         """
         mean, se = mean_with_se(self.score, axis=1)
-        # a tie for the best is shared (each of k tied careers is best in 1/k of the world); the
-        # first listed took it all (money scores tie at their cap of 10)
-        top = self.score == self.score.max(axis=0)[None, :]
-        p, p_se = mean_with_se(top / top.sum(axis=0)[None, :], axis=1)
+        p, p_se = p_best_with_se(self.score)  # money scores tie at their cap of 10
         out = pd.DataFrame({"career": list(self.careers), "expected_score": mean, "se": se, "p_best": p, "p_best_se": p_se})
         out["rank"] = out["expected_score"].rank(ascending=False, method="min").astype(int)
         return out

@@ -794,6 +794,20 @@ def _sections_not_read(kind: str) -> set[str]:
     return {"name", "description", "paths"} | {sec for k, sec in _OWN_SECTIONS.items() if k != kind}
 
 
+def unread_keys(scenario: Scenario, keys: Iterable[str], names: Iterable[str] | None = None) -> dict[str, list[str]]:
+    """The parameter keys that none of the paths ``names`` (default: every path) reads, each with
+    the paths that set it as their own offer (empty: the key is in a section only other kinds
+    read). A change to such a key moves no number of those paths."""
+    specs = scenario.path_specs()
+    chosen = [p for p in specs if names is None or p.name in set(names)]
+    out = {}
+    for key in keys:
+        section = key.partition(".")[0]
+        if not any(section not in _sections_not_read(p.kind) and key not in p.changes for p in chosen):
+            out[key] = [p.name for p in chosen if key in p.changes]
+    return out
+
+
 def _values_read(scenario: Scenario, name: str) -> tuple:
     """Every value the path ``name`` is lived by: the scenario with its offer's overrides, less
     :func:`_sections_not_read`."""

@@ -168,6 +168,14 @@ def proportion_with_se(mask: np.ndarray, axis: int = 0, *, groups: int = 1) -> t
     return p, np.sqrt(p * (1.0 - p) / n)
 
 
+def p_best_with_se(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``(career, world)`` values: the share of worlds in which each career has the highest value,
+    a tie shared between the tied careers (each of k is best in 1/k of that world, so the shares
+    sum to 1; counting a tie for the first listed favoured it), and its standard error."""
+    top = values == values.max(axis=0)[None, :]
+    return mean_with_se(top / top.sum(axis=0)[None, :], axis=1)
+
+
 class YearAxis:
     """Year numbers, ages and units of a result with a ``scenario`` and a ``horizon_years``."""
 

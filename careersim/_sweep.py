@@ -22,9 +22,9 @@ import pandas as pd
 
 from ._assumptions import check_assumptions
 from ._draws import root_seed_sequence
-from ._engine import _sections_not_read, check_careers, check_worlds, simulate
+from ._engine import check_careers, check_worlds, simulate, unread_keys
 from ._params import ScenarioError, is_whole_number
-from ._results import DEFAULT_QUANTILES, check_quantiles, mean_with_se, quantile_label, quantiles_with_se
+from ._results import DEFAULT_QUANTILES, check_quantiles, mean_with_se, p_best_with_se, quantile_label, quantiles_with_se
 from ._scenario import SECTIONS, Scenario, _split_key
 
 __all__ = ["apply_changes", "evaluate_points", "sweep"]
@@ -120,10 +120,7 @@ def _sweep_point(changes: Mapping[str, Any], *, scenario: Scenario, worlds: int,
     year = age_to_year(s, age)
     mean, mean_se = mean_with_se(x, axis=1)
     q, q_se = quantiles_with_se(x, quantiles, axis=1)
-    # a tie for the best is shared: each of k tied careers is best in 1/k of the world (the
-    # first listed took it all), so the shares still sum to 1
-    top = x == x.max(axis=0)[None, :]
-    p_best, p_best_se = mean_with_se(top / top.sum(axis=0)[None, :], axis=1)
+    p_best, p_best_se = p_best_with_se(x)
     frames = [pd.DataFrame({"career": list(careers), "statistic": "mean", "value": mean, "se": mean_se})]
     for i, qq in enumerate(quantiles):
         frames.append(pd.DataFrame({"career": list(careers), "statistic": quantile_label(qq), "value": q[i], "se": q_se[i]}))
@@ -156,15 +153,10 @@ def grid_points(grid: Mapping[str, Iterable[Any]], scenario: Scenario) -> list[d
 def check_keys_read(scenario: Scenario, keys: Iterable[str], careers: Sequence[str], what: str) -> None:
     """Refuse a key that none of ``careers`` reads (another kind's section, or a key every one
     of them overrides as its own offer): every point would give the same numbers."""
-    specs = {p.name: p for p in scenario.path_specs()}
-    for key in keys:
-        section = key.partition(".")[0]
-        readers = [c for c in careers if section not in _sections_not_read(specs[c].kind) and key not in specs[c].changes]
-        if not readers:
-            own = [c for c in careers if key in specs[c].changes]
-            why = (f"every one of them sets its own ({', '.join(own)})" if own else
-                   f"it belongs to another kind's section than theirs ({', '.join(f'{c}: {specs[c].kind}' for c in careers)})")
-            raise ScenarioError(f"{what}[{key!r}]: no simulated path reads it, so every point would give the same numbers: {why}")
+    for key, own in unread_keys(scenario, keys, careers).items():
+        why = (f"every one of them sets its own ({', '.join(own)})" if own else
+               f"it belongs to another kind's section than theirs ({', '.join(f'{c}: {scenario.path(c).kind}' for c in careers)})")
+        raise ScenarioError(f"{what}[{key!r}]: no simulated path reads it, so every point would give the same numbers: {why}")
 
 
 def sweep(

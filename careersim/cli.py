@@ -243,20 +243,15 @@ def _resolve_scenario(args: argparse.Namespace) -> Scenario:
 def _check_every_set_is_read(scenario: Scenario, name: str, changes: dict[str, Any]) -> None:
     """A ``--set`` key that no path of the scenario reads (every path that would read it sets its
     own, as the ``offers`` paths do their offers) would change nothing: refused, not ignored."""
-    from ._engine import _sections_not_read
+    from ._engine import unread_keys
     from ._params import ScenarioError
 
-    specs = scenario.path_specs()
-    for key in changes:
-        section = key.partition(".")[0]
-        if section in ("name", "description", "paths"):
-            continue  # a label no path reads, or not a parameter: Scenario.replace takes or refuses it
-        readers = [p for p in specs if section not in _sections_not_read(p.kind) and key not in p.changes]
-        if specs and not readers:
-            own = [p.name for p in specs if key in p.changes]
-            raise ScenarioError(f"--set {key}={changes[key]}: no path of scenario {name!r} reads it: "
-                                f"{'every path that would, ' + ', '.join(own) + ', sets its own' if own else 'no path of this scenario is of a kind that uses it'}; "
-                                f"to change an offer, edit its [paths] entry in a copy of the scenario file (careersim validate checks it)")
+    # a label no path reads, or not a parameter (paths.*): Scenario.replace takes or refuses it
+    keys = [k for k in changes if k.partition(".")[0] not in ("name", "description", "paths")]
+    for key, own in unread_keys(scenario, keys).items():
+        raise ScenarioError(f"--set {key}={changes[key]}: no path of scenario {name!r} reads it: "
+                            f"{'every path that would, ' + ', '.join(own) + ', sets its own' if own else 'no path of this scenario is of a kind that uses it'}; "
+                            f"to change an offer, edit its [paths] entry in a copy of the scenario file (careersim validate checks it)")
 
 
 def _json_number(x: float) -> float | None:
