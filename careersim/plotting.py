@@ -734,7 +734,7 @@ def plot_p_industry_ahead(
     ax = _axes(ax)
     for i, (label, r) in enumerate(lenses.items()):
         ip, ii = pairs[label]
-        p, se = proportion_with_se(r.net_worth[ii] > r.net_worth[ip], groups=r.group_worlds)
+        p, se = proportion_with_se(r.net_worth[ii] > r.net_worth[ip])  # _check_pair refused a grouped result
         ax.plot(r.ages, p, label=label, **_lens_style(i))
         ax.fill_between(r.ages, p - 2 * se, p + 2 * se, color=_lens_style(i)["color"], alpha=0.2, linewidth=0)
     a0 = r0.scenario.simulation.start_age
